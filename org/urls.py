@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "org"
+
+urlpatterns = [
+    path("don-vi/", views.unit_list, name="unit_list"),
+    path("lich-lam-viec/", views.calendar, name="calendar"),
+]
