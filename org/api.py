@@ -10,7 +10,15 @@ class UnitSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Unit
-        fields = ["code", "name", "level", "parent_code", "valid_from", "valid_to", "successor_code"]
+        fields = [
+            "code",
+            "name",
+            "level",
+            "parent_code",
+            "valid_from",
+            "valid_to",
+            "successor_code",
+        ]
 
 
 class UnitListView(generics.ListAPIView):

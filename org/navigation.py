@@ -1,13 +1,14 @@
-"""The navigation bar each role sees. Later apps add their entries here."""
+"""The navigation bar each role sees. Later apps add their entries to ``NAV_ITEMS``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role
+from .models import Membership, Role
 from .selectors import membership_of
 
 ALL_ROLES = frozenset(Role)
@@ -33,12 +34,38 @@ NAV_ITEMS = (
 )
 
 
-def navigation_for(user) -> list[NavItem]:
+class Navigation(list):
+    """The items a user may see, plus who they are for the navbar's "who am I" line.
+
+    A list, so templates and callers iterate it as before; ``membership`` saves every page
+    from looking the membership up again (it is cached on the user by ``membership_of``).
+    """
+
+    def __init__(
+        self,
+        items: list[NavItem],
+        membership: Membership | None = None,
+        user_name: str = "",
+    ) -> None:
+        super().__init__(items)
+        self.membership = membership
+        self.user_name = user_name
+
+
+def user_display_name(user: AbstractBaseUser) -> str:
+    """Vietnamese order, family name first ("Nguyễn Văn An"); the username if no name is set."""
+    name = f"{getattr(user, 'last_name', '')} {getattr(user, 'first_name', '')}".strip()
+    return name or user.get_username()
+
+
+def navigation_for(user: AbstractBaseUser | AnonymousUser) -> Navigation:
     if not user.is_authenticated:
-        return []
-    if user.is_superuser:
-        return list(NAV_ITEMS)
+        return Navigation([])
     membership = membership_of(user)
+    name = user_display_name(user)
+    if user.is_superuser:
+        return Navigation(list(NAV_ITEMS), membership, name)
     if membership is None:
-        return [item for item in NAV_ITEMS if item.url_name == "home"]
-    return [item for item in NAV_ITEMS if membership.role in item.roles]
+        return Navigation([item for item in NAV_ITEMS if item.url_name == "home"], None, name)
+    items = [item for item in NAV_ITEMS if membership.role in item.roles]
+    return Navigation(items, membership, name)

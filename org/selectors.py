@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import holidays
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
-from .models import ROOT_WIDE_ROLES, Membership, Unit
+from .calendar_source import working_calendar
+from .models import ROOT_WIDE_ROLES, CalendarOverride, Membership, Unit
 
 
 def membership_of(user: AbstractBaseUser | AnonymousUser) -> Membership | None:
@@ -43,9 +48,11 @@ def units_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Unit]:
     frontier = visible_ids
     while frontier:
         # Predecessors and their subtrees (a merged district's communes), until nothing new.
-        predecessor_paths = Unit.objects.filter(successor_id__in=frontier).exclude(
-            id__in=visible_ids
-        ).values_list("path", flat=True)
+        predecessor_paths = (
+            Unit.objects.filter(successor_id__in=frontier)
+            .exclude(id__in=visible_ids)
+            .values_list("path", flat=True)
+        )
         condition = Q()
         for path in predecessor_paths:
             condition |= Q(path__startswith=path)
@@ -58,3 +65,28 @@ def units_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Unit]:
 
 def unit_is_visible_to(user: AbstractBaseUser | AnonymousUser, unit: Unit) -> bool:
     return units_visible_to(user).filter(pk=unit.pk).exists()
+
+
+def working_calendar_summary(*, year: int) -> dict:
+    """The days off and decreed working weekend days of a year, and its working-day count."""
+    calendar = working_calendar()
+    legal = holidays.country_holidays("VN", years=year)
+    overrides = {
+        o.date: o for o in CalendarOverride.objects.filter(date__year=year).order_by("date")
+    }
+    days_off, working_weekend_days = [], []
+    day = dt.date(year, 1, 1)
+    while day.year == year:
+        override = overrides.get(day)
+        name = override.notice if override else legal.get(day, _("Swapped working day"))
+        if not calendar.is_working_day(day) and (override or day in legal):
+            days_off.append({"date": day.isoformat(), "name": name})
+        elif calendar.is_working_day(day) and day.weekday() >= 5:
+            working_weekend_days.append({"date": day.isoformat(), "name": name})
+        day += dt.timedelta(days=1)
+    return {
+        "year": year,
+        "working_days": calendar.working_days_in_year(year),
+        "days_off": days_off,
+        "working_weekend_days": working_weekend_days,
+    }

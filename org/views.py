@@ -1,22 +1,292 @@
+"""Pages of the organisation app: each role's home, the unit tree and the working calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from calendar import monthrange
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import holidays
+from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
+from .calendar_source import working_calendar
+from .models import ROOT_WIDE_ROLES, CalendarOverride, Membership, Role, Unit, UnitLevel
 from .selectors import membership_of, units_visible_to
+
+UNITS_PER_PAGE = 50
+# The calendar page covers the years the holidays package and the legal regimes make sense for.
+CALENDAR_YEARS = range(2000, 2101)
+SUBTREE_PREVIEW = 15
+
+
+def _in_force_on(day: dt.date) -> Q:
+    return (Q(valid_from__isnull=True) | Q(valid_from__lte=day)) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+    )
+
+
+def _depth(unit: Unit) -> int:
+    return unit.path.count("/") - 2
+
+
+@dataclass(frozen=True)
+class DayStatus:
+    day: dt.date
+    is_working_day: bool
+
+
+@dataclass(frozen=True)
+class LevelCount:
+    label: str
+    total: int
+    in_force: int
+
+
+@dataclass(frozen=True)
+class AdminLink:
+    label: str
+    url: str
+
+
+def _today_status() -> DayStatus:
+    today = timezone.localdate()
+    return DayStatus(day=today, is_working_day=working_calendar().is_working_day(today))
+
+
+def _level_counts(units: QuerySet[Unit], today: dt.date) -> list[LevelCount]:
+    rows = {
+        row["level"]: row
+        for row in units.order_by()
+        .values("level")
+        .annotate(total=Count("id"), in_force=Count("id", filter=_in_force_on(today)))
+    }
+    return [
+        LevelCount(label=label, total=rows[level]["total"], in_force=rows[level]["in_force"])
+        for level, label in UnitLevel.choices
+        if level in rows
+    ]
+
+
+def _admin_links() -> list[AdminLink]:
+    wanted = [
+        (_("Administration home"), "admin:index"),
+        (_("Units"), "admin:org_unit_changelist"),
+        (_("Memberships"), "admin:org_membership_changelist"),
+        (_("Calendar overrides"), "admin:org_calendaroverride_changelist"),
+        (_("Users"), "admin:auth_user_changelist"),
+    ]
+    links = []
+    for label, url_name in wanted:
+        try:
+            links.append(AdminLink(label=label, url=reverse(url_name)))
+        except NoReverseMatch:  # a model not (yet) registered in the admin
+            continue
+    return links
+
+
+def _staff_home(request: HttpRequest, membership: Membership, units: QuerySet[Unit]) -> dict:
+    return {"today": _today_status(), "visible_count": units.count()}
+
+
+def _unit_leader_home(request: HttpRequest, membership: Membership, units: QuerySet[Unit]) -> dict:
+    today = timezone.localdate()
+    subunits = list(
+        units.exclude(pk=membership.unit_id)
+        .filter(_in_force_on(today))
+        .order_by("path")[:SUBTREE_PREVIEW]
+    )
+    base = _depth(membership.unit)
+    return {
+        "today": _today_status(),
+        "level_counts": _level_counts(units, today),
+        "subunits": [(unit, max(_depth(unit) - base - 1, 0)) for unit in subunits],
+        "visible_count": units.count(),
+        "subtree_preview": SUBTREE_PREVIEW,
+    }
+
+
+def _tree_overview(
+    request: HttpRequest, membership: Membership | None, units: QuerySet[Unit]
+) -> dict:
+    today = timezone.localdate()
+    root = None
+    if membership is not None:
+        root = Unit.objects.filter(pk=membership.unit.root_id).first()
+    return {
+        "root": root,
+        "today": _today_status(),
+        "level_counts": _level_counts(units, today),
+        "visible_count": units.count(),
+    }
+
+
+def _administrator_home(
+    request: HttpRequest, membership: Membership | None, units: QuerySet[Unit]
+) -> dict:
+    context = _tree_overview(request, membership, units)
+    context["admin_links"] = _admin_links() if request.user.is_staff else []
+    context["member_counts"] = [
+        (Role(row["role"]).label, row["total"])
+        for row in Membership.objects.filter(is_active=True, unit__in=units)
+        .values("role")
+        .annotate(total=Count("id"))
+        .order_by("role")
+    ]
+    return context
+
+
+# (request, membership, the units the user may see) -> the page's context.
+HomeBuilder = Callable[[HttpRequest, Membership, QuerySet[Unit]], dict]
+
+# Which page each role lands on, and what that page needs.
+HOME_PAGES: dict[str, tuple[str, HomeBuilder]] = {
+    Role.DESK_OFFICER: ("org/home/desk_officer.html", _staff_home),
+    Role.PROCESSING_OFFICER: ("org/home/processing_officer.html", _staff_home),
+    Role.UNIT_LEADER: ("org/home/unit_leader.html", _unit_leader_home),
+    Role.COMMITTEE_MEMBER: ("org/home/committee_member.html", _tree_overview),
+    Role.ADMINISTRATOR: ("org/home/administrator.html", _administrator_home),
+}
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     membership = membership_of(request.user)
-    return render(request, "org/home.html", {"membership": membership})
+    if membership is None and not request.user.is_superuser:
+        return render(request, "org/home/no_membership.html", {"membership": None})
+    # A superuser without a unit administers the whole tree.
+    role = membership.role if membership else Role.ADMINISTRATOR
+    template, builder = HOME_PAGES[role]
+    units = units_visible_to(request.user)
+    context = {
+        "membership": membership,
+        "unit": membership.unit if membership else None,
+        **builder(request, membership, units),
+    }
+    return render(request, template, context)
 
 
 @login_required
 def unit_list(request: HttpRequest) -> HttpResponse:
-    units = units_visible_to(request.user).select_related("parent")
-    return render(request, "org/unit_list.html", {"units": units})
+    query = request.GET.get("q", "").strip()
+    units = units_visible_to(request.user).select_related("successor").order_by("path")
+    if query:
+        units = units.filter(Q(code__icontains=query) | Q(name__icontains=query))
+    page = Paginator(units, UNITS_PER_PAGE).get_page(request.GET.get("page"))
+
+    # Indent relative to the top of what the user may see: their root for root-wide roles.
+    membership = membership_of(request.user)
+    if membership is None or membership.role in ROOT_WIDE_ROLES:
+        base = 0
+    else:
+        base = _depth(membership.unit)
+    today = timezone.localdate()
+    rows = [
+        {"unit": unit, "depth": max(_depth(unit) - base, 0), "in_force": unit.is_valid_on(today)}
+        for unit in page
+    ]
+    return render(
+        request,
+        "org/unit_list.html",
+        {"page_obj": page, "rows": rows, "query": query, "today": today},
+    )
+
+
+class DueDateForm(forms.Form):
+    received_at = forms.DateTimeField(
+        label=_("Received at"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    working_days = forms.IntegerField(
+        label=_("Processing time (working days)"), min_value=0, max_value=365
+    )
+
+
+@dataclass(frozen=True)
+class HolidayRow:
+    day: dt.date
+    name: str
+    is_working_day: bool
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    month: dt.date
+    working_days: int
+
+
+@dataclass(frozen=True)
+class DueDate:
+    received_at: dt.datetime
+    clock_starts_at: dt.datetime
+    working_days: int
+    due_at: dt.datetime
+
+
+def _calendar_year(raw: str | None) -> int:
+    try:
+        year = int(raw or "")
+    except ValueError:
+        return timezone.localdate().year
+    return year if year in CALENDAR_YEARS else timezone.localdate().year
 
 
 @login_required
 def calendar(request: HttpRequest) -> HttpResponse:
-    return render(request, "org/calendar.html", {})
+    year = _calendar_year(request.GET.get("year"))
+    working = working_calendar()
+    # Names only: which days are off is decided by the WorkingCalendar (overrides win).
+    language = "vi" if (get_language() or "vi").startswith("vi") else "en_US"
+    legal = holidays.country_holidays("VN", years=year, language=language)
+    holiday_rows = [
+        HolidayRow(day=day, name=name, is_working_day=working.is_working_day(day))
+        for day, name in sorted(legal.items())
+        if day.year == year
+    ]
+    weekend_workdays = sorted(day for day in legal.weekend_workdays if day.year == year)
+    month_rows = [
+        MonthRow(
+            month=dt.date(year, month, 1),
+            working_days=working.working_days_between(
+                dt.date(year, month, 1), dt.date(year, month, monthrange(year, month)[1])
+            ),
+        )
+        for month in range(1, 13)
+    ]
+
+    due_date = None
+    form = DueDateForm(request.GET if "received_at" in request.GET else None)
+    if form.is_valid():
+        received_at = form.cleaned_data["received_at"]
+        days = form.cleaned_data["working_days"]
+        due_date = DueDate(
+            received_at=received_at,
+            clock_starts_at=working.next_office_moment(received_at),
+            working_days=days,
+            due_at=working.add_working_days(received_at, days),
+        )
+    return render(
+        request,
+        "org/calendar.html",
+        {
+            "year": year,
+            "years": [year - 1, year, year + 1],
+            "holidays": holiday_rows,
+            "weekend_workdays": weekend_workdays,
+            "overrides": CalendarOverride.objects.filter(date__year=year).order_by("date"),
+            "working_days": sum(row.working_days for row in month_rows),
+            "months": month_rows,
+            "form": form,
+            "due_date": due_date,
+        },
+    )

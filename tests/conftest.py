@@ -1,6 +1,112 @@
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
 import pytest
+from django.conf import settings
+from django.db import connection
+
+# CI sets this so that a missing service fails the run instead of silently skipping tests.
+SERVICES_REQUIRED = os.environ.get("CCHC_REQUIRE_SERVICES") == "1"
+
+
+def skip_unless_available(available: bool, reason: str) -> None:
+    """Skip a test that needs a real service, or fail it when CI says the service must exist."""
+    if available:
+        return
+    if SERVICES_REQUIRED:
+        pytest.fail(f"{reason} (CCHC_REQUIRE_SERVICES=1)")
+    pytest.skip(reason)
 
 
 @pytest.fixture(autouse=True)
 def _vietnamese_by_default(settings):
     settings.LANGUAGE_CODE = "vi"
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_in_process():
+    """Tasks run eagerly in every test, even with a broker configured; only tests that ask
+    for ``celery_worker_process`` send them to a real worker."""
+    from cchc_portal.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached values (the working calendar) survive pytest-django's rollback: start clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def broker_reachable(url: str) -> bool:
+    if not url.startswith("redis"):
+        return False
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def shared_database_url() -> str | None:
+    """A URL of pytest-django's test database that another process can open."""
+    db = connection.settings_dict
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        return None
+    user = db["USER"] or "postgres"
+    host = db["HOST"] or "127.0.0.1"
+    return f"postgres://{user}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db):
+    broker = settings.CELERY_BROKER_URL
+    skip_unless_available(
+        broker_reachable(broker), "needs a Redis broker: set CELERY_BROKER_URL=redis://…"
+    )
+    database_url = shared_database_url()
+    skip_unless_available(
+        database_url is not None,
+        "needs a database a worker process can share: set DATABASE_URL=postgres://…",
+    )
+    from cchc_portal.celery import app
+
+    app.conf.task_always_eager = False
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "DATABASE_URL": database_url, "CELERY_BROKER_URL": broker}
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "cchc_portal",
+            "worker",
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-Q",
+            queue,
+            "--loglevel=WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        yield queue
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)

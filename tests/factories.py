@@ -34,3 +34,40 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     unit = factory.SubFactory(UnitFactory)
     role = Role.DESK_OFFICER
+
+
+class SectorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "procedures.Sector"
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"LV{n:03d}")
+    name = factory.Sequence(lambda n: f"Lĩnh vực {n}")
+
+
+def procedure_content(**overrides):
+    """A valid ProcedureContent; override any field."""
+    from decimal import Decimal
+
+    from procedures.services import ProcedureContent
+
+    fields = {
+        "name": "Đăng ký khai sinh",
+        "sector": overrides.pop("sector", None) or SectorFactory(code="HT", name="Hộ tịch"),
+        "levels": ("commune",),
+        "online_level": "4",
+        "processing_time": Decimal("3"),
+        "processing_unit": "working_days",
+    }
+    fields.update(overrides)
+    return ProcedureContent(**fields)
+
+
+def published_procedure(code="1.000001", valid_from=None, by=None, **content):
+    """A procedure with one published version (valid from 2020-01-01 unless told)."""
+    import datetime as dt
+
+    from procedures.services import procedure_create, procedure_publish
+
+    draft = procedure_create(code=code, content=procedure_content(**content), by=by)
+    return procedure_publish(version=draft, valid_from=valid_from or dt.date(2020, 1, 1), by=by)

@@ -1,0 +1,49 @@
+"""``manage.py import_units FILE``: load or update the administrative tree from CSV/XLSX."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from org.services import UNIT_COLUMNS, UNIT_REQUIRED_COLUMNS, units_import
+from org.tabular import ImportResult, TabularError, TabularFile
+
+
+class Command(BaseCommand):
+    help = (
+        "Import administrative units from a CSV (UTF-8) or XLSX file with a header row. "
+        f"Columns: {', '.join(UNIT_COLUMNS)} (required: {', '.join(UNIT_REQUIRED_COLUMNS)}). "
+        "Units are matched by code; parent_code and successor_code may name units of the "
+        "database or of the same file, in any order. Dates are YYYY-MM-DD or DD/MM/YYYY. "
+        "All or nothing: on any bad row every error is printed as 'row N: column: message', "
+        "nothing is written and the exit status is 1."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="path of the .csv or .xlsx file")
+
+    def handle(self, *args: Any, file: str, **options: Any) -> None:
+        try:
+            with TabularFile(file, required=UNIT_REQUIRED_COLUMNS) as table:
+                result = units_import(rows=table)
+        except TabularError as exc:
+            raise CommandError(str(exc), returncode=1) from exc
+        report_result(self, result)
+
+
+def report_result(command: BaseCommand, result: ImportResult) -> None:
+    """Print the summary, or every error line and fail with exit status 1."""
+    if result.errors:
+        for line in result.errors.lines():
+            command.stderr.write(line)
+        raise CommandError(
+            _("Nothing was imported: %(count)d error(s) in %(rows)d row(s).")
+            % {"count": len(result.errors), "rows": len(result.errors.rows())},
+            returncode=1,
+        )
+    command.stdout.write(
+        _("Units: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
+        % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
+    )

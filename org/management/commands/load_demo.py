@@ -1,0 +1,59 @@
+"""Load the demo organisation of `make run`: the district of the seed article (Q1 2021)."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from org.models import Membership, Role, Unit
+from org.services import units_import
+from org.tabular import read_rows
+
+DEMO_UNITS = Path(__file__).resolve().parents[2] / "demo" / "units.csv"
+DISTRICT = "000.00.37.H21"
+COMMUNE = "001.37.H21"
+
+# username, family name, given name, role, unit code
+DEMO_USERS = (
+    ("quantri", "Nguyễn", "Văn Quản", Role.ADMINISTRATOR, DISTRICT),
+    ("bcd", "Nay", "Y Phú", Role.COMMITTEE_MEMBER, DISTRICT),
+    ("motcua.huyen", "Trần", "Thị Lan", Role.DESK_OFFICER, DISTRICT),
+    ("motcua.xa", "Ksor", "H'Hoa", Role.DESK_OFFICER, COMMUNE),
+    ("chuyenvien", "Lê", "Văn Minh", Role.PROCESSING_OFFICER, DISTRICT),
+)
+
+
+class Command(BaseCommand):
+    help = "Load the demo units and users (never in production settings). Idempotent."
+
+    def handle(self, *args, **options) -> None:
+        if not settings.DEBUG:
+            raise CommandError("Demo data is never loaded in production settings (DJANGO_DEBUG=0).")
+        with transaction.atomic():
+            result = units_import(rows=read_rows(DEMO_UNITS))
+            if not result.ok:
+                raise CommandError("\n".join(result.errors.lines()))
+            for username, family, given, role, unit_code in DEMO_USERS:
+                self._user(username, family, given, role, Unit.objects.get(code=unit_code))
+        self.stdout.write(
+            f"Demo units: {result.created} created, {result.updated} updated, "
+            f"{result.unchanged} unchanged."
+        )
+        self.stdout.write(f"Demo users (password: {settings.DEMO_PASSWORD}):")
+        for username, _family, _given, role, unit_code in DEMO_USERS:
+            unit = Unit.objects.get(code=unit_code)
+            self.stdout.write(f"  {username:<14} {Role(role).label:<28} {unit.name}")
+
+    def _user(self, username: str, family: str, given: str, role: str, unit: Unit) -> None:
+        user, _ = get_user_model().objects.get_or_create(username=username)
+        user.last_name, user.first_name = family, given
+        # The administrator manages the Django admin too.
+        user.is_staff = user.is_superuser = role == Role.ADMINISTRATOR
+        user.set_password(settings.DEMO_PASSWORD)
+        user.save()
+        Membership.objects.filter(user=user, is_active=True).exclude(unit=unit, role=role).update(
+            is_active=False
+        )
+        Membership.objects.get_or_create(user=user, unit=unit, role=role, is_active=True)

@@ -1,0 +1,327 @@
+"""Writes to the administrative tree: the all-or-nothing unit import (DESIGN §4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from org.models import Unit, UnitLevel
+from org.tabular import ImportResult, NumberedRow, RowErrors, parse_date
+
+# Columns the import understands; any other column is ignored. A column that is absent from
+# the file leaves that field of existing units as it is (a blank cell clears it).
+UNIT_COLUMNS = (
+    "code",
+    "name",
+    "level",
+    "parent_code",
+    "valid_from",
+    "valid_to",
+    "successor_code",
+    "statistical_code",
+)
+UNIT_REQUIRED_COLUMNS = ("code", "name", "level")
+
+# Field of the snapshot (see _units_snapshot) compared with each column.
+_SNAPSHOT_KEY = {
+    "name": "name",
+    "level": "level",
+    "parent_code": "parent__code",
+    "valid_from": "valid_from",
+    "valid_to": "valid_to",
+    "successor_code": "successor__code",
+    "statistical_code": "statistical_code",
+}
+_MODEL_FIELD = {
+    "name": "name",
+    "level": "level",
+    "parent_code": "parent",
+    "valid_from": "valid_from",
+    "valid_to": "valid_to",
+    "statistical_code": "statistical_code",
+}
+
+
+@dataclass
+class _UnitRow:
+    row: int
+    code: str
+    # False for a row without a code or repeating an earlier code: checked, never written.
+    writable: bool = True
+    # Column -> cleaned value, only for the columns the row carries; codes stay codes here.
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+def units_import(*, rows: Iterable[NumberedRow]) -> ImportResult:
+    """Create or update units from ``(row_number, {column: text})`` rows, matched by code.
+
+    Every row is validated before anything is written; if any row is bad the result carries
+    every error (``row N: column: message``) and the database is untouched. Otherwise all
+    rows are written in one transaction, parents before children whatever the file order,
+    and a unit whose values already match is not saved at all, so importing the same file
+    twice changes nothing the second time.
+    """
+    with transaction.atomic():
+        snapshot = _units_snapshot()
+        errors = RowErrors()
+        parsed = _units_parse(rows=rows, snapshot=snapshot, errors=errors)
+        _units_check_references(parsed=parsed, snapshot=snapshot, errors=errors)
+        if errors:
+            return ImportResult(errors=errors)
+        return _units_write(parsed=parsed, snapshot=snapshot)
+
+
+def _units_snapshot() -> dict[str, dict[str, Any]]:
+    fields = ("pk", "code", "parent_id", "successor_id", *_SNAPSHOT_KEY.values())
+    return {unit["code"]: unit for unit in Unit.objects.values(*fields)}
+
+
+def _units_parse(
+    *, rows: Iterable[NumberedRow], snapshot: dict[str, dict[str, Any]], errors: RowErrors
+) -> list[_UnitRow]:
+    first_row_of: dict[str, int] = {}
+    parsed: list[_UnitRow] = []
+    for number, row in rows:
+        unit, dates_ok = _unit_row_clean(number=number, row=row, errors=errors)
+        if unit.code in first_row_of:
+            errors.add(
+                number,
+                "code",
+                _("'%(code)s' is already on row %(row)d")
+                % {"code": unit.code, "row": first_row_of[unit.code]},
+            )
+            unit.writable = False
+        elif unit.code:
+            first_row_of[unit.code] = number
+        else:
+            unit.writable = False
+        if dates_ok:
+            current = snapshot.get(unit.code) if unit.writable else None
+            _units_check_range(unit=unit, current=current, errors=errors)
+        parsed.append(unit)
+    return parsed
+
+
+def _unit_row_clean(
+    *, number: int, row: dict[str, str], errors: RowErrors
+) -> tuple[_UnitRow, bool]:
+    """The row's own values, each checked alone; also says whether its dates could be read."""
+    unit = _UnitRow(row=number, code=(row.get("code") or "").strip())
+    for column in ("code", "name", "level"):
+        if not (row.get(column) or "").strip():
+            errors.add(number, column, _("is required"))
+    for column in ("code", "name", "statistical_code"):
+        text = (row.get(column) or "").strip()
+        limit = Unit._meta.get_field(column).max_length
+        if len(text) > limit:
+            errors.add(
+                number,
+                column,
+                _("is %(length)d characters long, at most %(limit)d allowed")
+                % {"length": len(text), "limit": limit},
+            )
+    for column in ("name", "statistical_code"):
+        if column in row:
+            unit.values[column] = (row[column] or "").strip()
+    for column in ("parent_code", "successor_code"):
+        if column in row:
+            unit.values[column] = (row[column] or "").strip() or None
+
+    level = (row.get("level") or "").strip()
+    if level.lower() in UnitLevel.values:
+        unit.values["level"] = level.lower()
+    elif level:
+        errors.add(
+            number,
+            "level",
+            _("'%(value)s' is not one of %(choices)s")
+            % {"value": level, "choices": ", ".join(UnitLevel.values)},
+        )
+
+    dates_ok = True
+    for column in ("valid_from", "valid_to"):
+        if column not in row:
+            continue
+        text = (row[column] or "").strip()
+        try:
+            unit.values[column] = parse_date(text) if text else None
+        except ValueError:
+            dates_ok = False
+            errors.add(
+                number,
+                column,
+                _("'%(value)s' is not a date; write YYYY-MM-DD or DD/MM/YYYY") % {"value": text},
+            )
+    return unit, dates_ok
+
+
+def _units_check_range(
+    *, unit: _UnitRow, current: dict[str, Any] | None, errors: RowErrors
+) -> None:
+    """valid_to must not precede valid_from, counting a column the file lacks as unchanged."""
+
+    def effective(column: str) -> dt.date | None:
+        if column in unit.values:
+            return unit.values[column]
+        return current[column] if current else None
+
+    valid_from, valid_to = effective("valid_from"), effective("valid_to")
+    if valid_from and valid_to and valid_to < valid_from:
+        errors.add(
+            unit.row,
+            "valid_to",
+            _("%(valid_to)s is before valid_from %(valid_from)s")
+            % {"valid_to": valid_to.isoformat(), "valid_from": valid_from.isoformat()},
+        )
+
+
+def _units_check_references(
+    *, parsed: list[_UnitRow], snapshot: dict[str, dict[str, Any]], errors: RowErrors
+) -> None:
+    known = set(snapshot) | {unit.code for unit in parsed if unit.writable}
+    for unit in parsed:
+        for column in ("parent_code", "successor_code"):
+            target = unit.values.get(column)
+            if not target:
+                continue
+            if target == unit.code:
+                message = (
+                    _("a unit cannot be its own parent")
+                    if column == "parent_code"
+                    else _("a unit cannot be its own successor")
+                )
+                errors.add(unit.row, column, message)
+            elif target not in known:
+                errors.add(
+                    unit.row,
+                    column,
+                    _("unknown unit '%(code)s': not in the database nor in this file")
+                    % {"code": target},
+                )
+
+    parent_of = _parent_map(parsed=parsed, snapshot=snapshot)
+    for unit in parsed:
+        if not unit.writable:
+            continue
+        chain = [unit.code]
+        ancestor = parent_of.get(unit.code)
+        while ancestor and ancestor != unit.code and ancestor not in chain:
+            chain.append(ancestor)
+            ancestor = parent_of.get(ancestor)
+        if ancestor == unit.code and len(chain) > 1:
+            errors.add(
+                unit.row,
+                "parent_code",
+                _("the parents form a cycle: %(chain)s")
+                % {"chain": " → ".join([*chain, unit.code])},
+            )
+
+
+def _parent_map(
+    *, parsed: list[_UnitRow], snapshot: dict[str, dict[str, Any]]
+) -> dict[str, str | None]:
+    """Each code's parent code once the file is applied; a file without the column keeps it."""
+    parent_of = {code: unit["parent__code"] for code, unit in snapshot.items()}
+    for unit in parsed:
+        if not unit.writable:
+            continue
+        if "parent_code" in unit.values:
+            parent_of[unit.code] = unit.values["parent_code"] or None
+        else:
+            parent_of.setdefault(unit.code, None)
+    return parent_of
+
+
+def _units_write(*, parsed: list[_UnitRow], snapshot: dict[str, dict[str, Any]]) -> ImportResult:
+    parent_of = _parent_map(parsed=parsed, snapshot=snapshot)
+    depth: dict[str, int] = {}
+
+    def depth_of(code: str) -> int:
+        climbed = []
+        node: str | None = code
+        while node is not None and node not in depth:
+            climbed.append(node)
+            node = parent_of.get(node)
+        level = -1 if node is None else depth[node]
+        for node in reversed(climbed):
+            level += 1
+            depth[node] = level
+        return depth[code]
+
+    # Parents first: a unit's path is built from its parent's, so the parent must be saved.
+    writable = [unit for unit in parsed if unit.writable]
+    ordered = sorted(writable, key=lambda unit: (depth_of(unit.code), unit.row))
+    pk_of = {code: unit["pk"] for code, unit in snapshot.items()}
+    fresh: dict[int, Unit] = {}  # Units whose path is known to be current, by pk.
+    result = ImportResult()
+    status: dict[str, str] = {}
+
+    def instance(pk: int) -> Unit:
+        if pk not in fresh:
+            fresh[pk] = Unit.objects.get(pk=pk)
+        return fresh[pk]
+
+    def save(unit: Unit, update_fields: list[str] | None = None) -> None:
+        old_path = unit.path
+        if unit.parent_id is not None:
+            unit.parent = instance(unit.parent_id)
+        unit.save(update_fields=update_fields)
+        if old_path and unit.path != old_path:
+            # The move rewrote the paths of the whole old subtree: cached copies are stale.
+            fresh.clear()
+        fresh[unit.pk] = unit
+
+    for row in ordered:
+        current = snapshot.get(row.code)
+        wanted = dict(row.values)
+        wanted.pop("successor_code", None)
+        if current is None:
+            unit = Unit(code=row.code)
+            for column, value in wanted.items():
+                _assign(unit=unit, column=column, value=value, pk_of=pk_of)
+            save(unit)
+            pk_of[row.code] = unit.pk
+            status[row.code] = "created"
+            continue
+        changed = [
+            column for column, value in wanted.items() if current[_SNAPSHOT_KEY[column]] != value
+        ]
+        if changed:
+            unit = Unit.objects.get(pk=current["pk"])
+            for column in changed:
+                _assign(unit=unit, column=column, value=wanted[column], pk_of=pk_of)
+            save(unit, update_fields=[_MODEL_FIELD[column] for column in changed])
+            status[row.code] = "updated"
+        else:
+            status[row.code] = "unchanged"
+
+    # Successors last: a merged commune usually points at a unit created by the same file.
+    for row in ordered:
+        if "successor_code" not in row.values:
+            continue
+        target = row.values["successor_code"]
+        successor_id = pk_of[target] if target else None
+        current = snapshot.get(row.code)
+        if successor_id == (current["successor_id"] if current else None):
+            continue
+        unit = Unit.objects.get(pk=pk_of[row.code])
+        unit.successor_id = successor_id
+        save(unit, update_fields=["successor"])
+        if status[row.code] == "unchanged":
+            status[row.code] = "updated"
+
+    for value in status.values():
+        setattr(result, value, getattr(result, value) + 1)
+    return result
+
+
+def _assign(*, unit: Unit, column: str, value: Any, pk_of: dict[str, int]) -> None:
+    if column == "parent_code":
+        unit.parent_id = pk_of[value] if value else None
+    else:
+        setattr(unit, _MODEL_FIELD[column], value)

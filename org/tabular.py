@@ -1,0 +1,327 @@
+"""Reading CSV and XLSX files with a header row, for every import command (DESIGN §4).
+
+The contract shared by ``import_units``, ``import_procedures`` and ``import_dossiers``:
+
+- the first row of the file (of the first worksheet for XLSX) is the header; names are
+  stripped and lower-cased, so ``" Code"`` and ``"code"`` are the same column; columns with a
+  blank header are ignored;
+- rows are numbered as the user sees them in a text editor or in Excel: the header is row 1,
+  so error lines ``row N: column: message`` point at the right place (a CSV record that spans
+  several lines because of a quoted newline is numbered by its first line);
+- rows whose cells are all blank are skipped, wherever they are;
+- every value is a stripped ``str``: XLSX dates become ``YYYY-MM-DD``, date-times
+  ``YYYY-MM-DDTHH:MM:SS``, whole numbers lose their ``.0``, booleans become ``1``/``0``;
+- CSV is UTF-8 with or without a BOM; the delimiter is ``,`` unless the header row holds more
+  ``;`` or tabs (Excel in a Vietnamese locale saves "CSV" with semicolons);
+- reading streams: a file of millions of rows is never held in memory.
+
+Every problem with the file as a whole raises :class:`TabularError`; problems with single
+rows are the caller's, collected in :class:`RowErrors`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import itertools
+import re
+import zipfile
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
+
+from django.utils.translation import gettext as _
+
+Row = dict[str, str]
+NumberedRow = tuple[int, Row]
+
+CSV_EXTENSIONS = frozenset({".csv"})
+XLSX_EXTENSIONS = frozenset({".xlsx"})
+CSV_DELIMITERS = (",", ";", "\t")
+
+
+class TabularError(Exception):
+    """The file as a whole cannot be read: wrong type, unreadable, not UTF-8, bad header."""
+
+
+@dataclass(frozen=True, order=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        # The "row N: column: message" shape is a contract with other tools (DESIGN §4), so
+        # it is not translated; only the message is.
+        return f"row {self.row}: {self.column}: {self.message}"
+
+
+class RowErrors:
+    """Errors found in single rows, reported together and in file order."""
+
+    def __init__(self) -> None:
+        self._items: list[RowError] = []
+
+    def add(self, row: int, column: str, message: str) -> None:
+        self._items.append(RowError(row=row, column=column, message=str(message)))
+
+    def rows(self) -> set[int]:
+        """The numbers of the rows that have at least one error."""
+        return {item.row for item in self._items}
+
+    def lines(self) -> list[str]:
+        """``row N: column: message`` lines, sorted by row (stable within a row)."""
+        return [str(item) for item in self]
+
+    def __iter__(self) -> Iterator[RowError]:
+        return iter(sorted(self._items, key=lambda item: item.row))
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __bool__(self) -> bool:
+        return bool(self._items)
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+
+@dataclass
+class ImportResult:
+    """What an all-or-nothing import did: counts when it wrote, errors when it did not."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: RowErrors = field(default_factory=RowErrors)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+class TabularFile:
+    """A CSV or XLSX file opened for reading; use as a context manager.
+
+    Entering reads and checks the header, so a missing column is reported before any row is
+    looked at; iterating yields ``(row_number, {column: value})`` for the data rows.
+    """
+
+    def __init__(self, path: str | Path, *, required: Collection[str] = ()) -> None:
+        self.path = Path(path)
+        self.required = tuple(required)
+        self.columns: list[str] = []
+        self._closers: list[Callable[[], None]] = []
+        self._rows: Iterator[tuple[int, list[Any]]] | None = None
+        self._last_row = 0
+        suffix = self.path.suffix.lower()
+        if suffix in CSV_EXTENSIONS:
+            self._open = self._open_csv
+        elif suffix in XLSX_EXTENSIONS:
+            self._open = self._open_xlsx
+        else:
+            raise TabularError(
+                _("%(file)s: unsupported file type '%(suffix)s', use .csv or .xlsx")
+                % {"file": self.path.name, "suffix": suffix or self.path.name}
+            )
+
+    def __enter__(self) -> TabularFile:
+        try:
+            self._rows = self._open()
+            self._read_header()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        while self._closers:
+            self._closers.pop()()
+
+    def __iter__(self) -> Iterator[NumberedRow]:
+        if self._rows is None:
+            raise TabularError(_("%(file)s: the file is not open") % {"file": self.path.name})
+        width = len(self.columns)
+        for number, cells in self._guarded(self._rows):
+            values = [_cell_text(cell) for cell in cells[:width]]
+            if not any(values) and not any(_cell_text(cell) for cell in cells[width:]):
+                continue
+            values.extend([""] * (width - len(values)))
+            yield (
+                number,
+                {name: value for name, value in zip(self.columns, values, strict=True) if name},
+            )
+
+    def _read_header(self) -> None:
+        assert self._rows is not None
+        first = next(self._guarded(self._rows), None)
+        if first is None or first[0] != 1 or not any(_cell_text(c) for c in first[1]):
+            raise TabularError(
+                _("%(file)s: row 1 must be the header row, but it is empty")
+                % {"file": self.path.name}
+            )
+        self.columns = [_cell_text(cell).lower() for cell in first[1]]
+        while self.columns and not self.columns[-1]:
+            self.columns.pop()
+        seen: set[str] = set()
+        for name in self.columns:
+            if name and name in seen:
+                raise TabularError(
+                    _("%(file)s: column '%(column)s' appears twice in the header")
+                    % {"file": self.path.name, "column": name}
+                )
+            seen.add(name)
+        missing = [name for name in self.required if name not in seen]
+        if missing:
+            raise TabularError(
+                _("%(file)s: missing required column(s): %(columns)s")
+                % {"file": self.path.name, "columns": ", ".join(missing)}
+            )
+
+    def _guarded(self, rows: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[Any]]]:
+        """Turn parsing failures in the middle of the file into TabularError."""
+        while True:
+            try:
+                item = next(rows)
+            except StopIteration:
+                return
+            except (csv.Error, OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+                raise TabularError(
+                    _("%(file)s: cannot read the file after row %(row)d: %(error)s")
+                    % {"file": self.path.name, "row": self._last_row, "error": exc}
+                ) from exc
+            self._last_row = item[0]
+            yield item
+
+    def _open_csv(self) -> Iterator[tuple[int, list[Any]]]:
+        try:
+            handle: IO[bytes] = self.path.open("rb")
+        except OSError as exc:
+            raise self._unreadable(exc) from exc
+        self._closers.append(handle.close)
+        lines = self._decoded_lines(handle)
+        first_line = next(lines, "")
+        delimiter = max(CSV_DELIMITERS, key=first_line.count)
+        if not first_line.count(delimiter):
+            delimiter = ","
+        return _csv_rows(csv.reader(itertools.chain([first_line], lines), delimiter=delimiter))
+
+    def _decoded_lines(self, handle: IO[bytes]) -> Iterator[str]:
+        # Decoding line by line (a UTF-8 continuation byte is never b"\n") pins a bad byte to
+        # its exact line, where a buffered text reader would only know the chunk.
+        try:
+            for number, raw in enumerate(handle, start=1):
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise TabularError(
+                        _("%(file)s: row %(row)d is not UTF-8 text; save the file as CSV UTF-8")
+                        % {"file": self.path.name, "row": number}
+                    ) from exc
+                yield line.removeprefix("\ufeff") if number == 1 else line
+        except OSError as exc:
+            raise self._unreadable(exc) from exc
+
+    def _open_xlsx(self) -> Iterator[tuple[int, list[Any]]]:
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(self.path, read_only=True, data_only=True)
+        except OSError as exc:
+            raise self._unreadable(exc) from exc
+        except Exception as exc:  # openpyxl raises many types for a broken or foreign file.
+            raise TabularError(
+                _("%(file)s: not a readable XLSX workbook (%(error)s)")
+                % {"file": self.path.name, "error": exc}
+            ) from exc
+        self._closers.append(workbook.close)
+        if not workbook.worksheets:
+            raise TabularError(_("%(file)s: the workbook has no sheet") % {"file": self.path.name})
+        sheet = workbook.worksheets[0]
+        # Some writers store a wrong <dimension>; without it openpyxl reads the real extent.
+        sheet.reset_dimensions()
+        return _xlsx_rows(sheet)
+
+    def _unreadable(self, exc: OSError) -> TabularError:
+        return TabularError(
+            _("%(file)s: cannot open the file (%(error)s)")
+            % {"file": self.path.name, "error": exc.strerror or exc}
+        )
+
+
+def read_rows(path: str | Path, *, required: Collection[str] = ()) -> Iterator[NumberedRow]:
+    """Yield ``(row_number, row)`` from a CSV or XLSX file; see the module docstring."""
+    with TabularFile(path, required=required) as table:
+        yield from table
+
+
+_DATE_ISO = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ]00:00(?::00)?)?")
+_DATE_DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+
+
+def parse_date(text: str) -> dt.date:
+    """A date written ``YYYY-MM-DD`` (ISO, as XLSX date cells are read) or ``DD/MM/YYYY``.
+
+    ``DD-MM-YYYY`` and ``DD.MM.YYYY`` are accepted too: Vietnamese documents write the day
+    first, never the month. Raises ``ValueError`` for anything else or an impossible date.
+    """
+    text = text.strip()
+    if match := _DATE_ISO.fullmatch(text):
+        return dt.date.fromisoformat(match[1])
+    if match := _DATE_DAY_FIRST.fullmatch(text):
+        return dt.date(int(match[3]), int(match[2]), int(match[1]))
+    raise ValueError(text)
+
+
+def _csv_rows(reader: Any) -> Iterator[tuple[int, list[Any]]]:
+    last_line = 0
+    for record in reader:
+        first_line, last_line = last_line + 1, reader.line_num
+        yield first_line, record
+
+
+def _xlsx_rows(sheet: Any) -> Iterator[tuple[int, list[Any]]]:
+    from openpyxl.styles.numbers import is_datetime
+
+    for number, cells in enumerate(sheet.iter_rows(min_row=1), start=1):
+        values = []
+        for cell in cells:
+            value = getattr(cell, "value", None)
+            if isinstance(value, dt.datetime):
+                kind = is_datetime(getattr(cell, "number_format", None) or "General")
+                if kind == "date" or (kind is None and value.time() == dt.time(0)):
+                    value = value.date()
+            values.append(value)
+        yield number, values
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()

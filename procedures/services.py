@@ -1,0 +1,252 @@
+"""Writes to the catalogue: drafting, publishing, abolishing procedure versions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from org.models import Unit
+
+from .models import (
+    ChannelProcessingTime,
+    GovernmentLevel,
+    Procedure,
+    ProcedureLevel,
+    ProcedureVersion,
+    RequiredDocument,
+    Sector,
+    VersionStatus,
+)
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    name: str
+    originals: int = 0
+    certified_copies: int = 0
+    copies: int = 0
+
+
+@dataclass(frozen=True)
+class ChannelTimeSpec:
+    channel: str
+    processing_time: Decimal
+    processing_unit: str
+
+
+@dataclass(frozen=True)
+class ProcedureContent:
+    """Everything a version says about a procedure, independent of how it was entered."""
+
+    name: str
+    sector: Sector
+    levels: tuple[str, ...]
+    online_level: str
+    processing_time: Decimal
+    processing_unit: str
+    fully_online_eligible: bool = False
+    fee: Decimal | None = None
+    fee_description: str = ""
+    result_description: str = ""
+    paper_result_required: bool = False
+    legal_basis: str = ""
+    decision_number: str = ""
+    decision_date: dt.date | None = None
+    decision_effective_date: dt.date | None = None
+    documents: tuple[DocumentSpec, ...] = ()
+    channel_times: tuple[ChannelTimeSpec, ...] = ()
+    implementing_unit_ids: frozenset[int] = field(default_factory=frozenset)
+
+    SCALAR_FIELDS = (
+        "name",
+        "sector",
+        "online_level",
+        "processing_time",
+        "processing_unit",
+        "fully_online_eligible",
+        "fee",
+        "fee_description",
+        "result_description",
+        "paper_result_required",
+        "legal_basis",
+        "decision_number",
+        "decision_date",
+        "decision_effective_date",
+    )
+
+    @classmethod
+    def of(cls, version: ProcedureVersion) -> ProcedureContent:
+        return cls(
+            **{name: getattr(version, name) for name in cls.SCALAR_FIELDS},
+            levels=tuple(sorted(level.level for level in version.levels.all())),
+            documents=tuple(
+                DocumentSpec(d.name, d.originals, d.certified_copies, d.copies)
+                for d in version.documents.all()
+            ),
+            channel_times=tuple(
+                sorted(
+                    (
+                        ChannelTimeSpec(c.channel, c.processing_time, c.processing_unit)
+                        for c in version.channel_times.all()
+                    ),
+                    key=lambda spec: spec.channel,
+                )
+            ),
+            implementing_unit_ids=frozenset(u.pk for u in version.implementing_units.all()),
+        )
+
+    def normalised(self) -> ProcedureContent:
+        """The same content in a canonical form, so that equal content compares equal."""
+        return ProcedureContent(
+            **{name: getattr(self, name) for name in self.SCALAR_FIELDS},
+            levels=tuple(sorted(set(self.levels))),
+            documents=tuple(self.documents),
+            channel_times=tuple(sorted(self.channel_times, key=lambda spec: spec.channel)),
+            implementing_unit_ids=frozenset(self.implementing_unit_ids),
+        )
+
+
+def _write_content(version: ProcedureVersion, content: ProcedureContent) -> None:
+    for name in ProcedureContent.SCALAR_FIELDS:
+        setattr(version, name, getattr(content, name))
+    if not content.levels or set(content.levels) - set(GovernmentLevel.values):
+        raise ValidationError({"levels": _("Choose one or more of province, district, commune.")})
+    version.full_clean(exclude=["procedure", "number"])
+    version.save()
+    version.levels.all().delete()
+    ProcedureLevel.objects.bulk_create(
+        ProcedureLevel(version=version, level=level) for level in sorted(set(content.levels))
+    )
+    version.documents.all().delete()
+    RequiredDocument.objects.bulk_create(
+        RequiredDocument(
+            version=version,
+            position=position,
+            name=doc.name,
+            originals=doc.originals,
+            certified_copies=doc.certified_copies,
+            copies=doc.copies,
+        )
+        for position, doc in enumerate(content.documents, start=1)
+    )
+    version.channel_times.all().delete()
+    ChannelProcessingTime.objects.bulk_create(
+        ChannelProcessingTime(
+            version=version,
+            channel=spec.channel,
+            processing_time=spec.processing_time,
+            processing_unit=spec.processing_unit,
+        )
+        for spec in content.channel_times
+    )
+    version.implementing_units.set(Unit.objects.filter(pk__in=content.implementing_unit_ids))
+
+
+def procedure_create(
+    *, code: str, content: ProcedureContent, by: AbstractBaseUser | None
+) -> ProcedureVersion:
+    """A new procedure code with its first version, as a draft."""
+    with transaction.atomic():
+        procedure = Procedure(code=code)
+        procedure.full_clean()
+        procedure.save()
+        version = ProcedureVersion(procedure=procedure, number=1, created_by=by)
+        _write_content(version, content)
+    return version
+
+
+def procedure_draft_update(
+    *, version: ProcedureVersion, content: ProcedureContent, by: AbstractBaseUser | None
+) -> ProcedureVersion:
+    if version.status != VersionStatus.DRAFT:
+        raise ValidationError(_("A published version cannot be changed; draft a new version."))
+    with transaction.atomic():
+        _write_content(version, content)
+    return version
+
+
+def procedure_draft_new(*, procedure: Procedure, by: AbstractBaseUser | None) -> ProcedureVersion:
+    """A new draft that starts as a copy of the latest version."""
+    with transaction.atomic():
+        Procedure.objects.select_for_update().get(pk=procedure.pk)
+        if procedure.versions.filter(status=VersionStatus.DRAFT).exists():
+            raise ValidationError(_("This procedure already has a draft version."))
+        latest = procedure.versions.order_by("-number").first()
+        draft = ProcedureVersion(
+            procedure=procedure, number=(latest.number + 1) if latest else 1, created_by=by
+        )
+        _write_content(draft, ProcedureContent.of(latest))
+    return draft
+
+
+def procedure_publish(
+    *,
+    version: ProcedureVersion,
+    valid_from: dt.date,
+    by: AbstractBaseUser | None,
+    change_note: str = "",
+) -> ProcedureVersion:
+    """Publish a draft from ``valid_from``; the version in force before it ends the day before.
+
+    Validity windows of one code never overlap, so a version cannot start on or before the
+    start of an existing published version.
+    """
+    with transaction.atomic():
+        Procedure.objects.select_for_update().get(pk=version.procedure_id)
+        version.refresh_from_db()
+        if version.status != VersionStatus.DRAFT:
+            raise ValidationError(_("Only a draft can be published."))
+        published = ProcedureVersion.objects.filter(
+            procedure_id=version.procedure_id, status=VersionStatus.PUBLISHED
+        )
+        if published.filter(valid_from__gte=valid_from).exists():
+            raise ValidationError(
+                _("A published version already starts on or after %(date)s.")
+                % {"date": valid_from.strftime("%d/%m/%Y")}
+            )
+        day_before = valid_from - dt.timedelta(days=1)
+        published.filter(valid_to__isnull=True).update(valid_to=day_before)
+        published.filter(valid_to__gt=day_before).update(valid_to=day_before)
+        ProcedureVersion.objects.filter(pk=version.pk).update(
+            status=VersionStatus.PUBLISHED,
+            valid_from=valid_from,
+            published_by=by,
+            published_at=timezone.now(),
+            change_note=change_note,
+        )
+        version.refresh_from_db()
+    return version
+
+
+def procedure_abolish(
+    *, procedure: Procedure, on: dt.date, by: AbstractBaseUser | None, change_note: str = ""
+) -> ProcedureVersion:
+    """The procedure is no longer in force from ``on``: its last version ends the day before."""
+    with transaction.atomic():
+        Procedure.objects.select_for_update().get(pk=procedure.pk)
+        last = (
+            procedure.versions.filter(status=VersionStatus.PUBLISHED)
+            .order_by("-valid_from")
+            .first()
+        )
+        if last is None:
+            raise ValidationError(_("Only a published procedure can be abolished."))
+        if on <= last.valid_from:
+            raise ValidationError(
+                _("The abolition date must be after %(date)s, when the current version started.")
+                % {"date": last.valid_from.strftime("%d/%m/%Y")}
+            )
+        if last.abolished:
+            raise ValidationError(_("This procedure is already abolished."))
+        ProcedureVersion.objects.filter(pk=last.pk).update(
+            valid_to=on - dt.timedelta(days=1), abolished=True, change_note=change_note
+        )
+        last.refresh_from_db()
+    return last
