@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "dossiers",
     "reports",
     "committee",
+    "cchc_portal",  # project-wide commands (load_demo)
 ]
 
 MIDDLEWARE = [

@@ -16,8 +16,10 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("org.urls")),
+    path("thu-tuc/", include("procedures.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("org.api_urls")),
+    path("api/v1/", include("procedures.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -27,6 +27,7 @@ class NavItem:
 
 NAV_ITEMS = (
     NavItem(_("Home"), "home", ALL_ROLES),
+    NavItem(_("Procedures"), "procedures:catalogue", ALL_ROLES),
     NavItem(_("Units"), "org:unit_list", ALL_ROLES),
     NavItem(_("Working calendar"), "org:calendar", ALL_ROLES),
     NavItem(_("Administration"), "admin:index", frozenset({Role.ADMINISTRATOR})),

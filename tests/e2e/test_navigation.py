@@ -11,7 +11,7 @@ from tests.factories import MembershipFactory, UnitFactory, UserFactory
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "cchc-test-password"
-EVERYONE = ["Trang chủ", "Đơn vị", "Lịch làm việc"]
+EVERYONE = ["Trang chủ", "Thủ tục hành chính", "Đơn vị", "Lịch làm việc"]
 ADMIN_ONLY = ["Quản trị", "API"]
 
 

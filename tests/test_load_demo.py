@@ -1,3 +1,4 @@
+import datetime as dt
 from io import StringIO
 
 import pytest
@@ -6,6 +7,7 @@ from django.core.management import CommandError, call_command
 
 from org.models import Membership, Unit
 from org.selectors import units_visible_to
+from procedures.selectors import procedure_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +21,19 @@ def test_it_loads_the_seed_district_and_the_five_demo_users(settings):
         assert authenticate(username=username, password="cchc-demo") is not None
     commune_officer = authenticate(username="motcua.xa", password="cchc-demo")
     assert list(units_visible_to(commune_officer).values_list("code", flat=True)) == ["001.37.H21"]
+
+
+def test_it_loads_the_seed_catalogue_in_force_in_q1_2021(settings):
+    settings.DEBUG = True
+    call_command("load_demo", stdout=StringIO())
+    counts = procedure_counts(on=dt.date(2021, 3, 31))
+    # The seed article: 372 procedures, 200 district-level and 125 commune-level (the other
+    # 47 are province-level, received at the district desk), all at online level 2, 3 or 4.
+    assert counts["total"] == 372
+    assert counts["by_level"] == {"province": 47, "district": 200, "commune": 125}
+    assert sum(counts["by_online_level"][level] for level in ("2", "3", "4")) == 372
+    district = Unit.objects.filter(code="000.00.37.H21")
+    assert procedure_counts(on=dt.date(2021, 3, 31), units=district)["total"] == 247
 
 
 def test_it_changes_nothing_when_run_twice(settings):

@@ -1,0 +1,27 @@
+"""Load the demo data of `make run`: the district of the seed article in Q1 2021."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from org.demo import DEMO_USERS, demo_organisation_load
+from org.models import Role, Unit
+from procedures.demo import demo_catalogue_load
+
+
+class Command(BaseCommand):
+    help = "Load the demo units, users and catalogue (never in production settings). Idempotent."
+
+    def handle(self, *args, **options) -> None:
+        if not settings.DEBUG:
+            raise CommandError("Demo data is never loaded in production settings (DJANGO_DEBUG=0).")
+        units = demo_organisation_load(password=settings.DEMO_PASSWORD)
+        catalogue = demo_catalogue_load()
+        for label, result in (("units", units), ("procedures", catalogue)):
+            self.stdout.write(
+                f"Demo {label}: {result.created} created, {result.updated} updated, "
+                f"{result.unchanged} unchanged."
+            )
+        self.stdout.write(f"Demo users (password: {settings.DEMO_PASSWORD}):")
+        for username, _family, _given, role, unit_code in DEMO_USERS:
+            unit = Unit.objects.get(code=unit_code)
+            self.stdout.write(f"  {username:<14} {Role(role).label:<28} {unit.name}")

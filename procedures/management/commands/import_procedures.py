@@ -1,0 +1,63 @@
+"""``manage.py import_procedures FILE``: load or update the procedure catalogue from CSV/XLSX."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from org.tabular import TabularError, TabularFile
+from procedures.imports import (
+    PROCEDURE_OPTIONAL_COLUMNS,
+    PROCEDURE_REQUIRED_COLUMNS,
+    procedures_import,
+)
+
+
+def iso_date(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+class Command(BaseCommand):
+    help = (
+        "Import the procedure catalogue from a CSV (UTF-8) or XLSX file with a header row. "
+        f"Required columns: {', '.join(PROCEDURE_REQUIRED_COLUMNS)}; optional: "
+        f"{', '.join(PROCEDURE_OPTIONAL_COLUMNS)}. Procedures are matched by code: a new code "
+        "is published, a changed one gets a new version from its valid_from, an unchanged one "
+        "is left alone. All or nothing: on any bad row every error is printed as "
+        "'row N: column: message', nothing is written and the exit status is 1."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="path of the .csv or .xlsx file")
+        parser.add_argument(
+            "--valid-from",
+            type=iso_date,
+            default=None,
+            help="YYYY-MM-DD: when new versions start, for rows without a valid_from",
+        )
+
+    def handle(self, *args: Any, file: str, valid_from: dt.date | None, **options: Any) -> None:
+        try:
+            with TabularFile(file, required=PROCEDURE_REQUIRED_COLUMNS) as table:
+                result = procedures_import(rows=table, valid_from=valid_from)
+        except TabularError as exc:
+            raise CommandError(str(exc), returncode=1) from exc
+        if result.errors:
+            for line in result.errors.lines():
+                self.stderr.write(line)
+            raise CommandError(
+                _("Nothing was imported: %(count)d error(s) in %(rows)d row(s).")
+                % {"count": len(result.errors), "rows": len(result.errors.rows())},
+                returncode=1,
+            )
+        self.stdout.write(
+            _("Procedures: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
+            % {
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+            }
+        )

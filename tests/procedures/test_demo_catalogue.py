@@ -1,0 +1,141 @@
+"""The demo catalogue (procedures/demo/procedures.csv) matches the seed article's figures.
+
+Plain file checks: no database needed.
+"""
+
+import csv
+import re
+import subprocess
+import sys
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOGUE = ROOT / "procedures" / "demo" / "procedures.csv"
+GENERATOR = ROOT / "procedures" / "demo" / "make_catalogue.py"
+UNITS = ROOT / "org" / "demo" / "units.csv"
+
+COLUMNS = [
+    "code",
+    "name",
+    "sector_code",
+    "sector_name",
+    "level",
+    "online_level",
+    "processing_time",
+    "processing_unit",
+    "fee",
+    "fee_description",
+    "result",
+    "legal_basis",
+    "decision_number",
+    "decision_date",
+    "valid_from",
+    "implementing_unit_codes",
+    "documents",
+]
+REQUIRED = [column for column in COLUMNS if column not in ("fee", "fee_description")]
+CODE = re.compile(r"^\d\.\d{6}$")
+DECISION = re.compile(r"^Quyết định số \d+/QĐ-UBND$")
+DOCUMENT = re.compile(r"^[^|;]+\|\d+\|\d+\|\d+$")
+
+
+def _read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        return list(reader.fieldnames or []), list(reader)
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> list[dict[str, str]]:
+    header, rows = _read(CATALOGUE)
+    assert header == COLUMNS
+    return rows
+
+
+@pytest.fixture(scope="module")
+def units() -> dict[str, str]:
+    _, rows = _read(UNITS)
+    return {row["code"]: row["level"] for row in rows}
+
+
+def test_it_has_the_372_procedures_of_the_seed_article(catalogue):
+    assert len(catalogue) == 372
+    assert Counter(row["level"] for row in catalogue) == {
+        "district": 200,
+        "commune": 125,
+        "province": 47,
+    }
+
+
+def test_codes_are_unique_national_style_codes(catalogue):
+    codes = [row["code"] for row in catalogue]
+    assert all(CODE.match(code) for code in codes), [c for c in codes if not CODE.match(c)]
+    assert len(set(codes)) == len(codes)
+
+
+def test_names_are_unique(catalogue):
+    duplicates = [name for name, n in Counter(r["name"] for r in catalogue).items() if n > 1]
+    assert duplicates == []
+
+
+def test_every_procedure_is_online_at_level_2_3_or_4(catalogue):
+    levels = Counter(row["online_level"] for row in catalogue)
+    assert set(levels) <= {"2", "3", "4"}
+    # "100% at levels 2, 3, 4", with a realistic mix: every level is present.
+    assert set(levels) == {"2", "3", "4"}
+
+
+def test_required_columns_are_filled(catalogue):
+    empty = [
+        (line, column)
+        for line, row in enumerate(catalogue, start=2)
+        for column in REQUIRED
+        if not row[column].strip()
+    ]
+    assert empty == []
+
+
+def test_values_are_well_formed(catalogue):
+    for line, row in enumerate(catalogue, start=2):
+        where = f"row {line} ({row['name']})"
+        assert row["processing_unit"] in {"working_days", "working_hours", "calendar_days"}, where
+        assert int(row["processing_time"]) > 0, where
+        if row["fee"]:
+            assert int(row["fee"]) > 0, where
+        assert DECISION.match(row["decision_number"]), where
+        decided = date.fromisoformat(row["decision_date"])
+        valid_from = date.fromisoformat(row["valid_from"])
+        assert date(2019, 1, 1) <= decided <= date(2020, 12, 31), where
+        assert decided <= valid_from < date(2021, 1, 1), where
+        documents = row["documents"].split(";")
+        assert 1 <= len(documents) <= 4, where
+        assert all(DOCUMENT.match(document) for document in documents), where
+
+
+def test_every_unit_code_is_a_demo_unit_at_the_right_level(catalogue, units):
+    communes = sorted(code for code, level in units.items() if level == "commune")
+    assert len(communes) == 14
+    for line, row in enumerate(catalogue, start=2):
+        codes = row["implementing_unit_codes"].split(";")
+        assert all(code in units for code in codes), f"row {line}: {codes}"
+        if row["level"] == "commune":
+            assert sorted(codes) == communes, f"row {line}"
+        else:
+            assert codes == ["000.00.37.H21"], f"row {line}"
+
+
+def test_the_generator_reproduces_the_file_byte_for_byte(tmp_path):
+    script = (
+        "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]);"
+        "import make_catalogue as m; m.write(m.build_rows(), Path(sys.argv[2]))"
+    )
+    target = tmp_path / "procedures.csv"
+    subprocess.run(
+        [sys.executable, "-c", script, str(GENERATOR.parent), str(target)],
+        check=True,
+    )
+    assert target.read_bytes() == CATALOGUE.read_bytes()
