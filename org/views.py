@@ -6,6 +6,7 @@ import datetime as dt
 from calendar import monthrange
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import holidays
 from django import forms
@@ -197,7 +198,13 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "org/unit_list.html",
-        {"page_obj": page, "rows": rows, "query": query, "today": today},
+        {
+            "page_obj": page,
+            "rows": rows,
+            "query": query,
+            "filters": urlencode({"q": query}) if query else "",
+            "today": today,
+        },
     )
 
 
