@@ -7,13 +7,17 @@ admin history (LogEntry) as well as in the version's created_by / published_by.
 
 from __future__ import annotations
 
+import csv
+
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext
@@ -30,9 +34,12 @@ from .forms import (
     PublishForm,
     content_from_forms,
 )
+from .imports import PROCEDURE_OPTIONAL_COLUMNS, PROCEDURE_REQUIRED_COLUMNS
 from .models import (
     ChannelProcessingTime,
     GovernmentLevel,
+    ImportJobStatus,
+    ProcedureImportJob,
     ProcedureLevel,
     ProcedureVersion,
     RequiredDocument,
@@ -46,6 +53,7 @@ from .services import (
     procedure_create,
     procedure_draft_new,
     procedure_draft_update,
+    procedure_import_job_create,
     procedure_publish,
 )
 
@@ -58,6 +66,73 @@ def is_catalogue_administrator(user) -> bool:
         return True
     membership = membership_of(user)
     return bool(user.is_staff and membership and membership.role == Role.ADMINISTRATOR)
+
+
+IMPORT_MAX_BYTES = 20 * 1024 * 1024
+IMPORT_RECENT_JOBS = 10
+
+IMPORT_PHASES = {
+    ImportJobStatus.QUEUED: _("Waiting to start…"),
+    "reading": _("Reading the file…"),
+    "checking": _("Checking rows…"),
+    "writing": _("Checking against the catalogue and writing…"),
+    ImportJobStatus.SUCCEEDED: _("Imported."),
+    ImportJobStatus.FAILED: _("Nothing was imported."),
+}
+
+
+class ImportUploadForm(forms.Form):
+    upload = forms.FileField(
+        label=_("Catalogue file"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["upload"].help_text = gettext(
+            "CSV (UTF-8) or XLSX with a header row, at most %(size)s."
+        ) % {"size": filesizeformat(IMPORT_MAX_BYTES)}
+
+    def clean_upload(self):
+        upload = self.cleaned_data["upload"]
+        suffix = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+        if suffix not in ("csv", "xlsx"):
+            raise ValidationError(
+                gettext("'%(name)s' is not a CSV or XLSX file; save it as .csv or .xlsx.")
+                % {"name": upload.name}
+            )
+        if upload.size > IMPORT_MAX_BYTES:
+            raise ValidationError(
+                gettext("The file is %(size)s; at most %(limit)s can be imported at once.")
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(IMPORT_MAX_BYTES)}
+            )
+        return upload
+
+
+def import_job_status(job: ProcedureImportJob) -> dict:
+    """What the job page polls: enough to draw the progress bar and know when to reload."""
+    phase = job.phase
+    percent = 0
+    if job.is_finished:
+        percent = 100
+    elif job.rows_total:
+        percent = min(100, job.rows_done * 100 // job.rows_total)
+    elif job.rows_total == 0:
+        percent = 100
+    return {
+        "id": job.pk,
+        "status": job.status,
+        "phase": phase,
+        "message": str(IMPORT_PHASES[phase]),
+        "finished": job.is_finished,
+        "rows_total": job.rows_total,
+        "rows_done": job.rows_done,
+        "percent": percent,
+        "created": job.created,
+        "updated": job.updated,
+        "unchanged": job.unchanged,
+        "error_count": len(job.error_lines()),
+    }
 
 
 def _error_text(error: ValidationError) -> str:
@@ -141,6 +216,7 @@ class ProcedureVersionAdmin(CatalogueAdminMixin, admin.ModelAdmin):
     form = ProcedureVersionForm
     add_form = ProcedureCreateForm
     change_form_template = "procedures/admin/change_form.html"
+    change_list_template = "procedures/admin/change_list.html"
     inlines = [ProcedureLevelInline, RequiredDocumentInline, ChannelProcessingTimeInline]
     list_display = [
         "code",
@@ -293,6 +369,18 @@ class ProcedureVersionAdmin(CatalogueAdminMixin, admin.ModelAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
+            path("import/", view(self.import_view), name="procedures_import"),
+            path("import/<int:job_id>/", view(self.import_job_view), name="procedures_import_job"),
+            path(
+                "import/<int:job_id>/status/",
+                view(self.import_status_view),
+                name="procedures_import_status",
+            ),
+            path(
+                "import/<int:job_id>/errors.csv",
+                view(self.import_errors_view),
+                name="procedures_import_errors",
+            ),
             path("<path:object_id>/publish/", view(self.publish_view), name="procedures_publish"),
             path(
                 "<path:object_id>/new-version/",
@@ -302,6 +390,71 @@ class ProcedureVersionAdmin(CatalogueAdminMixin, admin.ModelAdmin):
             path("<path:object_id>/abolish/", view(self.abolish_view), name="procedures_abolish"),
             *super().get_urls(),
         ]
+
+    # --- import from a file ---------------------------------------------------------------
+
+    def _import_context(self, request: HttpRequest, title: str) -> dict:
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": title,
+            "has_view_permission": True,
+        }
+
+    def _import_job(self, request: HttpRequest, job_id: int) -> ProcedureImportJob:
+        if not is_catalogue_administrator(request.user):
+            raise PermissionDenied
+        return get_object_or_404(ProcedureImportJob, pk=job_id)
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        if not is_catalogue_administrator(request.user):
+            raise PermissionDenied
+        posted = request.method == "POST"
+        form = ImportUploadForm(request.POST, request.FILES) if posted else ImportUploadForm()
+        if posted and form.is_valid():
+            job = procedure_import_job_create(upload=form.cleaned_data["upload"], by=request.user)
+            return HttpResponseRedirect(reverse("admin:procedures_import_job", args=[job.pk]))
+        context = {
+            **self._import_context(request, gettext("Import the catalogue")),
+            "form": form,
+            "required_columns": PROCEDURE_REQUIRED_COLUMNS,
+            "optional_columns": PROCEDURE_OPTIONAL_COLUMNS,
+            "jobs": ProcedureImportJob.objects.select_related("created_by")[:IMPORT_RECENT_JOBS],
+        }
+        return TemplateResponse(request, "procedures/admin/import_upload.html", context)
+
+    def import_job_view(self, request: HttpRequest, job_id: int) -> HttpResponse:
+        job = self._import_job(request, job_id)
+        context = {
+            **self._import_context(request, gettext("Import of %(name)s") % {"name": job}),
+            "job": job,
+            "progress": import_job_status(job),
+            "error_lines": job.error_lines(),
+            # The sentence the import_procedures command prints.
+            "counts": gettext(
+                "Procedures: %(created)d created, %(updated)d updated, %(unchanged)d unchanged."
+            )
+            % {"created": job.created, "updated": job.updated, "unchanged": job.unchanged},
+            # The same sentence as the page's, filled in by the polling script.
+            "rows_template": gettext("%(done)s of %(total)s rows checked")
+            % {"done": "__done__", "total": "__total__"},
+        }
+        return TemplateResponse(request, "procedures/admin/import_job.html", context)
+
+    def import_status_view(self, request: HttpRequest, job_id: int) -> JsonResponse:
+        return JsonResponse(import_job_status(self._import_job(request, job_id)))
+
+    def import_errors_view(self, request: HttpRequest, job_id: int) -> HttpResponse:
+        job = self._import_job(request, job_id)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
+        # A byte order mark, so that Excel opens the Vietnamese text as UTF-8.
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow(["row", "column", "message"])
+        for line in job.error_lines():
+            writer.writerow(_error_report_row(line))
+        return response
 
     def _actions_for(self, version: ProcedureVersion) -> list[tuple[str, str]]:
         is_latest = not version.procedure.versions.filter(number__gt=version.number).exists()
@@ -406,3 +559,12 @@ class ProcedureVersionAdmin(CatalogueAdminMixin, admin.ModelAdmin):
             perform,
             gettext("The procedure will no longer be in force from the date below."),
         )
+
+
+def _error_report_row(line: str) -> list[str]:
+    """``row N: column: message`` as three cells; a whole-file error is only a message."""
+    if line.startswith("row "):
+        parts = line.removeprefix("row ").split(": ", 2)
+        if len(parts) == 3 and parts[0].isdigit():
+            return parts
+    return ["", "", line]

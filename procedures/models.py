@@ -13,7 +13,7 @@ import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import FileExtensionValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -334,3 +334,77 @@ class RequiredDocument(VersionPart):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ImportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class ProcedureImportJob(models.Model):
+    """A catalogue file uploaded in the admin and imported by a background task (DESIGN §4).
+
+    The import is all or nothing: a failed job wrote no procedure, and ``errors`` holds one
+    ``row N: column: message`` line per problem (or the one line saying why the file as a whole
+    could not be read).
+    """
+
+    upload = models.FileField(
+        _("file"),
+        upload_to="imports/%Y/%m/",
+        validators=[FileExtensionValidator(["csv", "xlsx"])],
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED
+    )
+    # Unknown (null) until the file has been read through once.
+    rows_total = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(_("rows checked"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    errors = models.TextField(_("errors"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("catalogue import")
+        verbose_name_plural = _("catalogue imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ImportJobStatus.SUCCEEDED, ImportJobStatus.FAILED)
+
+    @property
+    def phase(self) -> str:
+        """Where a running job is: reading the file through, checking rows, or writing.
+
+        Rows are checked outside the import's transaction, so their progress is visible while
+        it happens; the checks against the database and the writes are one transaction and
+        show as a single phase.
+        """
+        if self.status != ImportJobStatus.RUNNING:
+            return self.status
+        if self.rows_total is None:
+            return "reading"
+        if self.rows_done < self.rows_total:
+            return "checking"
+        return "writing"
+
+    def error_lines(self) -> list[str]:
+        return self.errors.splitlines()

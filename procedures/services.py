@@ -3,21 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import QuerySet
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from org.models import Unit
+from org.tabular import NumberedRow, TabularError, TabularFile
 
 from .models import (
     ChannelProcessingTime,
     GovernmentLevel,
+    ImportJobStatus,
     Procedure,
+    ProcedureImportJob,
     ProcedureLevel,
     ProcedureVersion,
     RequiredDocument,
@@ -250,3 +260,92 @@ def procedure_abolish(
         )
         last.refresh_from_db()
     return last
+
+
+# --- catalogue import jobs (admin upload, run by a Celery task) ------------------------------
+
+IMPORT_PROGRESS_EVERY = 200
+
+logger = logging.getLogger(__name__)
+
+
+def procedure_import_job_create(*, upload: File, by: AbstractBaseUser | None) -> ProcedureImportJob:
+    """Store an uploaded catalogue file and queue its import once the upload is committed."""
+    with transaction.atomic():
+        job = ProcedureImportJob(
+            upload=upload, filename=Path(upload.name).name[:255], created_by=by
+        )
+        job.full_clean()
+        job.save()
+    transaction.on_commit(lambda: _import_job_enqueue(job_id=job.pk))
+    return job
+
+
+def _import_job_enqueue(*, job_id: int) -> None:
+    from .tasks import procedure_import_job_run as task
+
+    try:
+        task.delay(job_id=job_id)
+    except (KombuOperationalError, OSError):
+        # No broker: the upload must not be lost, so the request runs the import itself.
+        logger.exception("cannot queue catalogue import job %s; running it in-process", job_id)
+        procedure_import_job_run(job_id=job_id)
+
+
+def procedure_import_job_run(*, job_id: int) -> ProcedureImportJob:
+    """Import a job's file: count its rows, then check and write them all or nothing.
+
+    Progress is written with short autocommitted updates while rows are read and checked,
+    which ``procedures_import`` does before it opens its transaction. A job that already
+    finished is left alone, so a task delivered twice imports once.
+    """
+    from .imports import PROCEDURE_REQUIRED_COLUMNS, procedures_import
+
+    jobs = ProcedureImportJob.objects.filter(pk=job_id)
+    claimed = jobs.exclude(status__in=[ImportJobStatus.SUCCEEDED, ImportJobStatus.FAILED]).update(
+        status=ImportJobStatus.RUNNING, rows_total=None, rows_done=0
+    )
+    job = ProcedureImportJob.objects.select_related("created_by").get(pk=job_id)
+    if not claimed:
+        return job
+    outcome: dict = {"status": ImportJobStatus.FAILED}
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            with TabularFile(job.upload.path, required=PROCEDURE_REQUIRED_COLUMNS) as table:
+                rows_total = sum(1 for _row in table)
+            jobs.update(rows_total=rows_total)
+            with TabularFile(job.upload.path, required=PROCEDURE_REQUIRED_COLUMNS) as table:
+                result = procedures_import(
+                    rows=_rows_with_progress(table, jobs=jobs), by=job.created_by
+                )
+            if result.errors:
+                outcome["errors"] = "\n".join(result.errors.lines())
+            else:
+                outcome.update(
+                    status=ImportJobStatus.SUCCEEDED,
+                    created=result.created,
+                    updated=result.updated,
+                    unchanged=result.unchanged,
+                )
+    except TabularError as exc:
+        outcome["errors"] = str(exc)
+    except Exception:
+        logger.exception("catalogue import job %s stopped", job_id)
+        with translation.override(settings.LANGUAGE_CODE):
+            outcome["errors"] = _("The import stopped unexpectedly; nothing was written.")
+    jobs.update(finished_at=timezone.now(), **outcome)
+    job.refresh_from_db()
+    return job
+
+
+def _rows_with_progress(
+    rows: Iterable[NumberedRow], *, jobs: QuerySet[ProcedureImportJob]
+) -> Iterator[NumberedRow]:
+    done = 0
+    for row in rows:
+        yield row
+        done += 1
+        if done % IMPORT_PROGRESS_EVERY == 0:
+            jobs.update(rows_done=done)
+    # Runs when the import has taken the last row, just before its transaction starts.
+    jobs.update(rows_done=done)

@@ -27,6 +27,12 @@ def _vietnamese_by_default(settings):
 
 
 @pytest.fixture(autouse=True)
+def _uploads_in_tmp(settings, tmp_path):
+    """Uploaded files (imports) go to a throw-away folder, never into var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _tasks_run_in_process():
     """Tasks run eagerly in every test, even with a broker configured; only tests that ask
     for ``celery_worker_process`` send them to a real worker."""
