@@ -1,1 +1,326 @@
-"""Filled by a later issue (see DESIGN.md §2)."""
+"""Dossiers (hồ sơ) received at the one-stop desk, their append-only history and counters.
+
+Times are stored in UTC and shown in Asia/Ho_Chi_Minh (DESIGN §3). Nothing here is ever
+overwritten or deleted: every step of a dossier is an :class:`Event` row, and the dossier's own
+columns are the current state derived from those steps (kept for the queues and the reports).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from org.models import Unit
+from procedures.models import Channel, ProcedureVersion
+
+# Decree 118/2025 and Circular 03/2025 replace Decree 61/2018 and Circular 01/2018 for dossiers
+# received from this local date on (DESIGN §1 "Two legal regimes").
+REGIME_2025_FROM = dt.date(2025, 7, 1)
+
+
+class Regime(models.TextChoices):
+    DECREE_61_2018 = "2018", _("Decree 61/2018")
+    DECREE_118_2025 = "2025", _("Decree 118/2025")
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    """The date of ``moment`` on the portal's wall clock (settings.TIME_ZONE)."""
+    return timezone.localdate(moment, timezone=timezone.get_default_timezone())
+
+
+def regime_for(received_at: dt.datetime) -> str:
+    """The legal regime a dossier received at ``received_at`` follows, judged by local date."""
+    if local_date(received_at) >= REGIME_2025_FROM:
+        return Regime.DECREE_118_2025
+    return Regime.DECREE_61_2018
+
+
+class DossierStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    PROCESSING = "processing", _("Processing")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("Waiting for supplement")
+    FINISHED = "finished", _("Result ready")
+    RETURNED = "returned", _("Returned to the applicant")
+    REFUSED = "refused", _("Refused at intake")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    STOPPED = "stopped", _("Processing stopped")
+
+
+OPEN_STATUSES = frozenset(
+    {
+        DossierStatus.RECEIVED,
+        DossierStatus.PROCESSING,
+        DossierStatus.SUPPLEMENT_REQUESTED,
+    }
+)
+
+
+class Dossier(models.Model):
+    code = models.CharField(_("code"), max_length=64, unique=True)
+    procedure_version = models.ForeignKey(
+        ProcedureVersion,
+        verbose_name=_("procedure version"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    receiving_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("receiving unit"),
+        on_delete=models.PROTECT,
+        related_name="dossiers_received",
+    )
+    handling_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("handling unit"),
+        on_delete=models.PROTECT,
+        related_name="dossiers_handled",
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+
+    applicant_name = models.CharField(_("applicant name"), max_length=255)
+    applicant_id_number = models.CharField(_("applicant ID number"), max_length=20, blank=True)
+    applicant_phone = models.CharField(_("applicant phone"), max_length=20, blank=True)
+    applicant_email = models.EmailField(_("applicant e-mail"), blank=True)
+    applicant_address = models.CharField(_("applicant address"), max_length=500, blank=True)
+    sets_count = models.PositiveSmallIntegerField(_("number of sets"), default=1)
+
+    received_at = models.DateTimeField(_("received at"))
+    # The legal due date after any supplement pause; statistics judge against it.
+    due_at = models.DateTimeField(_("due at"))
+    # The due date computed at intake; never changes (DESIGN §3 "Supplement").
+    original_due_at = models.DateTimeField(_("original due at"))
+    # The new date promised by an apology; shown to the citizen, never used by statistics.
+    rescheduled_due_at = models.DateTimeField(_("rescheduled due at"), null=True, blank=True)
+    # When processing ended: result ready, or withdrawal / stop.
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+
+    status = models.CharField(
+        _("status"),
+        max_length=30,
+        choices=DossierStatus.choices,
+        default=DossierStatus.RECEIVED,
+    )
+    regime = models.CharField(_("legal regime"), max_length=4, choices=Regime.choices)
+    digitised = models.BooleanField(_("recorded in the electronic one-stop system"), default=False)
+    # Derived from received_at on save: reports group by local date without computing it per row.
+    received_date = models.DateField(_("received date"), editable=False)
+    # Optimistic locking: a service updates "WHERE version = <read>" and bumps it.
+    version = models.PositiveIntegerField(_("version"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            # Per-unit drill-down and the register (Mẫu 06) for a date range.
+            models.Index(fields=["receiving_unit", "received_at"], name="dossier_unit_received"),
+            # Work queues of a unit by state.
+            models.Index(fields=["handling_unit", "status"], name="dossier_handling_status"),
+            # Overdue / due-soon queues read only open dossiers.
+            models.Index(
+                fields=["due_at"],
+                condition=Q(finished_at__isnull=True),
+                name="dossier_open_due",
+            ),
+            # Quarterly statistics by local date.
+            models.Index(fields=["received_date"], name="dossier_received_date"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def save(self, *args, **kwargs) -> None:
+        if self.received_at is not None:
+            self.received_date = local_date(self.received_at)
+            if not self.regime:
+                self.regime = regime_for(self.received_at)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or delete an audit-trail row."""
+
+
+class EventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Events are append-only and cannot be updated.")
+
+    def delete(self):
+        raise AppendOnlyError("Events are append-only and cannot be deleted.")
+
+
+class EventKind(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    REFUSED = "refused", _("Refused at intake")
+    TRANSFERRED = "transferred", _("Transferred")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplement requested")
+    SUPPLEMENT_COMPLETED = "supplement_completed", _("Supplement completed")
+    FINISHED = "finished", _("Result ready")
+    RETURNED = "returned", _("Returned to the applicant")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    STOPPED = "stopped", _("Processing stopped")
+    APOLOGY_ISSUED = "apology_issued", _("Apology issued")
+    IMPORTED = "imported", _("Imported")
+
+
+class Event(models.Model):
+    """One step in a dossier's history (phiếu kiểm soát quá trình giải quyết): never changed."""
+
+    Kind = EventKind
+
+    # PROTECT everywhere: the audit trail must outlive nothing it refers to; staff accounts are
+    # deactivated, never deleted.
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("dossier"), on_delete=models.PROTECT, related_name="events"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=EventKind.choices)
+    from_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("from unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    to_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("to unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+    # The due date of this step (hand-over), to judge each step early / on time / late (Mẫu 05).
+    step_due_at = models.DateTimeField(_("step due at"), null=True, blank=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["dossier", "at"], name="event_dossier_at")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("Events are append-only and cannot be updated.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Events are append-only and cannot be deleted.")
+
+
+class SupplementRequest(models.Model):
+    """A request to complete the dossier (Mẫu 02): the clock stops until ``completed_at``."""
+
+    dossier = models.ForeignKey(
+        Dossier,
+        verbose_name=_("dossier"),
+        on_delete=models.PROTECT,
+        related_name="supplement_requests",
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    reason = models.TextField(_("reason"))
+    missing_documents = models.TextField(_("missing documents"), blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("supplement request")
+        verbose_name_plural = _("supplement requests")
+        ordering = ["requested_at", "id"]
+        constraints = [
+            # At most one open request per dossier: the clock cannot stop twice.
+            models.UniqueConstraint(
+                fields=["dossier"],
+                condition=Q(completed_at__isnull=True),
+                name="supplement_one_open_per_dossier",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.requested_at:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.completed_at is None
+
+
+class Apology(models.Model):
+    """Phiếu xin lỗi và hẹn lại ngày trả (Mẫu 04): at most one per dossier."""
+
+    dossier = models.OneToOneField(
+        Dossier, verbose_name=_("dossier"), on_delete=models.PROTECT, related_name="apology"
+    )
+    issued_at = models.DateTimeField(_("issued at"))
+    reason = models.TextField(_("reason"))
+    new_due_at = models.DateTimeField(_("new due at"))
+    # Issued later than one working day before the due date: accepted, but recorded as late.
+    late = models.BooleanField(_("issued late"), default=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("apology")
+        verbose_name_plural = _("apologies")
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.issued_at:%Y-%m-%d}"
+
+
+class DossierCodeCounter(models.Model):
+    """The last sequence number handed out per receiving unit and local day (DESIGN §6)."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    day = models.DateField(_("day"))
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("dossier code counter")
+        verbose_name_plural = _("dossier code counters")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "day"], name="dossier_code_counter_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day} {self.last}"
