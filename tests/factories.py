@@ -71,3 +71,28 @@ def published_procedure(code="1.000001", valid_from=None, by=None, **content):
 
     draft = procedure_create(code=code, content=procedure_content(**content), by=by)
     return procedure_publish(version=draft, valid_from=valid_from or dt.date(2020, 1, 1), by=by)
+
+
+def received_dossier(**overrides):
+    """A dossier accepted through ``dossier_receive`` (3 working days, received Tue 2021-03-02
+    09:00 Hà Nội time at a fresh desk unless told); any keyword of the service overrides."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from dossiers.services import dossier_receive
+
+    if "procedure_version" not in overrides:
+        from procedures.models import ProcedureVersion
+
+        code = overrides.pop("procedure_code", "1.000001")
+        existing = ProcedureVersion.objects.filter(procedure__code=code, status="published")
+        overrides["procedure_version"] = existing.first() or published_procedure(code=code)
+    fields = {
+        "desk": overrides.pop("desk", None) or UnitFactory(),
+        "channel": "direct",
+        "applicant": {"name": "Trần Thị B", "phone": "0912345678"},
+        "received_at": dt.datetime(2021, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
+        "by": None,
+    }
+    fields.update(overrides)
+    return dossier_receive(**fields)

@@ -1,0 +1,570 @@
+"""Writes of the dossier lifecycle (DESIGN §1 "Lifecycle", §3 "Supplement" and "Apology").
+
+Every service is keyword-only and runs in one transaction: it locks the dossier row
+(``select_for_update``), checks the caller's ``expected_version`` when given (optimistic check
+for forms that were open while someone else worked on the dossier), validates the transition,
+bumps ``version``, appends exactly one :class:`Event`, and announces the change with
+``dossier_changed`` once the transaction has committed. An illegal transition raises
+:class:`TransitionError` and writes nothing.
+
+Choices written down here because the design is silent:
+
+- A refusal at intake gets a code from the same per-unit, per-day sequence as accepted
+  dossiers: the desk hands the citizen a refusal slip (Mẫu 03) that needs a reference, and the
+  sequence stays gap-free either way. Its ``finished_at`` stays empty: it was never processed.
+- ``dossier_transfer`` records the hand-over at the moment it is made unless ``at`` is given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from org.calendar_source import working_calendar
+from org.models import Unit
+from procedures.models import ProcedureVersion
+
+from .codes import dossier_code_next
+from .deadlines import due_at_compute, supplement_due_at_shift
+from .models import (
+    OPEN_STATUSES,
+    Apology,
+    Dossier,
+    DossierStatus,
+    Event,
+    EventKind,
+    SupplementRequest,
+    local_date,
+    regime_for,
+)
+from .signals import dossier_changed
+
+# Accepted keys of the ``applicant`` dict, with or without the ``applicant_`` prefix.
+_APPLICANT_FIELDS = ("name", "id_number", "phone", "email", "address")
+
+# Where each transition may start from.
+_FROM_RECEIVED_OR_PROCESSING = frozenset({DossierStatus.RECEIVED, DossierStatus.PROCESSING})
+
+
+class TransitionError(ValidationError):
+    """The dossier's current state does not allow this step; nothing was changed."""
+
+
+class DossierChangedMeanwhile(ValidationError):
+    """Someone else changed the dossier since the caller read it; nothing was changed."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(
+            message or _("The dossier was changed by someone else meanwhile; reload it."),
+            code="changed_meanwhile",
+        )
+
+
+# Intake ---------------------------------------------------------------------------------------
+
+
+def dossier_receive(
+    *,
+    desk: Unit,
+    procedure_version: ProcedureVersion,
+    channel: str,
+    applicant: dict,
+    received_at: dt.datetime,
+    by: AbstractBaseUser | None,
+    digitised: bool = False,
+    sets_count: int = 1,
+) -> Dossier:
+    """Accept a dossier at the desk: code, due date and regime fixed at intake."""
+    _version_in_force_check(procedure_version=procedure_version, received_at=received_at)
+    with transaction.atomic():
+        due_at = due_at_compute(version=procedure_version, channel=channel, received_at=received_at)
+        dossier = Dossier(
+            code=dossier_code_next(unit=desk, on=received_at),
+            procedure_version=procedure_version,
+            receiving_unit=desk,
+            handling_unit=desk,
+            channel=channel,
+            received_at=received_at,
+            due_at=due_at,
+            original_due_at=due_at,
+            status=DossierStatus.RECEIVED,
+            regime=regime_for(received_at),
+            digitised=digitised,
+            sets_count=sets_count,
+            **_applicant_fields(applicant),
+        )
+        _dossier_save_new(dossier)
+        _event_record(dossier=dossier, kind=EventKind.RECEIVED, by=by, at=received_at, to_unit=desk)
+        _changed_announce(dossier=dossier, unit_ids={desk.pk}, moments=[received_at])
+    return dossier
+
+
+def dossier_refuse(
+    *,
+    desk: Unit,
+    procedure_version: ProcedureVersion,
+    channel: str,
+    applicant: dict,
+    received_at: dt.datetime,
+    reason: str,
+    by: AbstractBaseUser | None,
+) -> Dossier:
+    """Record a dossier the desk refused to accept (Mẫu 03); it never counts as received."""
+    reason = _reason_required(reason)
+    _version_in_force_check(procedure_version=procedure_version, received_at=received_at)
+    with transaction.atomic():
+        dossier = Dossier(
+            code=dossier_code_next(unit=desk, on=received_at),
+            procedure_version=procedure_version,
+            receiving_unit=desk,
+            handling_unit=desk,
+            channel=channel,
+            received_at=received_at,
+            # Never accepted, so no legal due date: the fields are required, received_at it is.
+            due_at=received_at,
+            original_due_at=received_at,
+            status=DossierStatus.REFUSED,
+            regime=regime_for(received_at),
+            **_applicant_fields(applicant),
+        )
+        _dossier_save_new(dossier)
+        _event_record(
+            dossier=dossier,
+            kind=EventKind.REFUSED,
+            by=by,
+            at=received_at,
+            from_unit=desk,
+            note=reason,
+        )
+        _changed_announce(dossier=dossier, unit_ids={desk.pk}, moments=[received_at])
+    return dossier
+
+
+# Processing -----------------------------------------------------------------------------------
+
+
+def dossier_transfer(
+    *,
+    dossier: Dossier,
+    to_unit: Unit,
+    by: AbstractBaseUser | None,
+    note: str = "",
+    step_due_at: dt.datetime | None = None,
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """Hand the dossier over to another unit (one line of the process control slip).
+
+    ``at`` defaults to now; imports and back-office corrections pass the real hand-over time.
+    """
+    at = at or timezone.now()
+    with transaction.atomic():
+        dossier = _locked(dossier=dossier, expected_version=expected_version)
+        _status_require(
+            dossier,
+            _FROM_RECEIVED_OR_PROCESSING,
+            _("Only a received or processing dossier can be transferred."),
+        )
+        if to_unit.pk == dossier.handling_unit_id:
+            raise TransitionError(
+                _("The dossier is already handled by %(unit)s.") % {"unit": to_unit},
+                code="same_unit",
+            )
+        _not_before(at, dossier.received_at, _("A dossier cannot be transferred before receipt."))
+        from_unit_id = dossier.handling_unit_id
+        dossier.handling_unit = to_unit
+        dossier.status = DossierStatus.PROCESSING
+        _dossier_save(dossier)
+        _event_record(
+            dossier=dossier,
+            kind=EventKind.TRANSFERRED,
+            by=by,
+            at=at,
+            from_unit_id=from_unit_id,
+            to_unit=to_unit,
+            note=note,
+            step_due_at=step_due_at,
+        )
+        _changed_announce(dossier=dossier, unit_ids={from_unit_id, to_unit.pk}, moments=[at])
+    return dossier
+
+
+def supplement_request(
+    *,
+    dossier: Dossier,
+    reason: str,
+    missing_documents: str,
+    by: AbstractBaseUser | None,
+    at: dt.datetime,
+    expected_version: int | None = None,
+) -> Dossier:
+    """Ask the citizen to complete the dossier (Mẫu 02): the clock stops from ``at``."""
+    reason = _reason_required(reason)
+    with transaction.atomic():
+        dossier = _locked(dossier=dossier, expected_version=expected_version)
+        _status_require(
+            dossier,
+            _FROM_RECEIVED_OR_PROCESSING,
+            _("A supplement can only be requested for a received or processing dossier."),
+        )
+        _not_before(at, dossier.received_at, _("A supplement cannot be requested before receipt."))
+        request = SupplementRequest(
+            dossier=dossier,
+            requested_at=at,
+            reason=reason,
+            missing_documents=missing_documents,
+            requested_by=by,
+        )
+        request.full_clean()
+        request.save()
+        dossier.status = DossierStatus.SUPPLEMENT_REQUESTED
+        _dossier_save(dossier)
+        _event_record(
+            dossier=dossier,
+            kind=EventKind.SUPPLEMENT_REQUESTED,
+            by=by,
+            at=at,
+            from_unit_id=dossier.handling_unit_id,
+            note=_note_join(reason, missing_documents),
+        )
+        _changed_announce(dossier=dossier, moments=[at])
+    return dossier
+
+
+def supplement_complete(
+    *,
+    dossier: Dossier,
+    by: AbstractBaseUser | None,
+    at: dt.datetime,
+    expected_version: int | None = None,
+) -> Dossier:
+    """The citizen completed the dossier: the due date moves by the office time paused."""
+    with transaction.atomic():
+        dossier = _locked(dossier=dossier, expected_version=expected_version)
+        request = (
+            SupplementRequest.objects.select_for_update()
+            .filter(dossier=dossier, completed_at__isnull=True)
+            .first()
+        )
+        if dossier.status != DossierStatus.SUPPLEMENT_REQUESTED or request is None:
+            raise TransitionError(
+                _("This dossier has no open supplement request."), code="no_open_request"
+            )
+        _not_before(
+            at, request.requested_at, _("A supplement cannot be completed before it was requested.")
+        )
+        request.completed_at = at
+        request.full_clean()
+        request.save(update_fields=["completed_at"])
+        previous_due_at = dossier.due_at
+        dossier.due_at = supplement_due_at_shift(
+            due_at=dossier.due_at, paused_from=request.requested_at, resumed_at=at
+        )
+        dossier.status = DossierStatus.PROCESSING
+        _dossier_save(dossier)
+        _event_record(
+            dossier=dossier,
+            kind=EventKind.SUPPLEMENT_COMPLETED,
+            by=by,
+            at=at,
+            to_unit_id=dossier.handling_unit_id,
+        )
+        _changed_announce(dossier=dossier, moments=[at, previous_due_at, dossier.due_at])
+    return dossier
+
+
+def dossier_finish(
+    *,
+    dossier: Dossier,
+    by: AbstractBaseUser | None,
+    at: dt.datetime,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Dossier:
+    """The result is ready: processing ends at ``at``."""
+    with transaction.atomic():
+        dossier = _locked(dossier=dossier, expected_version=expected_version)
+        _status_require(
+            dossier,
+            _FROM_RECEIVED_OR_PROCESSING,
+            _("Only a received or processing dossier can be finished."),
+        )
+        _not_before(at, dossier.received_at, _("A dossier cannot be finished before receipt."))
+        dossier.finished_at = at
+        dossier.status = DossierStatus.FINISHED
+        _dossier_save(dossier)
+        _event_record(
+            dossier=dossier,
+            kind=EventKind.FINISHED,
+            by=by,
+            at=at,
+            from_unit_id=dossier.handling_unit_id,
+            note=note,
+        )
+        _changed_announce(dossier=dossier, moments=[at])
+    return dossier
+
+
+def dossier_return(
+    *,
+    dossier: Dossier,
+    by: AbstractBaseUser | None,
+    at: dt.datetime,
+    expected_version: int | None = None,
+) -> Dossier:
+    """The result was handed to the citizen."""
+    with transaction.atomic():
+        dossier = _locked(dossier=dossier, expected_version=expected_version)
+        _status_require(
+            dossier,
+            {DossierStatus.FINISHED},
+            _("Only a dossier whose result is ready can be returned."),
+        )
+        _not_before(at, dossier.finished_at, _("A result cannot be returned before it is ready."))
+        dossier.returned_at = at
+        dossier.status = DossierStatus.RETURNED
+        _dossier_save(dossier)
+        _event_record(
+            dossier=dossier,
+            kind=EventKind.RETURNED,
+            by=by,
+            at=at,
+            from_unit_id=dossier.handling_unit_id,
+        )
+        _changed_announce(dossier=dossier, moments=[at])
+    return dossier
+
+
+def dossier_withdraw(
+    *,
+    dossier: Dossier,
+    by: AbstractBaseUser | None,
+    at: dt.datetime,
+    reason: str,
+    expected_version: int | None = None,
+) -> Dossier:
+    """The citizen withdrew the dossier."""
+    return _dossier_end(
+        dossier=dossier,
+        by=by,
+        at=at,
+        reason=reason,
+        expected_version=expected_version,
+        status=DossierStatus.WITHDRAWN,
+        kind=EventKind.WITHDRAWN,
+        refusal=_("Only an open dossier can be withdrawn."),
+    )
+
+
+def dossier_stop(
+    *,
+    dossier: Dossier,
+    by: AbstractBaseUser | None,
+    at: dt.datetime,
+    reason: str,
+    expected_version: int | None = None,
+) -> Dossier:
+    """Processing was stopped (e.g. the matter ceased to exist)."""
+    return _dossier_end(
+        dossier=dossier,
+        by=by,
+        at=at,
+        reason=reason,
+        expected_version=expected_version,
+        status=DossierStatus.STOPPED,
+        kind=EventKind.STOPPED,
+        refusal=_("Only an open dossier can be stopped."),
+    )
+
+
+def apology_issue(
+    *,
+    dossier: Dossier,
+    reason: str,
+    new_due_at: dt.datetime,
+    by: AbstractBaseUser | None,
+    at: dt.datetime,
+    expected_version: int | None = None,
+) -> Apology:
+    """Issue the apology and new appointment (Mẫu 04); statistics still judge ``due_at``."""
+    reason = _reason_required(reason)
+    with transaction.atomic():
+        dossier = _locked(dossier=dossier, expected_version=expected_version)
+        _status_require(
+            dossier, OPEN_STATUSES, _("An apology can only be issued for an open dossier.")
+        )
+        if Apology.objects.filter(dossier=dossier).exists():
+            raise TransitionError(
+                _("An apology was already issued for this dossier; only one is allowed."),
+                code="apology_exists",
+            )
+        if new_due_at <= dossier.due_at:
+            raise TransitionError(
+                _("The new due date must be after the current due date."), code="new_due_at"
+            )
+        _not_before(at, dossier.received_at, _("An apology cannot be issued before receipt."))
+        calendar = working_calendar()
+        # Decree 61/2018 Art. 19: at least one working day before the due date; later is
+        # still accepted but recorded as late.
+        late = calendar.office_time_between(at, dossier.due_at) < calendar.working_day_length
+        apology = Apology(
+            dossier=dossier,
+            issued_at=at,
+            reason=reason,
+            new_due_at=new_due_at,
+            late=late,
+            issued_by=by,
+        )
+        apology.full_clean()
+        apology.save()
+        dossier.rescheduled_due_at = new_due_at
+        _dossier_save(dossier)
+        _event_record(
+            dossier=dossier,
+            kind=EventKind.APOLOGY_ISSUED,
+            by=by,
+            at=at,
+            from_unit_id=dossier.handling_unit_id,
+            note=reason,
+        )
+        _changed_announce(dossier=dossier, moments=[at])
+    return apology
+
+
+# Helpers ----------------------------------------------------------------------------------------
+
+
+def _dossier_end(
+    *,
+    dossier: Dossier,
+    by: AbstractBaseUser | None,
+    at: dt.datetime,
+    reason: str,
+    expected_version: int | None,
+    status: str,
+    kind: str,
+    refusal: str,
+) -> Dossier:
+    reason = _reason_required(reason)
+    with transaction.atomic():
+        dossier = _locked(dossier=dossier, expected_version=expected_version)
+        _status_require(dossier, OPEN_STATUSES, refusal)
+        _not_before(at, dossier.received_at, _("A dossier cannot end before receipt."))
+        # An open pause ends with the dossier: the unique "one open request" stays meaningful.
+        SupplementRequest.objects.filter(dossier=dossier, completed_at__isnull=True).update(
+            completed_at=at
+        )
+        dossier.finished_at = at
+        dossier.status = status
+        _dossier_save(dossier)
+        _event_record(
+            dossier=dossier,
+            kind=kind,
+            by=by,
+            at=at,
+            from_unit_id=dossier.handling_unit_id,
+            note=reason,
+        )
+        _changed_announce(dossier=dossier, moments=[at])
+    return dossier
+
+
+def _locked(*, dossier: Dossier, expected_version: int | None) -> Dossier:
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise DossierChangedMeanwhile()
+    return locked
+
+
+def _status_require(dossier: Dossier, allowed, message: str) -> None:
+    if dossier.status not in allowed:
+        raise TransitionError(
+            _("%(message)s It is now: %(status)s.")
+            % {"message": message, "status": dossier.get_status_display()},
+            code="illegal_transition",
+        )
+
+
+def _not_before(at: dt.datetime, earliest: dt.datetime | None, message: str) -> None:
+    if earliest is not None and at < earliest:
+        raise TransitionError(message, code="time_order")
+
+
+def _reason_required(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("A reason is required.")}, code="required")
+    return reason
+
+
+def _note_join(*parts: str) -> str:
+    return "\n".join(part.strip() for part in parts if part and part.strip())
+
+
+def _version_in_force_check(*, procedure_version: ProcedureVersion, received_at: dt.datetime):
+    day = local_date(received_at)
+    if not procedure_version.is_in_force_on(day):
+        raise ValidationError(
+            {
+                "procedure_version": _(
+                    "This version of procedure %(procedure)s is not in force on %(day)s."
+                )
+                % {"procedure": procedure_version.procedure.code, "day": day.isoformat()}
+            },
+            code="not_in_force",
+        )
+
+
+def _applicant_fields(applicant: dict) -> dict:
+    fields = {}
+    for key, value in applicant.items():
+        name = key.removeprefix("applicant_")
+        if name not in _APPLICANT_FIELDS:
+            raise ValidationError(
+                _("Unknown applicant detail: %(key)s.") % {"key": key}, code="applicant"
+            )
+        fields[f"applicant_{name}"] = value or ""
+    return fields
+
+
+def _dossier_save_new(dossier: Dossier) -> None:
+    # received_date is derived in save(); fill it so full_clean does not flag it missing.
+    dossier.received_date = local_date(dossier.received_at)
+    dossier.full_clean()
+    dossier.save()
+
+
+def _dossier_save(dossier: Dossier) -> None:
+    dossier.version += 1
+    dossier.full_clean(validate_unique=False)
+    dossier.save()
+
+
+def _event_record(
+    *, dossier: Dossier, kind: str, by, at: dt.datetime, note: str = "", **units_and_due
+) -> Event:
+    event = Event(dossier=dossier, kind=kind, by=by, at=at, note=note, **units_and_due)
+    event.full_clean()
+    event.save()
+    return event
+
+
+def _changed_announce(
+    *, dossier: Dossier, moments: list[dt.datetime], unit_ids: set | None = None
+) -> None:
+    units = set(unit_ids or ()) | {dossier.receiving_unit_id, dossier.handling_unit_id}
+    dates = {dossier.received_date} | {local_date(moment) for moment in moments if moment}
+    dossier_id = dossier.pk
+    transaction.on_commit(
+        lambda: dossier_changed.send(
+            sender=Dossier,
+            dossier_id=dossier_id,
+            unit_ids=frozenset(units),
+            dates=frozenset(dates),
+        )
+    )

@@ -1,0 +1,15 @@
+"""Signals of the dossiers app.
+
+``dossiers`` never imports ``reports`` (DESIGN §2): it announces every committed change here and
+``reports`` subscribes to schedule the rollup refresh (the sweep job is the safety net).
+"""
+
+from __future__ import annotations
+
+import django.dispatch
+
+# Sent with sender=Dossier after the transaction that changed a dossier commits, with kwargs:
+# ``dossier_id`` (int), ``unit_ids`` (frozenset of the receiving and handling units involved)
+# and ``dates`` (frozenset of the local dates the change touched: the received date, the event's
+# date, and for a completed supplement the due dates before and after the shift).
+dossier_changed = django.dispatch.Signal()
