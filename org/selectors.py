@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from calendar import monthrange
+from dataclasses import dataclass
 
 import holidays
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -67,26 +69,82 @@ def unit_is_visible_to(user: AbstractBaseUser | AnonymousUser, unit: Unit) -> bo
     return units_visible_to(user).filter(pk=unit.pk).exists()
 
 
+@dataclass(frozen=True)
+class HolidayRow:
+    day: dt.date
+    name: str
+    is_working_day: bool
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    month: dt.date
+    working_days: int
+
+
+@dataclass(frozen=True)
+class CalendarYear:
+    """One year of the working calendar: legal holidays (and whether an override reopened
+    them), the package's swapped working weekend days, the admins' overrides, working days."""
+
+    year: int
+    holidays: list[HolidayRow]
+    weekend_workdays: list[dt.date]
+    overrides: list[CalendarOverride]
+    months: list[MonthRow]
+
+    @property
+    def working_days(self) -> int:
+        return sum(row.working_days for row in self.months)
+
+
+def working_calendar_year(*, year: int, language: str = "en_US") -> CalendarYear:
+    """Holiday names come from the package; which days are off from the WorkingCalendar."""
+    calendar = working_calendar()
+    legal = holidays.country_holidays("VN", years=year, language=language)
+    return CalendarYear(
+        year=year,
+        holidays=[
+            HolidayRow(day=day, name=name, is_working_day=calendar.is_working_day(day))
+            for day, name in sorted(legal.items())
+            if day.year == year
+        ],
+        weekend_workdays=sorted(day for day in legal.weekend_workdays if day.year == year),
+        overrides=list(CalendarOverride.objects.filter(date__year=year).order_by("date")),
+        months=[
+            MonthRow(
+                month=dt.date(year, month, 1),
+                working_days=calendar.working_days_between(
+                    dt.date(year, month, 1), dt.date(year, month, monthrange(year, month)[1])
+                ),
+            )
+            for month in range(1, 13)
+        ],
+    )
+
+
 def working_calendar_summary(*, year: int) -> dict:
     """The days off and decreed working weekend days of a year, and its working-day count."""
     calendar = working_calendar()
-    legal = holidays.country_holidays("VN", years=year)
-    overrides = {
-        o.date: o for o in CalendarOverride.objects.filter(date__year=year).order_by("date")
+    year_view = working_calendar_year(year=year)
+    days_off = {row.day: row.name for row in year_view.holidays if not row.is_working_day}
+    working_weekend_days = {
+        day: _("Swapped working day")
+        for day in year_view.weekend_workdays
+        if calendar.is_working_day(day)
     }
-    days_off, working_weekend_days = [], []
-    day = dt.date(year, 1, 1)
-    while day.year == year:
-        override = overrides.get(day)
-        name = override.notice if override else legal.get(day, _("Swapped working day"))
-        if not calendar.is_working_day(day) and (override or day in legal):
-            days_off.append({"date": day.isoformat(), "name": name})
-        elif calendar.is_working_day(day) and day.weekday() >= 5:
-            working_weekend_days.append({"date": day.isoformat(), "name": name})
-        day += dt.timedelta(days=1)
+    for override in year_view.overrides:
+        if not calendar.is_working_day(override.date):
+            days_off[override.date] = override.notice
+        elif override.date.weekday() >= 5:
+            working_weekend_days[override.date] = override.notice
+
+    def listed(days: dict) -> list[dict]:
+        return [{"date": day.isoformat(), "name": name} for day, name in sorted(days.items())]
+
     return {
         "year": year,
-        "working_days": calendar.working_days_in_year(year),
-        "days_off": days_off,
-        "working_weekend_days": working_weekend_days,
+        "working_days": year_view.working_days,
+        "days_off": listed(days_off),
+        "working_weekend_days": listed(working_weekend_days),
     }

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from calendar import monthrange
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-import holidays
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -21,8 +19,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .calendar_source import working_calendar
-from .models import ROOT_WIDE_ROLES, CalendarOverride, Membership, Role, Unit, UnitLevel
-from .selectors import membership_of, units_visible_to
+from .models import ROOT_WIDE_ROLES, Membership, Role, Unit, UnitLevel
+from .selectors import membership_of, units_visible_to, working_calendar_year
 
 UNITS_PER_PAGE = 50
 # The calendar page covers the years the holidays package and the legal regimes make sense for.
@@ -220,19 +218,6 @@ class DueDateForm(forms.Form):
 
 
 @dataclass(frozen=True)
-class HolidayRow:
-    day: dt.date
-    name: str
-    is_working_day: bool
-
-
-@dataclass(frozen=True)
-class MonthRow:
-    month: dt.date
-    working_days: int
-
-
-@dataclass(frozen=True)
 class DueDate:
     received_at: dt.datetime
     clock_starts_at: dt.datetime
@@ -252,24 +237,8 @@ def _calendar_year(raw: str | None) -> int:
 def calendar(request: HttpRequest) -> HttpResponse:
     year = _calendar_year(request.GET.get("year"))
     working = working_calendar()
-    # Names only: which days are off is decided by the WorkingCalendar (overrides win).
     language = "vi" if (get_language() or "vi").startswith("vi") else "en_US"
-    legal = holidays.country_holidays("VN", years=year, language=language)
-    holiday_rows = [
-        HolidayRow(day=day, name=name, is_working_day=working.is_working_day(day))
-        for day, name in sorted(legal.items())
-        if day.year == year
-    ]
-    weekend_workdays = sorted(day for day in legal.weekend_workdays if day.year == year)
-    month_rows = [
-        MonthRow(
-            month=dt.date(year, month, 1),
-            working_days=working.working_days_between(
-                dt.date(year, month, 1), dt.date(year, month, monthrange(year, month)[1])
-            ),
-        )
-        for month in range(1, 13)
-    ]
+    calendar_year = working_calendar_year(year=year, language=language)
 
     due_date = None
     form = DueDateForm(request.GET if "received_at" in request.GET else None)
@@ -288,11 +257,11 @@ def calendar(request: HttpRequest) -> HttpResponse:
         {
             "year": year,
             "years": [year - 1, year, year + 1],
-            "holidays": holiday_rows,
-            "weekend_workdays": weekend_workdays,
-            "overrides": CalendarOverride.objects.filter(date__year=year).order_by("date"),
-            "working_days": sum(row.working_days for row in month_rows),
-            "months": month_rows,
+            "holidays": calendar_year.holidays,
+            "weekend_workdays": calendar_year.weekend_workdays,
+            "overrides": calendar_year.overrides,
+            "working_days": calendar_year.working_days,
+            "months": calendar_year.months,
             "form": form,
             "due_date": due_date,
         },
