@@ -158,6 +158,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "status" field; each choice set gets its own schema name.
+    "ENUM_NAME_OVERRIDES": {
+        "DossierStatusEnum": "dossiers.models.DossierStatus",
+    },
 }
 
 # Celery: a real Redis broker when CELERY_BROKER_URL is set; otherwise tasks run eagerly
@@ -197,6 +201,24 @@ EMAIL_BACKEND = env.str(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cchc-portal@localhost")
+# One variable for the whole mail server, e.g. EMAIL_URL=smtp+tls://user:password@host:587
+# (django-environ's email_url); it overrides EMAIL_BACKEND above. Tests use locmem regardless.
+if env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+# A stuck mail server must not hold a Celery worker for minutes.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=15)
+
+# Absolute links in e-mails (the public lookup page) start with this.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# Hooks called after each applicant notification (SMS, Zalo…): dotted paths to callables
+# notify(dossier, event_kind, message); see dossiers.notifications.
+DOSSIER_NOTIFIERS = env.list("DOSSIER_NOTIFIERS", default=[])
+
+# Public lookup (/tra-cuu/): lookups per client address, "N/s|m|h|d".
+LOOKUP_RATE_LIMIT = env.str("LOOKUP_RATE_LIMIT", default="10/m")
+# Reverse proxies in front of the portal that append to X-Forwarded-For; 0 = trust only
+# REMOTE_ADDR (anyone can forge the header when nothing in front rewrites it).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Demo data is loaded by `make run` only; production settings refuse it.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="cchc-demo")

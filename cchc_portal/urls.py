@@ -17,9 +17,13 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("org.urls")),
     path("thu-tuc/", include("procedures.urls")),
+    path("ho-so/", include("dossiers.urls")),
+    path("ho-so/", include("dossiers.form_urls")),
+    path("tra-cuu/", include("dossiers.lookup_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("org.api_urls")),
     path("api/v1/", include("procedures.api_urls")),
+    path("api/v1/", include("dossiers.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

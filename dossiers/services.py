@@ -100,7 +100,12 @@ def dossier_receive(
         )
         _dossier_save_new(dossier)
         _event_record(dossier=dossier, kind=EventKind.RECEIVED, by=by, at=received_at, to_unit=desk)
-        _changed_announce(dossier=dossier, unit_ids={desk.pk}, moments=[received_at])
+        _changed_announce(
+            dossier=dossier,
+            unit_ids={desk.pk},
+            moments=[received_at],
+            event_kind=EventKind.RECEIVED,
+        )
     return dossier
 
 
@@ -141,7 +146,12 @@ def dossier_refuse(
             from_unit=desk,
             note=reason,
         )
-        _changed_announce(dossier=dossier, unit_ids={desk.pk}, moments=[received_at])
+        _changed_announce(
+            dossier=dossier,
+            unit_ids={desk.pk},
+            moments=[received_at],
+            event_kind=EventKind.REFUSED,
+        )
     return dossier
 
 
@@ -190,7 +200,12 @@ def dossier_transfer(
             note=note,
             step_due_at=step_due_at,
         )
-        _changed_announce(dossier=dossier, unit_ids={from_unit_id, to_unit.pk}, moments=[at])
+        _changed_announce(
+            dossier=dossier,
+            unit_ids={from_unit_id, to_unit.pk},
+            moments=[at],
+            event_kind=EventKind.TRANSFERRED,
+        )
     return dossier
 
 
@@ -232,7 +247,7 @@ def supplement_request(
             from_unit_id=dossier.handling_unit_id,
             note=_note_join(reason, missing_documents),
         )
-        _changed_announce(dossier=dossier, moments=[at])
+        _changed_announce(dossier=dossier, moments=[at], event_kind=EventKind.SUPPLEMENT_REQUESTED)
     return dossier
 
 
@@ -274,7 +289,11 @@ def supplement_complete(
             at=at,
             to_unit_id=dossier.handling_unit_id,
         )
-        _changed_announce(dossier=dossier, moments=[at, previous_due_at, dossier.due_at])
+        _changed_announce(
+            dossier=dossier,
+            moments=[at, previous_due_at, dossier.due_at],
+            event_kind=EventKind.SUPPLEMENT_COMPLETED,
+        )
     return dossier
 
 
@@ -306,7 +325,7 @@ def dossier_finish(
             from_unit_id=dossier.handling_unit_id,
             note=note,
         )
-        _changed_announce(dossier=dossier, moments=[at])
+        _changed_announce(dossier=dossier, moments=[at], event_kind=EventKind.FINISHED)
     return dossier
 
 
@@ -336,7 +355,7 @@ def dossier_return(
             at=at,
             from_unit_id=dossier.handling_unit_id,
         )
-        _changed_announce(dossier=dossier, moments=[at])
+        _changed_announce(dossier=dossier, moments=[at], event_kind=EventKind.RETURNED)
     return dossier
 
 
@@ -432,7 +451,7 @@ def apology_issue(
             from_unit_id=dossier.handling_unit_id,
             note=reason,
         )
-        _changed_announce(dossier=dossier, moments=[at])
+        _changed_announce(dossier=dossier, moments=[at], event_kind=EventKind.APOLOGY_ISSUED)
     return apology
 
 
@@ -470,7 +489,7 @@ def _dossier_end(
             from_unit_id=dossier.handling_unit_id,
             note=reason,
         )
-        _changed_announce(dossier=dossier, moments=[at])
+        _changed_announce(dossier=dossier, moments=[at], event_kind=kind)
     return dossier
 
 
@@ -555,7 +574,11 @@ def _event_record(
 
 
 def _changed_announce(
-    *, dossier: Dossier, moments: list[dt.datetime], unit_ids: set | None = None
+    *,
+    dossier: Dossier,
+    moments: list[dt.datetime],
+    event_kind: str = "",
+    unit_ids: set | None = None,
 ) -> None:
     units = set(unit_ids or ()) | {dossier.receiving_unit_id, dossier.handling_unit_id}
     dates = {dossier.received_date} | {local_date(moment) for moment in moments if moment}
@@ -566,5 +589,6 @@ def _changed_announce(
             dossier_id=dossier_id,
             unit_ids=frozenset(units),
             dates=frozenset(dates),
+            event_kind=str(event_kind),
         )
     )

@@ -27,6 +27,22 @@ class NavItem:
 
 NAV_ITEMS = (
     NavItem(_("Home"), "home", ALL_ROLES),
+    NavItem(
+        _("Dossiers"),
+        "dossiers:queue",
+        frozenset(
+            {
+                Role.DESK_OFFICER,
+                Role.PROCESSING_OFFICER,
+                Role.UNIT_LEADER,
+                Role.COMMITTEE_MEMBER,
+                Role.ADMINISTRATOR,
+            }
+        ),
+    ),
+    NavItem(
+        _("Receive dossier"), "dossiers:intake", frozenset({Role.DESK_OFFICER, Role.UNIT_LEADER})
+    ),
     NavItem(_("Procedures"), "procedures:catalogue", ALL_ROLES),
     NavItem(_("Units"), "org:unit_list", ALL_ROLES),
     NavItem(_("Working calendar"), "org:calendar", ALL_ROLES),

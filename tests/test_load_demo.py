@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 
+from dossiers.models import Dossier, Event
 from org.models import Membership, Unit
 from org.selectors import units_visible_to
 from procedures.selectors import procedure_counts
@@ -36,12 +37,32 @@ def test_it_loads_the_seed_catalogue_in_force_in_q1_2021(settings):
     assert procedure_counts(on=dt.date(2021, 3, 31), units=district)["total"] == 247
 
 
+def test_it_loads_the_dossiers_of_q1_2021_after_the_catalogue(settings):
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert "Demo dossiers: 3329 created, 0 updated, 0 unchanged." in out.getvalue()
+    # The seed article's figures are checked in tests/dossiers/test_demo_dossiers.py.
+    assert Dossier.objects.filter(received_date__range=("2021-01-01", "2021-03-31")).count() == 3329
+
+
 def test_it_changes_nothing_when_run_twice(settings):
     settings.DEBUG = True
     call_command("load_demo", stdout=StringIO())
-    before = (Unit.objects.count(), Membership.objects.count())
-    call_command("load_demo", stdout=StringIO())
-    assert (Unit.objects.count(), Membership.objects.count()) == before
+
+    def counts():
+        return (
+            Unit.objects.count(),
+            Membership.objects.count(),
+            Dossier.objects.count(),
+            Event.objects.count(),
+        )
+
+    before = counts()
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert counts() == before
+    assert "Demo dossiers: 0 created, 0 updated, 3329 unchanged." in out.getvalue()
 
 
 def test_it_refuses_production_settings(settings):
@@ -49,3 +70,4 @@ def test_it_refuses_production_settings(settings):
     with pytest.raises(CommandError):
         call_command("load_demo")
     assert not Unit.objects.exists()
+    assert not Dossier.objects.exists()

@@ -3,20 +3,25 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from dossiers.demo import demo_dossiers_load
 from org.demo import DEMO_USERS, demo_organisation_load
 from org.models import Role, Unit
 from procedures.demo import demo_catalogue_load
 
 
 class Command(BaseCommand):
-    help = "Load the demo units, users and catalogue (never in production settings). Idempotent."
+    help = (
+        "Load the demo units, users, catalogue and the dossiers of Q1 2021 (never in production "
+        "settings). Idempotent."
+    )
 
     def handle(self, *args, **options) -> None:
         if not settings.DEBUG:
             raise CommandError("Demo data is never loaded in production settings (DJANGO_DEBUG=0).")
         units = demo_organisation_load(password=settings.DEMO_PASSWORD)
         catalogue = demo_catalogue_load()
-        for label, result in (("units", units), ("procedures", catalogue)):
+        dossiers = demo_dossiers_load()
+        for label, result in (("units", units), ("procedures", catalogue), ("dossiers", dossiers)):
             self.stdout.write(
                 f"Demo {label}: {result.created} created, {result.updated} updated, "
                 f"{result.unchanged} unchanged."

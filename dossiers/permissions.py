@@ -1,0 +1,105 @@
+"""Who may do which step of a dossier, now: one rule for the pages and the API.
+
+A step is allowed when the dossier's status allows it (the services enforce that too, and
+remain the last word) and the user's role is one that does it at a one-stop desk:
+
+- desk officers receive, hand over, record the citizen's supplement, return results, and take
+  withdrawals and apologies across the counter;
+- processing officers hand over, ask for supplements, finish, stop and apologise;
+- unit leaders may do everything their staff do.
+
+Committee members and administrators read; they do not process dossiers.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from org.models import Role
+from org.selectors import membership_of
+
+from .models import Dossier, DossierStatus
+
+
+class Action(StrEnum):
+    TRANSFER = "transfer"
+    SUPPLEMENT_REQUEST = "supplement_request"
+    SUPPLEMENT_COMPLETE = "supplement_complete"
+    FINISH = "finish"
+    RETURN = "return"
+    WITHDRAW = "withdraw"
+    STOP = "stop"
+    APOLOGY = "apology"
+
+
+_IN_PROCESS = frozenset(
+    {
+        Action.TRANSFER,
+        Action.SUPPLEMENT_REQUEST,
+        Action.FINISH,
+        Action.WITHDRAW,
+        Action.STOP,
+        Action.APOLOGY,
+    }
+)
+
+STATUS_ACTIONS: dict[str, frozenset[Action]] = {
+    DossierStatus.RECEIVED: _IN_PROCESS,
+    DossierStatus.PROCESSING: _IN_PROCESS,
+    DossierStatus.SUPPLEMENT_REQUESTED: frozenset(
+        {Action.SUPPLEMENT_COMPLETE, Action.WITHDRAW, Action.STOP, Action.APOLOGY}
+    ),
+    DossierStatus.FINISHED: frozenset({Action.RETURN}),
+}
+
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    Role.DESK_OFFICER: frozenset(
+        {
+            Action.TRANSFER,
+            Action.SUPPLEMENT_REQUEST,
+            Action.SUPPLEMENT_COMPLETE,
+            Action.RETURN,
+            Action.WITHDRAW,
+            Action.APOLOGY,
+        }
+    ),
+    Role.PROCESSING_OFFICER: frozenset(
+        {
+            Action.TRANSFER,
+            Action.SUPPLEMENT_REQUEST,
+            Action.FINISH,
+            Action.STOP,
+            Action.APOLOGY,
+        }
+    ),
+    Role.UNIT_LEADER: frozenset(Action),
+}
+
+# Roles that take dossiers in at the counter (intake and refusal at intake).
+INTAKE_ROLES = frozenset({Role.DESK_OFFICER, Role.UNIT_LEADER})
+
+
+def actions_allowed(
+    *, user: AbstractBaseUser | AnonymousUser, dossier: Dossier, has_apology: bool
+) -> frozenset[Action]:
+    """The steps ``user`` may take on ``dossier`` now (visibility is checked by the caller).
+
+    ``has_apology`` is passed in so that lists can compute it in their one query.
+    """
+    membership = membership_of(user)
+    if membership is None:
+        return frozenset()
+    allowed = ROLE_ACTIONS.get(membership.role, frozenset()) & STATUS_ACTIONS.get(
+        dossier.status, frozenset()
+    )
+    if has_apology:
+        allowed -= {Action.APOLOGY}
+    return allowed
+
+
+def can_receive(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Whether ``user`` works at a desk that takes dossiers in (their membership's unit)."""
+    membership = membership_of(user)
+    return membership is not None and membership.role in INTAKE_ROLES

@@ -1,0 +1,470 @@
+"""Desk pages: work queues and search, intake, the dossier page and its steps (at /ho-so/).
+
+Every page starts from ``dossiers_visible_to``: a dossier outside it answers 404. Writes go
+through ``dossiers.services`` only; a refused step changes nothing and says why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from org.calendar_source import working_calendar
+from org.models import Unit
+from org.selectors import membership_of, units_visible_to
+from procedures.models import TimeUnit
+from procedures.selectors import catalogue_search
+
+from . import services
+from .deadlines import due_at_compute
+from .forms import (
+    ACTION_FORMS,
+    ACTION_LABELS,
+    ActionForm,
+    DuePreviewForm,
+    IntakeForm,
+    QueueSearchForm,
+)
+from .models import Apology, Dossier, DossierStatus
+from .permissions import Action, actions_allowed, can_receive
+from .queues import (
+    DEFAULT_QUEUE,
+    QUEUES,
+    QUEUES_BY_NAME,
+    STATUS_BADGES,
+    dossier_search,
+    due_soon_cutoff,
+    due_state,
+    queue_counts,
+    queue_dossiers,
+)
+from .selectors import dossiers_visible_to
+
+DOSSIERS_PER_PAGE = 25
+SUGGESTIONS_MAX = 15
+
+
+def _local(moment: dt.datetime | None) -> str:
+    if moment is None:
+        return ""
+    return dateformat.format(timezone.localtime(moment), "d/m/Y H:i")
+
+
+def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "dossiers/forbidden.html", {"message": message}, status=403)
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _form_errors_text(form) -> str:
+    parts = []
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else None
+        text = " ".join(errors)
+        parts.append(f"{label}: {text}" if label else text)
+    return " ".join(parts)
+
+
+def _errors_to_form(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# Work queues ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueTab:
+    name: str
+    label: str
+    count: int
+    active: bool
+    query: str
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    dossier: Dossier
+    due_state: str
+    badge: str
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    name = request.GET.get("queue") or DEFAULT_QUEUE
+    if name not in QUEUES_BY_NAME:
+        return render(
+            request,
+            "dossiers/bad_request.html",
+            {"message": _("Unknown queue: %(name)s.") % {"name": name}},
+            status=400,
+        )
+    form = QueueSearchForm(request.GET)
+    if not form.is_valid():
+        return render(
+            request, "dossiers/bad_request.html", {"message": _form_errors_text(form)}, status=400
+        )
+    query = form.cleaned_data["q"].strip()
+
+    now = timezone.now()
+    calendar = working_calendar()
+    dossiers = dossier_search(dossiers_visible_to(request.user), query)
+    counts = queue_counts(dossiers, now, calendar)
+    page = Paginator(queue_dossiers(dossiers, name, now, calendar), DOSSIERS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    cutoff = due_soon_cutoff(now, calendar)
+    rows = [
+        QueueRow(
+            dossier=dossier,
+            due_state=due_state(dossier, now, cutoff),
+            badge=STATUS_BADGES.get(dossier.status, "text-bg-secondary"),
+        )
+        for dossier in page
+    ]
+    tabs = [
+        QueueTab(
+            name=tab.name,
+            label=tab.label,
+            count=counts[tab.name],
+            active=tab.name == name,
+            query=urlencode({"queue": tab.name, **({"q": query} if query else {})}),
+        )
+        for tab in QUEUES
+    ]
+    return render(
+        request,
+        "dossiers/queue.html",
+        {
+            "form": form,
+            "query": query,
+            "queue": QUEUES_BY_NAME[name],
+            "tabs": tabs,
+            "rows": rows,
+            "page_obj": page,
+            "filters": urlencode({"queue": name, **({"q": query} if query else {})}),
+            "can_receive": can_receive(request.user),
+        },
+    )
+
+
+# Intake ---------------------------------------------------------------------------------------
+
+
+def _now_minute() -> dt.datetime:
+    return timezone.localtime().replace(second=0, microsecond=0)
+
+
+@login_required
+def intake(request: HttpRequest) -> HttpResponse:
+    if not can_receive(request.user):
+        return _forbidden(request, _("Only desk officers and unit leaders receive dossiers."))
+    desk = membership_of(request.user).unit
+    refusing = request.method == "POST" and request.POST.get("decision") == "refuse"
+    if request.method != "POST":
+        form = IntakeForm(initial={"received_at": _now_minute()})
+        return render(request, "dossiers/intake.html", {"form": form, "desk": desk})
+
+    form = IntakeForm(request.POST, refusing=refusing)
+    if form.is_valid():
+        data = form.cleaned_data
+        common = {
+            "desk": desk,
+            "procedure_version": data["procedure_version"],
+            "channel": data["channel"],
+            "applicant": form.applicant(),
+            "received_at": data["received_at"],
+            "by": request.user,
+        }
+        try:
+            if refusing:
+                dossier = services.dossier_refuse(reason=data["refusal_reason"], **common)
+            else:
+                dossier = services.dossier_receive(
+                    digitised=data["digitised"], sets_count=data["sets_count"], **common
+                )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            if refusing:
+                messages.success(
+                    request,
+                    _(
+                        "Dossier %(code)s was refused at intake. Print the refusal slip for the "
+                        "applicant."
+                    )
+                    % {"code": dossier.code},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Dossier %(code)s received. Appointment date: %(due)s.")
+                    % {"code": dossier.code, "due": _local(dossier.due_at)},
+                )
+            return redirect("dossiers:detail", code=dossier.code)
+    chosen = form.cleaned_data.get("procedure_version") if hasattr(form, "cleaned_data") else None
+    return render(
+        request,
+        "dossiers/intake.html",
+        {"form": form, "desk": desk, "chosen": chosen},
+        status=400,
+    )
+
+
+@login_required
+@require_GET
+def procedure_suggest(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
+    versions = []
+    if query:
+        versions = list(
+            catalogue_search(on=timezone.localdate(), query=query).prefetch_related("levels")[
+                :SUGGESTIONS_MAX
+            ]
+        )
+    return render(
+        request,
+        "dossiers/partials/procedure_suggestions.html",
+        {"versions": versions, "query": query},
+    )
+
+
+@login_required
+@require_GET
+def due_preview(request: HttpRequest) -> HttpResponse:
+    form = DuePreviewForm(request.GET)
+    if not form.is_valid():
+        return render(
+            request,
+            "dossiers/partials/due_preview.html",
+            {"error": _form_errors_text(form)},
+            status=400,
+        )
+    data = form.cleaned_data
+    version = data["procedure_version"]
+    try:
+        due_at = due_at_compute(
+            version=version, channel=data["channel"], received_at=data["received_at"]
+        )
+    except ValueError as error:
+        return render(
+            request, "dossiers/partials/due_preview.html", {"error": str(error)}, status=400
+        )
+    value, unit = version.processing_time_for(data["channel"])
+    return render(
+        request,
+        "dossiers/partials/due_preview.html",
+        {
+            "due_at": due_at,
+            "version": version,
+            "time_value": value,
+            "time_label": TimeUnit(unit).label,
+        },
+    )
+
+
+# The dossier page -----------------------------------------------------------------------------
+
+
+def _in_force_today() -> Q:
+    today = timezone.localdate()
+    return (Q(valid_from__isnull=True) | Q(valid_from__lte=today)) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=today)
+    )
+
+
+def _transfer_units(user, dossier: Dossier) -> QuerySet[Unit]:
+    """Units in force today the user may see, plus the desk that received the dossier."""
+    visible = units_visible_to(user).filter(_in_force_today()).values("pk")
+    return (
+        Unit.objects.filter(Q(pk__in=visible) | Q(pk=dossier.receiving_unit_id))
+        .exclude(pk=dossier.handling_unit_id)
+        .order_by("path")
+    )
+
+
+def _action_form(action: Action, user, dossier: Dossier, data=None) -> ActionForm:
+    units = _transfer_units(user, dossier) if action == Action.TRANSFER else None
+    return ACTION_FORMS[action](data, dossier=dossier, units=units, prefix=str(action))
+
+
+@dataclass(frozen=True)
+class ActionSection:
+    action: str
+    label: str
+    form: ActionForm
+
+
+@dataclass(frozen=True)
+class PrintLink:
+    label: str
+    url_name: str
+
+
+def _print_links(dossier: Dossier, has_supplement: bool, has_apology: bool) -> list[PrintLink]:
+    if dossier.status == DossierStatus.REFUSED:
+        return [PrintLink(_("Refusal slip"), "dossier_forms:refusal")]
+    links = [PrintLink(_("Receipt and appointment"), "dossier_forms:receipt")]
+    if has_supplement:
+        links.append(PrintLink(_("Supplement request"), "dossier_forms:supplement"))
+    if has_apology:
+        links.append(PrintLink(_("Apology letter"), "dossier_forms:apology"))
+    links.append(PrintLink(_("Process control sheet"), "dossier_forms:control_sheet"))
+    return links
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = get_object_or_404(
+        dossiers_visible_to(request.user).select_related(
+            "procedure_version__procedure", "receiving_unit", "handling_unit"
+        ),
+        code=code,
+    )
+    events = dossier.events.select_related("by", "from_unit", "to_unit")
+    supplements = list(dossier.supplement_requests.select_related("requested_by"))
+    apology = Apology.objects.filter(dossier=dossier).select_related("issued_by").first()
+    allowed = actions_allowed(user=request.user, dossier=dossier, has_apology=apology is not None)
+    sections = []
+    for step, label in ACTION_LABELS.items():
+        if step not in allowed:
+            continue
+        form = _action_form(step, request.user, dossier)
+        # A desk with no other unit in reach (a commune handling its own dossiers) has no one
+        # to hand over to: the step is allowed but pointless, so it is not offered.
+        if step == Action.TRANSFER and not form.fields["to_unit"].queryset.exists():
+            continue
+        sections.append(ActionSection(action=str(step), label=label, form=form))
+    return render(
+        request,
+        "dossiers/detail.html",
+        {
+            "dossier": dossier,
+            "version": dossier.procedure_version,
+            "badge": STATUS_BADGES.get(dossier.status, "text-bg-secondary"),
+            "events": events,
+            "supplements": supplements,
+            "apology": apology,
+            "sections": sections,
+            "print_links": _print_links(dossier, bool(supplements), apology is not None),
+            "is_refused": dossier.status == DossierStatus.REFUSED,
+        },
+    )
+
+
+# (dossier, cleaned data, user, now) -> the service call of each step.
+ActionRunner = Callable[[Dossier, dict, object, dt.datetime], object]
+
+ACTION_RUNNERS: dict[Action, ActionRunner] = {
+    Action.TRANSFER: lambda dossier, data, by, at: services.dossier_transfer(
+        dossier=dossier,
+        to_unit=data["to_unit"],
+        by=by,
+        note=data["note"],
+        step_due_at=data["step_due_at"],
+        expected_version=data["expected_version"],
+        at=at,
+    ),
+    Action.SUPPLEMENT_REQUEST: lambda dossier, data, by, at: services.supplement_request(
+        dossier=dossier,
+        reason=data["reason"],
+        missing_documents=data["missing_documents"],
+        by=by,
+        at=at,
+        expected_version=data["expected_version"],
+    ),
+    Action.SUPPLEMENT_COMPLETE: lambda dossier, data, by, at: services.supplement_complete(
+        dossier=dossier, by=by, at=at, expected_version=data["expected_version"]
+    ),
+    Action.FINISH: lambda dossier, data, by, at: services.dossier_finish(
+        dossier=dossier, by=by, at=at, note=data["note"], expected_version=data["expected_version"]
+    ),
+    Action.RETURN: lambda dossier, data, by, at: services.dossier_return(
+        dossier=dossier, by=by, at=at, expected_version=data["expected_version"]
+    ),
+    Action.WITHDRAW: lambda dossier, data, by, at: services.dossier_withdraw(
+        dossier=dossier,
+        by=by,
+        at=at,
+        reason=data["reason"],
+        expected_version=data["expected_version"],
+    ),
+    Action.STOP: lambda dossier, data, by, at: services.dossier_stop(
+        dossier=dossier,
+        by=by,
+        at=at,
+        reason=data["reason"],
+        expected_version=data["expected_version"],
+    ),
+    Action.APOLOGY: lambda dossier, data, by, at: services.apology_issue(
+        dossier=dossier,
+        reason=data["reason"],
+        new_due_at=data["new_due_at"],
+        by=by,
+        at=at,
+        expected_version=data["expected_version"],
+    ),
+}
+
+
+def _action_done_message(action: Action, code: str) -> str:
+    # Spelled out so that makemessages picks each one up.
+    messages_by_action = {
+        Action.TRANSFER: _("Dossier %(code)s was transferred."),
+        Action.SUPPLEMENT_REQUEST: _("A supplement was requested for dossier %(code)s."),
+        Action.SUPPLEMENT_COMPLETE: _("The supplement of dossier %(code)s was recorded."),
+        Action.FINISH: _("The result of dossier %(code)s is ready."),
+        Action.RETURN: _("The result of dossier %(code)s was returned to the applicant."),
+        Action.WITHDRAW: _("Dossier %(code)s was withdrawn."),
+        Action.STOP: _("Processing of dossier %(code)s was stopped."),
+        Action.APOLOGY: _("An apology was issued for dossier %(code)s."),
+    }
+    return messages_by_action[action] % {"code": code}
+
+
+@login_required
+@require_POST
+def action(request: HttpRequest, code: str, action: str) -> HttpResponse:
+    dossier = get_object_or_404(dossiers_visible_to(request.user), code=code)
+    try:
+        step = Action(action)
+    except ValueError:
+        raise Http404(_("Unknown step.")) from None
+    has_apology = Apology.objects.filter(dossier=dossier).exists()
+    if step not in actions_allowed(user=request.user, dossier=dossier, has_apology=has_apology):
+        return _forbidden(
+            request,
+            _("This step is not allowed for you on dossier %(code)s in its current state.")
+            % {"code": dossier.code},
+        )
+    form = _action_form(step, request.user, dossier, data=request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors_text(form))
+        return redirect("dossiers:detail", code=dossier.code)
+    try:
+        ACTION_RUNNERS[step](dossier, form.cleaned_data, request.user, timezone.now())
+    except ValidationError as error:  # TransitionError and DossierChangedMeanwhile included
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _action_done_message(step, dossier.code))
+    return redirect("dossiers:detail", code=dossier.code)

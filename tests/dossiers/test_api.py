@@ -1,0 +1,540 @@
+"""The dossier API: scoped like the pages (404 outside), intake for the desk roles only, one
+endpoint per step with the role and state checks, and the optimistic 409."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
+from rest_framework.test import APIClient
+
+from dossiers.models import Dossier, DossierStatus, EventKind
+from dossiers.services import dossier_finish, dossier_transfer, supplement_request
+from org.models import Role
+from tests.factories import (
+    MembershipFactory,
+    UnitFactory,
+    UserFactory,
+    published_procedure,
+    received_dossier,
+)
+
+pytestmark = pytest.mark.django_db
+
+DOSSIERS = "/api/v1/dossiers/"
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
+def local(text: str) -> dt.datetime:
+    return dt.datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=VN)
+
+
+def client_for(user=None) -> APIClient:
+    client = APIClient()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def staff(unit, role: str, username: str):
+    user = UserFactory(username=username)
+    MembershipFactory(user=user, unit=unit, role=role)
+    return user
+
+
+@pytest.fixture
+def commune_a():
+    return UnitFactory(code="XA-A", name="Xã A")
+
+
+@pytest.fixture
+def commune_b():
+    return UnitFactory(code="XA-B", name="Xã B")
+
+
+@pytest.fixture
+def version():
+    return published_procedure(code="1.000001", name="Đăng ký khai sinh")
+
+
+@pytest.fixture
+def leader_a(commune_a):
+    return staff(commune_a, Role.UNIT_LEADER, "lanhdao.a")
+
+
+@pytest.fixture
+def desk_a(commune_a):
+    return staff(commune_a, Role.DESK_OFFICER, "motcua.a")
+
+
+@pytest.fixture
+def officer_a(commune_a):
+    return staff(commune_a, Role.PROCESSING_OFFICER, "chuyenvien.a")
+
+
+@pytest.fixture
+def dossier_a(commune_a, version):
+    return received_dossier(
+        desk=commune_a,
+        procedure_version=version,
+        applicant={"name": "Trần Thị B", "phone": "0912345678"},
+    )
+
+
+@pytest.fixture
+def dossier_b(commune_b, version):
+    return received_dossier(desk=commune_b, procedure_version=version)
+
+
+def codes(response) -> list[str]:
+    return [row["code"] for row in response.json()["results"]]
+
+
+def reloaded(dossier: Dossier) -> Dossier:
+    return Dossier.objects.get(pk=dossier.pk)
+
+
+# Reading ----------------------------------------------------------------------------------
+
+
+def test_it_lists_only_the_dossiers_of_the_callers_units(desk_a, dossier_a, dossier_b):
+    response = client_for(desk_a).get(DOSSIERS)
+    assert response.status_code == 200
+    assert codes(response) == [dossier_a.code]
+    row = response.json()["results"][0]
+    assert row["receiving_unit"] == "XA-A"
+    assert row["procedure_code"] == "1.000001"
+    assert row["status"] == "received"
+
+
+def test_anonymous_callers_are_refused(dossier_a):
+    assert client_for().get(DOSSIERS).status_code == 403
+    assert client_for().get(f"{DOSSIERS}{dossier_a.code}/").status_code == 403
+
+
+def test_another_communes_dossier_is_404_to_read_and_to_act_on(desk_a, dossier_b):
+    client = client_for(desk_a)
+    assert client.get(f"{DOSSIERS}{dossier_b.code}/").status_code == 404
+    response = client.post(f"{DOSSIERS}{dossier_b.code}/withdraw/", {"reason": "Rút"})
+    assert response.status_code == 404
+    assert reloaded(dossier_b).status == DossierStatus.RECEIVED
+
+
+def test_the_detail_has_applicant_history_actions_and_version(desk_a, dossier_a):
+    response = client_for(desk_a).get(f"{DOSSIERS}{dossier_a.code}/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["applicant"] == {
+        "name": "Trần Thị B",
+        "id_number": "",
+        "phone": "0912345678",
+        "email": "",
+        "address": "",
+    }
+    assert body["events"] == [
+        {
+            "kind": "received",
+            "at": "2021-03-02T09:00:00+07:00",
+            "by": None,
+            "from_unit": None,
+            "to_unit": "XA-A",
+            "note": "",
+            "step_due_at": None,
+        }
+    ]
+    assert body["due_at"] == "2021-03-05T09:00:00+07:00"  # 3 working days
+    assert body["version"] == 0
+    assert body["apology"] is None
+    assert body["supplement_requests"] == []
+    # A desk officer's steps on a received dossier (no finish, no stop: processing officers').
+    assert body["actions"] == [
+        "apology",
+        "supplement_request",
+        "transfer",
+        "withdraw",
+    ]
+
+
+@pytest.fixture
+def three_dossiers(commune_a, version):
+    first = received_dossier(
+        desk=commune_a,
+        procedure_version=version,
+        applicant={"name": "Lê Văn Một", "phone": "0911000001"},
+        received_at=local("2021-03-01 08:00"),
+    )
+    second = received_dossier(
+        desk=commune_a,
+        procedure_version=version,
+        applicant={"name": "Phạm Thị Hai", "phone": "0911000002"},
+        received_at=local("2021-03-02 08:00"),
+    )
+    third = received_dossier(
+        desk=commune_a,
+        procedure_version=version,
+        applicant={"name": "Lê Văn Ba", "phone": "0911000003"},
+        received_at=local("2021-03-03 08:00"),
+    )
+    office = UnitFactory(code="PHONG-TP")
+    dossier_transfer(dossier=third, to_unit=office, by=None, at=local("2021-03-03 09:00"))
+    return first, second, third
+
+
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        ({}, ["XA-A-210303-0001", "XA-A-210302-0001", "XA-A-210301-0001"]),
+        ({"status": "processing"}, ["XA-A-210303-0001"]),
+        ({"handling_unit": "PHONG-TP"}, ["XA-A-210303-0001"]),
+        (
+            {"receiving_unit": "XA-A", "status": "received"},
+            ["XA-A-210302-0001", "XA-A-210301-0001"],
+        ),
+        ({"receiving_unit": "XA-B"}, []),
+        ({"received_from": "2021-03-02"}, ["XA-A-210303-0001", "XA-A-210302-0001"]),
+        ({"received_to": "2021-03-01"}, ["XA-A-210301-0001"]),
+        ({"q": "lê văn"}, ["XA-A-210303-0001", "XA-A-210301-0001"]),
+        ({"q": "0911000002"}, ["XA-A-210302-0001"]),
+        ({"q": "210301"}, ["XA-A-210301-0001"]),
+    ],
+)
+def test_it_filters_the_list(desk_a, three_dossiers, params, expected):
+    response = client_for(desk_a).get(DOSSIERS, params)
+    assert response.status_code == 200
+    assert codes(response) == expected
+
+
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"status": "lost"}, "status"),
+        ({"received_from": "01/03/2021"}, "received_from"),
+        ({"received_from": "2021-03-02", "received_to": "2021-03-01"}, "received_to"),
+    ],
+)
+def test_bad_filters_are_400_with_the_field(desk_a, params, field):
+    response = client_for(desk_a).get(DOSSIERS, params)
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+def test_the_list_query_count_does_not_grow_with_rows(desk_a, commune_a, version):
+    client = client_for(desk_a)
+
+    def count_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(DOSSIERS).status_code == 200
+        return len(queries)
+
+    for _ in range(3):
+        received_dossier(desk=commune_a, procedure_version=version)
+    few = count_queries()
+    for _ in range(27):
+        received_dossier(desk=commune_a, procedure_version=version)
+    assert count_queries() == few
+    assert client.get(DOSSIERS).json()["count"] == 30
+
+
+# Intake -----------------------------------------------------------------------------------
+
+
+def intake(**overrides) -> dict:
+    return {
+        "procedure_code": "1.000001",
+        "channel": "direct",
+        "applicant": {"name": "Nguyễn Văn An", "phone": "0987654321", "id_number": "001200001234"},
+        "received_at": "2021-03-02T09:00:00+07:00",
+        "sets_count": 2,
+        "digitised": True,
+        **overrides,
+    }
+
+
+def test_a_desk_officer_receives_a_dossier_at_their_desk(desk_a, version):
+    response = client_for(desk_a).post(DOSSIERS, intake(), format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["code"] == "XA-A-210302-0001"
+    assert body["status"] == "received"
+    assert body["due_at"] == "2021-03-05T09:00:00+07:00"
+    assert body["events"][0]["by"] == "motcua.a"
+    dossier = Dossier.objects.get(code="XA-A-210302-0001")
+    assert (dossier.sets_count, dossier.digitised, dossier.procedure_version) == (2, True, version)
+    assert dossier.applicant_id_number == "001200001234"
+
+
+def test_intake_takes_the_version_in_force_on_the_day_of_receipt(desk_a):
+    old = published_procedure(code="1.000001", valid_from=dt.date(2020, 1, 1))
+    from procedures.services import procedure_draft_new, procedure_publish
+
+    draft = procedure_draft_new(procedure=old.procedure, by=None)
+    new = procedure_publish(version=draft, valid_from=dt.date(2021, 3, 10), by=None)
+    client = client_for(desk_a)
+    client.post(DOSSIERS, intake(), format="json")
+    client.post(DOSSIERS, intake(received_at="2021-03-10T09:00:00+07:00"), format="json")
+    assert Dossier.objects.get(code="XA-A-210302-0001").procedure_version == old
+    assert Dossier.objects.get(code="XA-A-210310-0001").procedure_version == new
+
+
+def test_intake_without_received_at_is_now(desk_a, version):
+    before = timezone.now()
+    response = client_for(desk_a).post(DOSSIERS, intake(received_at=None), format="json")
+    assert response.status_code == 400  # null is not "absent"
+    data = intake()
+    del data["received_at"]
+    response = client_for(desk_a).post(DOSSIERS, data, format="json")
+    assert response.status_code == 201, response.json()
+    received_at = dt.datetime.fromisoformat(response.json()["received_at"])
+    assert before <= received_at <= timezone.now()
+
+
+def test_a_processing_officer_may_not_receive(officer_a, version):
+    response = client_for(officer_a).post(DOSSIERS, intake(), format="json")
+    assert response.status_code == 403
+    assert "desk officers" in response.json()["detail"]
+    assert not Dossier.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"applicant": {"phone": "0987654321"}}, "applicant"),
+        ({"applicant": {"name": "An", "email": "not-an-address"}}, "applicant"),
+        ({"channel": "fax"}, "channel"),
+        ({"procedure_code": "9.999999"}, "procedure_code"),
+        ({"procedure_code": ""}, "procedure_code"),
+        ({"received_at": "2019-06-01T09:00:00+07:00"}, "procedure_code"),  # not yet in force
+        ({"received_at": "2099-01-01T09:00:00+07:00"}, "received_at"),
+        ({"procedure_version": 999999}, "procedure_version"),
+        ({"sets_count": 0}, "sets_count"),
+    ],
+)
+def test_bad_intake_is_400_with_the_field_and_writes_nothing(desk_a, version, overrides, field):
+    response = client_for(desk_a).post(DOSSIERS, intake(**overrides), format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+    assert not Dossier.objects.exists()
+
+
+def test_a_version_not_in_force_named_by_id_is_400(desk_a, version):
+    data = intake(procedure_version=version.pk, received_at="2019-06-01T09:00:00+07:00")
+    del data["procedure_code"]
+    response = client_for(desk_a).post(DOSSIERS, data, format="json")
+    assert response.status_code == 400
+    assert "not in force on 2019-06-01" in response.json()["procedure_version"][0]
+    assert not Dossier.objects.exists()
+
+
+def test_a_refusal_at_intake_is_recorded(desk_a, version):
+    response = client_for(desk_a).post(
+        f"{DOSSIERS}refuse/", intake(reason="Thiếu tờ khai"), format="json"
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["status"] == "refused"
+    assert response.json()["events"][0]["note"] == "Thiếu tờ khai"
+    response = client_for(desk_a).post(f"{DOSSIERS}refuse/", intake(reason=""), format="json")
+    assert response.status_code == 400
+    assert "reason" in response.json()
+    assert Dossier.objects.count() == 1
+
+
+# Steps ------------------------------------------------------------------------------------
+
+
+def in_processing(dossier: Dossier) -> Dossier:
+    return dossier_transfer(
+        dossier=dossier, to_unit=UnitFactory(), by=None, at=local("2021-03-02 10:00")
+    )
+
+
+def waiting_for_supplement(dossier: Dossier) -> Dossier:
+    return supplement_request(
+        dossier=dossier,
+        reason="Thiếu",
+        missing_documents="Tờ khai",
+        by=None,
+        at=local("2021-03-02 10:00"),
+    )
+
+
+def finished(dossier: Dossier) -> Dossier:
+    return dossier_finish(dossier=dossier, by=None, at=local("2021-03-03 10:00"))
+
+
+def as_is(dossier: Dossier) -> Dossier:
+    return dossier
+
+
+@pytest.mark.parametrize(
+    "prepare, step, data, status",
+    [
+        (as_is, "transfer", {"to_unit": "PHONG-TP", "note": "Chuyển"}, "processing"),
+        (
+            as_is,
+            "supplement_request",
+            {"reason": "Thiếu", "missing_documents": "Tờ khai"},
+            "supplement_requested",
+        ),
+        (waiting_for_supplement, "supplement_complete", {}, "processing"),
+        (in_processing, "finish", {"note": "Xong"}, "finished"),
+        (finished, "return", {}, "returned"),
+        (as_is, "withdraw", {"reason": "Công dân rút"}, "withdrawn"),
+        (in_processing, "stop", {"reason": "Không còn đối tượng"}, "stopped"),
+        (
+            as_is,
+            "apology",
+            {"reason": "Chậm", "new_due_at": "2099-01-05T09:00:00+07:00"},
+            "received",
+        ),
+    ],
+)
+def test_each_step_is_taken_through_its_service(leader_a, dossier_a, prepare, step, data, status):
+    UnitFactory(code="PHONG-TP")
+    dossier = prepare(dossier_a)
+    events_before = dossier.events.count()
+    response = client_for(leader_a).post(f"{DOSSIERS}{dossier.code}/{step}/", data, format="json")
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["status"] == status
+    assert len(body["events"]) == events_before + 1
+    assert body["events"][-1]["by"] == "lanhdao.a"
+    assert body["version"] == reloaded(dossier).version
+
+
+def test_a_transfer_records_the_hand_over(leader_a, dossier_a):
+    UnitFactory(code="PHONG-TP")
+    response = client_for(leader_a).post(
+        f"{DOSSIERS}{dossier_a.code}/transfer/",
+        {"to_unit": "PHONG-TP", "note": "Chuyển", "step_due_at": "2099-01-02T17:00:00+07:00"},
+        format="json",
+    )
+    event = response.json()["events"][-1]
+    assert (event["kind"], event["from_unit"], event["to_unit"], event["note"]) == (
+        EventKind.TRANSFERRED,
+        "XA-A",
+        "PHONG-TP",
+        "Chuyển",
+    )
+    assert event["step_due_at"] == "2099-01-02T17:00:00+07:00"
+    assert response.json()["handling_unit"] == "PHONG-TP"
+
+
+def test_a_supplement_request_and_an_apology_show_in_the_detail(leader_a, dossier_a):
+    client = client_for(leader_a)
+    client.post(
+        f"{DOSSIERS}{dossier_a.code}/supplement_request/",
+        {"reason": "Thiếu giấy tờ", "missing_documents": "Bản sao CCCD"},
+        format="json",
+    )
+    response = client.post(
+        f"{DOSSIERS}{dossier_a.code}/apology/",
+        {"reason": "Chậm", "new_due_at": "2099-01-05T09:00:00+07:00"},
+        format="json",
+    )
+    body = response.json()
+    [request] = body["supplement_requests"]
+    assert (request["reason"], request["missing_documents"], request["completed_at"]) == (
+        "Thiếu giấy tờ",
+        "Bản sao CCCD",
+        None,
+    )
+    assert body["apology"]["new_due_at"] == "2099-01-05T09:00:00+07:00"
+    assert body["rescheduled_due_at"] == "2099-01-05T09:00:00+07:00"
+    assert "apology" not in body["actions"]
+
+
+@pytest.mark.parametrize(
+    "step, data, message",
+    [
+        ("transfer", {"to_unit": "XA-A"}, "already handled by"),
+        ("apology", {"reason": "Chậm", "new_due_at": "2021-03-04T09:00:00+07:00"}, "must be after"),
+    ],
+)
+def test_a_step_the_service_refuses_is_400_and_changes_nothing(
+    leader_a, dossier_a, step, data, message
+):
+    response = client_for(leader_a).post(f"{DOSSIERS}{dossier_a.code}/{step}/", data, format="json")
+    assert response.status_code == 400
+    assert message in str(response.json())
+    fresh = reloaded(dossier_a)
+    assert (fresh.status, fresh.version, fresh.events.count()) == ("received", 0, 1)
+
+
+@pytest.mark.parametrize(
+    "step, data, field",
+    [
+        ("transfer", {"to_unit": "NOWHERE"}, "to_unit"),
+        ("withdraw", {"reason": ""}, "reason"),
+        ("supplement_request", {}, "reason"),
+        ("apology", {"reason": "Chậm", "new_due_at": "soon"}, "new_due_at"),
+        ("withdraw", {"reason": "Rút", "expected_version": -1}, "expected_version"),
+    ],
+)
+def test_bad_step_input_is_400_with_the_field(leader_a, dossier_a, step, data, field):
+    response = client_for(leader_a).post(f"{DOSSIERS}{dossier_a.code}/{step}/", data, format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+    assert reloaded(dossier_a).version == 0
+
+
+def test_a_stale_version_is_409_and_changes_nothing(leader_a, dossier_a):
+    read_version = dossier_a.version
+    in_processing(dossier_a)
+    response = client_for(leader_a).post(
+        f"{DOSSIERS}{dossier_a.code}/finish/",
+        {"expected_version": read_version},
+        format="json",
+    )
+    assert response.status_code == 409
+    assert "changed by someone else" in response.json()["detail"]
+    assert reloaded(dossier_a).status == DossierStatus.PROCESSING
+    response = client_for(leader_a).post(
+        f"{DOSSIERS}{dossier_a.code}/finish/",
+        {"expected_version": read_version + 1},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert response.json()["version"] == read_version + 2
+
+
+def test_a_step_outside_the_role_is_403(desk_a, officer_a, dossier_a):
+    response = client_for(desk_a).post(f"{DOSSIERS}{dossier_a.code}/finish/", {}, format="json")
+    assert response.status_code == 403
+    assert response.json()["detail"] == "Your role does not allow this step."
+    response = client_for(officer_a).post(
+        f"{DOSSIERS}{dossier_a.code}/withdraw/", {"reason": "Rút"}, format="json"
+    )
+    assert response.status_code == 403
+    assert reloaded(dossier_a).status == DossierStatus.RECEIVED
+
+
+def test_a_step_the_state_does_not_allow_is_403_saying_so(leader_a, dossier_a):
+    response = client_for(leader_a).post(f"{DOSSIERS}{dossier_a.code}/return/", {}, format="json")
+    assert response.status_code == 403
+    assert response.json()["detail"] == "This step is not possible now: the dossier is Received."
+    assert reloaded(dossier_a).version == 0
+
+
+def test_errors_are_in_the_callers_language(leader_a, dossier_a):
+    client = client_for(leader_a)
+    response = client.post(f"{DOSSIERS}{dossier_a.code}/withdraw/", {}, format="json")
+    assert response.json() == {"reason": ["This field is required."]}
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    response = client.post(f"{DOSSIERS}{dossier_a.code}/withdraw/", {}, format="json")
+    assert response.json() == {"reason": ["Trường này là bắt buộc."]}
+
+
+def test_the_schema_still_generates_without_warnings():
+    from django.core.management import call_command
+
+    call_command("spectacular", "--fail-on-warn", "--validate", "--file", "/dev/null")

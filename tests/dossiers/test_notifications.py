@@ -1,0 +1,282 @@
+"""Applicant notifications: one e-mail per notified step after commit, the pluggable hooks,
+re-runs that do not mail twice, and a broker outage that does not break intake."""
+
+import datetime as dt
+import logging
+import smtplib
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import mail
+from kombu.exceptions import OperationalError
+from rest_framework.test import APIClient
+
+from dossiers import notifications
+from dossiers.models import Dossier
+from dossiers.services import (
+    apology_issue,
+    dossier_finish,
+    dossier_return,
+    dossier_transfer,
+    supplement_complete,
+    supplement_request,
+)
+from dossiers.tasks import applicant_notify
+from org.models import Role
+from tests.factories import MembershipFactory, UnitFactory, published_procedure, received_dossier
+
+pytestmark = pytest.mark.django_db
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+APPLICANT = {"name": "Trần Thị Bình", "phone": "0912345678", "email": "binh@example.vn"}
+
+# What the test hook received: (dossier code, event kind, subject).
+HOOK_CALLS: list[tuple[str, str, str]] = []
+
+
+def recording_notifier(dossier, event_kind, message):
+    HOOK_CALLS.append((dossier.code, event_kind, message.subject))
+
+
+def failing_notifier(dossier, event_kind, message):
+    raise RuntimeError("SMS gateway down")
+
+
+@pytest.fixture(autouse=True)
+def _english_mails(settings):
+    """Mails are written in LANGUAGE_CODE; the assertions read the English source."""
+    settings.LANGUAGE_CODE = "en"
+    settings.PORTAL_BASE_URL = "https://dichvucong.example.gov.vn/"
+    HOOK_CALLS.clear()
+
+
+def local(text: str) -> dt.datetime:
+    return dt.datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=VN)
+
+
+@pytest.fixture
+def receive(django_capture_on_commit_callbacks):
+    def receive(**overrides) -> Dossier:
+        with django_capture_on_commit_callbacks(execute=True):
+            return received_dossier(
+                desk=UnitFactory(code="H30", name="UBND xã An Bình"),
+                procedure_version=published_procedure(code="1.000001", name="Đăng ký khai sinh"),
+                **{"applicant": APPLICANT, **overrides},
+            )
+
+    return receive
+
+
+def test_receipt_is_mailed_to_the_applicant(receive):
+    dossier = receive()
+    [message] = mail.outbox
+    assert message.to == ["binh@example.vn"]
+    assert message.subject == "Dossier H30-210302-0001 has been received"
+    assert "Dear Trần Thị Bình," in message.body
+    assert "Đăng ký khai sinh" in message.body
+    assert "Received on: 09:00 02/03/2021" in message.body
+    assert "Appointment for the result: 09:00 05/03/2021" in message.body
+    assert "https://dichvucong.example.gov.vn/tra-cuu/?code=H30-210302-0001" in message.body
+    assert "UBND xã An Bình" in message.body
+    assert dossier.code == "H30-210302-0001"
+
+
+def test_no_address_no_mail(receive):
+    receive(applicant={"name": "Lê Văn C", "phone": "0900000000"})
+    assert mail.outbox == []
+
+
+def test_nothing_is_mailed_before_commit(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        received_dossier(applicant=APPLICANT)
+    assert mail.outbox == []
+    assert len(callbacks) == 1
+
+
+def test_a_supplement_request_is_mailed_with_reason_and_documents(
+    receive, django_capture_on_commit_callbacks
+):
+    dossier = receive()
+    with django_capture_on_commit_callbacks(execute=True):
+        supplement_request(
+            dossier=dossier,
+            reason="Thiếu giấy tờ tùy thân",
+            missing_documents="Bản sao CCCD\nGiấy chứng sinh",
+            by=None,
+            at=local("2021-03-03 10:00"),
+        )
+    message = mail.outbox[-1]
+    assert message.subject == "Dossier H30-210302-0001: documents needed"
+    assert "Reason: Thiếu giấy tờ tùy thân" in message.body
+    assert "Bản sao CCCD\nGiấy chứng sinh" in message.body
+
+
+def test_an_apology_is_mailed_with_the_new_date(receive, django_capture_on_commit_callbacks):
+    dossier = receive()
+    with django_capture_on_commit_callbacks(execute=True):
+        apology_issue(
+            dossier=dossier,
+            reason="Cần xác minh thêm",
+            new_due_at=local("2021-03-12 16:00"),
+            by=None,
+            at=local("2021-03-03 10:00"),
+        )
+    message = mail.outbox[-1]
+    assert message.subject == "Dossier H30-210302-0001: new appointment"
+    assert "Reason: Cần xác minh thêm" in message.body
+    assert "New appointment for the result: 16:00 12/03/2021" in message.body
+
+
+def test_a_ready_result_is_mailed(receive, django_capture_on_commit_callbacks):
+    dossier = receive()
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier_finish(dossier=dossier, by=None, at=local("2021-03-04 15:30"))
+    message = mail.outbox[-1]
+    assert message.subject == "Dossier H30-210302-0001: the result is ready"
+    assert "Result ready on: 15:30 04/03/2021" in message.body
+    assert "Please collect it at UBND xã An Bình" in message.body
+
+
+def test_other_steps_are_not_mailed(receive, django_capture_on_commit_callbacks):
+    dossier = receive()
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = dossier_transfer(
+            dossier=dossier, to_unit=UnitFactory(), by=None, at=local("2021-03-02 10:00")
+        )
+        dossier = supplement_request(
+            dossier=dossier,
+            reason="Thiếu",
+            missing_documents="",
+            by=None,
+            at=local("2021-03-02 11:00"),
+        )
+        dossier = supplement_complete(dossier=dossier, by=None, at=local("2021-03-03 08:00"))
+        dossier = dossier_finish(dossier=dossier, by=None, at=local("2021-03-03 09:00"))
+        dossier_return(dossier=dossier, by=None, at=local("2021-03-03 10:00"))
+    assert [m.subject.split(": ")[-1] for m in mail.outbox] == [
+        "Dossier H30-210302-0001 has been received",
+        "documents needed",
+        "the result is ready",
+    ]
+
+
+def test_the_hooks_in_settings_are_called_for_each_notified_step(receive, settings):
+    settings.DOSSIER_NOTIFIERS = [
+        "tests.dossiers.test_notifications.failing_notifier",
+        "tests.dossiers.test_notifications.recording_notifier",
+    ]
+    receive(applicant={"name": "Lê Văn C", "phone": "0900000000"})  # no e-mail: hooks still run
+    assert HOOK_CALLS == [
+        ("H30-210302-0001", "received", "Dossier H30-210302-0001 has been received")
+    ]
+    assert mail.outbox == []
+
+
+def test_a_rerun_of_the_task_does_not_mail_twice(receive, settings):
+    settings.DOSSIER_NOTIFIERS = ["tests.dossiers.test_notifications.recording_notifier"]
+    dossier = receive()
+    assert applicant_notify.delay(dossier.pk, "received").get() == 0
+    assert len(mail.outbox) == 1
+    assert len(HOOK_CALLS) == 2  # hooks keep their own idempotence
+
+
+def smtp_failing(monkeypatch, times: int) -> list[int]:
+    """Make the first ``times`` sends fail as a dropped SMTP connection; returns the attempts."""
+    attempts = []
+    real_send_mail = notifications.send_mail
+
+    def send_mail(*args, **kwargs):
+        attempts.append(1)
+        if len(attempts) <= times:
+            raise smtplib.SMTPServerDisconnected("connection lost")
+        return real_send_mail(*args, **kwargs)
+
+    monkeypatch.setattr(notifications, "send_mail", send_mail)
+    return attempts
+
+
+@pytest.fixture
+def errors_kept_in_results():
+    """Celery re-runs a retried eager task only when eager tasks do not propagate errors (a
+    worker always keeps them in the result)."""
+    from cchc_portal.celery import app
+
+    previous = app.conf.task_eager_propagates
+    app.conf.task_eager_propagates = False
+    yield
+    app.conf.task_eager_propagates = previous
+
+
+def test_an_smtp_error_is_retried(monkeypatch, errors_kept_in_results):
+    dossier = received_dossier(applicant=APPLICANT)
+    attempts = smtp_failing(monkeypatch, times=2)
+    result = applicant_notify.apply(args=(dossier.pk, "received"))
+    assert result.get() == 1
+    assert len(attempts) == 3
+    assert len(mail.outbox) == 1
+
+
+def test_it_gives_up_after_three_retries(monkeypatch, errors_kept_in_results):
+    dossier = received_dossier(applicant=APPLICANT)
+    attempts = smtp_failing(monkeypatch, times=10)
+    result = applicant_notify.apply(args=(dossier.pk, "received"))
+    assert result.failed()
+    assert len(attempts) == 4
+    assert mail.outbox == []
+
+
+def test_a_broker_outage_does_not_break_intake(receive, monkeypatch, caplog):
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to localhost:6379. Connection refused.")
+
+    monkeypatch.setattr(applicant_notify, "delay", broker_down)
+    with caplog.at_level(logging.WARNING, logger="dossiers.notifications"):
+        dossier = receive()
+    assert Dossier.objects.filter(pk=dossier.pk).exists()
+    assert mail.outbox == []
+    assert "Could not queue the applicant notification" in caplog.text
+
+
+def test_a_broker_outage_does_not_break_intake_over_the_api(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Connection refused.")
+
+    monkeypatch.setattr(applicant_notify, "delay", broker_down)
+    desk = MembershipFactory(role=Role.DESK_OFFICER, unit=UnitFactory(code="H35"))
+    published_procedure(code="1.000001")
+    client = APIClient()
+    client.force_login(desk.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/api/v1/dossiers/",
+            {
+                "procedure_code": "1.000001",
+                "channel": "direct",
+                "applicant": APPLICANT,
+                "received_at": "2021-03-02T09:00:00+07:00",
+            },
+            format="json",
+        )
+    assert response.status_code == 201
+    assert Dossier.objects.filter(code="H35-210302-0001").exists()
+
+
+def test_the_change_signal_names_the_step(django_capture_on_commit_callbacks):
+    from dossiers.signals import dossier_changed
+
+    kinds = []
+
+    def receiver(sender, event_kind, **kwargs):
+        kinds.append(event_kind)
+
+    dossier_changed.connect(receiver, weak=False)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            dossier = received_dossier()
+        with django_capture_on_commit_callbacks(execute=True):
+            dossier_finish(dossier=dossier, by=None, at=local("2021-03-03 09:00"))
+    finally:
+        dossier_changed.disconnect(receiver)
+    assert kinds == ["received", "finished"]

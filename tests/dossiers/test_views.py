@@ -1,0 +1,506 @@
+"""Desk pages: intake (receive and refuse), the type-ahead and due-date preview, the dossier
+page with its steps, and the queue page's constant query count."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from dossiers.models import Apology, Dossier, DossierStatus, Event, SupplementRequest
+from dossiers.services import dossier_finish, dossier_transfer, supplement_request
+from org.models import Role, UnitLevel
+from tests.factories import MembershipFactory, UnitFactory, published_procedure, received_dossier
+
+pytestmark = pytest.mark.django_db
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
+def local(text: str) -> dt.datetime:
+    return dt.datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=VN)
+
+
+@pytest.fixture
+def district():
+    return UnitFactory(code="000.00.12.H30", name="UBND huyện Văn Lâm", level=UnitLevel.DISTRICT)
+
+
+@pytest.fixture
+def commune(district):
+    return UnitFactory(
+        code="000.12.34.H30", name="UBND xã Lạc Đạo", level=UnitLevel.COMMUNE, parent=district
+    )
+
+
+@pytest.fixture
+def justice(commune):
+    return UnitFactory(
+        code="000.12.34.TP", name="Công chức Tư pháp", level=UnitLevel.DEPARTMENT, parent=commune
+    )
+
+
+@pytest.fixture
+def version():
+    return published_procedure(code="1.000001", name="Đăng ký khai sinh")
+
+
+def staff(role: str, unit) -> Client:
+    membership = MembershipFactory(role=role, unit=unit)
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(membership.user)
+    return client
+
+
+def intake_data(version, **overrides) -> dict:
+    data = {
+        "procedure_query": "1.000001",
+        "procedure_version": str(version.pk),
+        "channel": "direct",
+        "applicant_name": "Nguyễn Văn An",
+        "applicant_id_number": "001099012345",
+        "applicant_phone": "0912 345 678",
+        "applicant_email": "an@example.vn",
+        "applicant_address": "Thôn 1, xã Lạc Đạo",
+        "sets_count": "1",
+        "received_at": "2021-03-02T09:00",
+        "decision": "receive",
+    }
+    data.update(overrides)
+    return data
+
+
+# Intake ----------------------------------------------------------------------------------------
+
+
+def test_it_shows_the_intake_form_to_a_desk_officer(commune) -> None:
+    response = staff(Role.DESK_OFFICER, commune).get(reverse("dossiers:intake"))
+    assert response.status_code == 200
+    assert "UBND xã Lạc Đạo" in response.text
+    assert reverse("dossiers:procedure_suggest") in response.text
+    assert reverse("dossiers:due_preview") in response.text
+
+
+def test_it_receives_a_dossier_and_announces_its_code_and_appointment(commune, version) -> None:
+    client = staff(Role.DESK_OFFICER, commune)
+    response = client.post(reverse("dossiers:intake"), intake_data(version), follow=True)
+
+    dossier = Dossier.objects.get()
+    assert dossier.code == "000.12.34.H30-210302-0001"
+    assert response.redirect_chain == [(reverse("dossiers:detail", args=[dossier.code]), 302)]
+    # Tue 02/03/2021 09:00 + 3 working days = Fri 05/03/2021 09:00.
+    assert dossier.due_at == local("2021-03-05 09:00")
+    assert "Dossier 000.12.34.H30-210302-0001 received. Appointment date: 05/03/2021 09:00." in (
+        response.text
+    )
+    assert reverse("dossier_forms:receipt", args=[dossier.code]) in response.text
+    assert dossier.receiving_unit == commune
+    assert dossier.applicant_phone == "0912345678"
+    assert dossier.applicant_id_number == "001099012345"
+    assert dossier.events.get().by == response.wsgi_request.user
+
+
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"applicant_name": "  "}, "applicant_name"),
+        ({"applicant_phone": "09123"}, "applicant_phone"),
+        ({"applicant_phone": "09123abc45"}, "applicant_phone"),
+        ({"applicant_id_number": "12345"}, "applicant_id_number"),
+        ({"applicant_email": "not-an-email"}, "applicant_email"),
+        ({"procedure_version": ""}, "procedure_version"),
+        ({"procedure_version": "999999"}, "procedure_version"),
+        ({"channel": "fax"}, "channel"),
+        ({"received_at": "2999-01-01T09:00"}, "received_at"),
+        ({"received_at": "yesterday"}, "received_at"),
+        ({"sets_count": "0"}, "sets_count"),
+    ],
+)
+def test_it_writes_nothing_on_invalid_intake(commune, version, overrides, field) -> None:
+    client = staff(Role.DESK_OFFICER, commune)
+    response = client.post(reverse("dossiers:intake"), intake_data(version, **overrides))
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    assert not Dossier.objects.exists()
+    assert not Event.objects.exists()
+
+
+def test_it_refuses_a_version_not_in_force_on_the_received_day(commune) -> None:
+    later = published_procedure(code="1.000009", valid_from=dt.date(2022, 1, 1))
+    client = staff(Role.DESK_OFFICER, commune)
+    response = client.post(reverse("dossiers:intake"), intake_data(later))
+    assert response.status_code == 400
+    assert "is not in force on 02/03/2021" in response.text
+    assert not Dossier.objects.exists()
+
+
+def test_it_refuses_a_dossier_at_intake_with_a_reason(commune, version) -> None:
+    client = staff(Role.DESK_OFFICER, commune)
+    data = intake_data(version, decision="refuse", refusal_reason="Không thuộc thẩm quyền")
+    response = client.post(reverse("dossiers:intake"), data, follow=True)
+
+    dossier = Dossier.objects.get()
+    assert dossier.status == DossierStatus.REFUSED
+    assert dossier.events.get().note == "Không thuộc thẩm quyền"
+    assert f"Dossier {dossier.code} was refused at intake." in response.text
+    assert reverse("dossier_forms:refusal", args=[dossier.code]) in response.text
+    assert reverse("dossier_forms:receipt", args=[dossier.code]) not in response.text
+
+
+def test_refusing_requires_a_reason(commune, version) -> None:
+    client = staff(Role.DESK_OFFICER, commune)
+    response = client.post(reverse("dossiers:intake"), intake_data(version, decision="refuse"))
+    assert response.status_code == 400
+    assert "refusal_reason" in response.context["form"].errors
+    assert not Dossier.objects.exists()
+
+
+# Type-ahead and preview ------------------------------------------------------------------------
+
+
+def test_it_suggests_procedures_in_force_today(commune, version) -> None:
+    published_procedure(code="1.000002", name="Đăng ký kết hôn")
+    abolished = published_procedure(code="1.000003", name="Đăng ký cũ")
+    abolished_valid_to = dt.date(2020, 12, 31)
+    type(abolished).objects.filter(pk=abolished.pk).update(valid_to=abolished_valid_to)
+    client = staff(Role.DESK_OFFICER, commune)
+
+    response = client.get(reverse("dossiers:procedure_suggest"), {"q": "dang ky"})
+    assert response.status_code == 200
+    assert "Đăng ký khai sinh" in response.text
+    assert "Đăng ký kết hôn" in response.text
+    assert "Đăng ký cũ" not in response.text
+    assert f'data-version-id="{version.pk}"' in response.text
+    assert "3 working days" in response.text
+
+
+def test_it_suggests_at_most_fifteen(commune) -> None:
+    for n in range(20):
+        published_procedure(code=f"1.0001{n:02d}", name=f"Thủ tục số {n}")
+    response = staff(Role.DESK_OFFICER, commune).get(
+        reverse("dossiers:procedure_suggest"), {"q": "thu tuc"}
+    )
+    assert response.text.count("data-version-id=") == 15
+
+
+def test_it_previews_the_appointment_date(commune, version) -> None:
+    client = staff(Role.DESK_OFFICER, commune)
+    response = client.get(
+        reverse("dossiers:due_preview"),
+        {"procedure_version": version.pk, "channel": "direct", "received_at": "2021-03-05T16:30"},
+    )
+    assert response.status_code == 200
+    # Fri 16:30: half an hour on Friday, then Mon, Tue, and 7.5 h of Wednesday.
+    assert "10/03/2021 16:30" in response.text
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"procedure_version": "abc", "channel": "direct", "received_at": "2021-03-05T16:30"},
+        {"procedure_version": "{pk}", "channel": "fax", "received_at": "2021-03-05T16:30"},
+        {"procedure_version": "{pk}", "channel": "direct", "received_at": "5 March"},
+        {"procedure_version": "{pk}", "channel": "direct", "received_at": "2019-03-05T16:30"},
+    ],
+)
+def test_it_answers_400_to_a_bad_preview(commune, version, params) -> None:
+    params = {key: value.replace("{pk}", str(version.pk)) for key, value in params.items()}
+    response = staff(Role.DESK_OFFICER, commune).get(reverse("dossiers:due_preview"), params)
+    assert response.status_code == 400
+    assert 'data-testid="due-preview-error"' in response.text
+
+
+# Dossier page ----------------------------------------------------------------------------------
+
+
+def test_the_dossier_page_shows_facts_and_timeline(commune, justice, version) -> None:
+    dossier = received_dossier(desk=commune, procedure_version=version)
+    dossier_transfer(
+        dossier=dossier,
+        to_unit=justice,
+        by=None,
+        note="Chuyển xử lý",
+        at=local("2021-03-02 10:00"),
+        step_due_at=local("2021-03-04 17:00"),
+    )
+    response = staff(Role.DESK_OFFICER, commune).get(
+        reverse("dossiers:detail", args=[dossier.code])
+    )
+    assert response.status_code == 200
+    text = response.text
+    assert dossier.code in text
+    assert "1.000001" in text and "Đăng ký khai sinh" in text
+    assert "05/03/2021 09:00" in text  # due
+    assert "Transferred" in text and "Chuyển xử lý" in text
+    assert "UBND xã Lạc Đạo → Công chức Tư pháp" in text
+    assert "04/03/2021 17:00" in text  # the step's due date
+    assert reverse("dossier_forms:control_sheet", args=[dossier.code]) in text
+
+
+def post_action(client: Client, dossier: Dossier, action: str, **fields):
+    data = {f"{action}-expected_version": str(dossier.version)}
+    data.update({f"{action}-{key}": value for key, value in fields.items()})
+    return client.post(reverse("dossiers:action", args=[dossier.code, action]), data, follow=True)
+
+
+def fresh(dossier: Dossier) -> Dossier:
+    return Dossier.objects.get(pk=dossier.pk)
+
+
+def test_it_transfers(commune, justice, version) -> None:
+    dossier = received_dossier(desk=commune, procedure_version=version)
+    client = staff(Role.DESK_OFFICER, commune)
+    response = post_action(client, dossier, "transfer", to_unit=str(justice.pk), note="Xử lý")
+    assert f"Dossier {dossier.code} was transferred." in response.text
+    dossier = fresh(dossier)
+    assert dossier.handling_unit == justice
+    assert dossier.status == DossierStatus.PROCESSING
+    assert dossier.events.last().note == "Xử lý"
+
+
+def test_it_transfers_back_to_the_desk_only_among_offered_units(commune, justice, version) -> None:
+    dossier = dossier_transfer(
+        dossier=received_dossier(desk=commune, procedure_version=version),
+        to_unit=justice,
+        by=None,
+        at=local("2021-03-02 10:00"),
+    )
+    client = staff(Role.PROCESSING_OFFICER, justice)
+    outsider = UnitFactory(name="Xã khác")
+    response = post_action(client, dossier, "transfer", to_unit=str(outsider.pk))
+    assert "Select a valid choice" in response.text
+    assert fresh(dossier).handling_unit == justice
+
+    post_action(client, dossier, "transfer", to_unit=str(commune.pk))
+    assert fresh(dossier).handling_unit == commune
+
+
+def test_it_requests_and_completes_a_supplement(commune, version) -> None:
+    dossier = received_dossier(desk=commune, procedure_version=version)
+    client = staff(Role.DESK_OFFICER, commune)
+    response = post_action(
+        client, dossier, "supplement_request", reason="Thiếu giấy", missing_documents="CCCD"
+    )
+    assert "A supplement was requested" in response.text
+    dossier = fresh(dossier)
+    assert dossier.status == DossierStatus.SUPPLEMENT_REQUESTED
+    assert SupplementRequest.objects.get().missing_documents == "CCCD"
+    assert reverse("dossier_forms:supplement", args=[dossier.code]) in response.text
+
+    response = post_action(client, dossier, "supplement_complete")
+    assert "The supplement of dossier" in response.text
+    assert fresh(dossier).status == DossierStatus.PROCESSING
+    assert SupplementRequest.objects.get().completed_at is not None
+
+
+def test_it_finishes_and_returns(commune, version) -> None:
+    dossier = received_dossier(desk=commune, procedure_version=version)
+    leader = staff(Role.UNIT_LEADER, commune)
+    response = post_action(leader, dossier, "finish", note="Đã ký")
+    assert "is ready" in response.text
+    dossier = fresh(dossier)
+    assert dossier.status == DossierStatus.FINISHED
+
+    desk = staff(Role.DESK_OFFICER, commune)
+    response = post_action(desk, dossier, "return")
+    assert "was returned to the applicant" in response.text
+    assert fresh(dossier).status == DossierStatus.RETURNED
+
+
+@pytest.mark.parametrize(
+    "role, action, status",
+    [
+        (Role.DESK_OFFICER, "withdraw", DossierStatus.WITHDRAWN),
+        (Role.PROCESSING_OFFICER, "stop", DossierStatus.STOPPED),
+    ],
+)
+def test_it_ends_a_dossier_with_a_reason(commune, version, role, action, status) -> None:
+    dossier = received_dossier(desk=commune, procedure_version=version)
+    client = staff(role, commune)
+    response = post_action(client, dossier, action, reason="")
+    assert "Reason: This field is required." in response.text
+    assert fresh(dossier).status == DossierStatus.RECEIVED
+
+    post_action(client, dossier, action, reason="Công dân đề nghị")
+    assert fresh(dossier).status == status
+    assert fresh(dossier).events.last().note == "Công dân đề nghị"
+
+
+def test_it_issues_an_apology_with_a_later_date(commune, version) -> None:
+    now = timezone.localtime()
+    dossier = received_dossier(
+        desk=commune, procedure_version=version, received_at=now - dt.timedelta(hours=1)
+    )
+    client = staff(Role.DESK_OFFICER, commune)
+    too_early = timezone.localtime(dossier.due_at) - dt.timedelta(days=1)
+    response = post_action(
+        client, dossier, "apology", reason="Chậm", new_due_at=f"{too_early:%Y-%m-%dT%H:%M}"
+    )
+    assert "The new due date must be after the current due date." in response.text
+    assert not Apology.objects.exists()
+
+    later = timezone.localtime(dossier.due_at) + dt.timedelta(days=7)
+    response = post_action(
+        client, dossier, "apology", reason="Chậm", new_due_at=f"{later:%Y-%m-%dT%H:%M}"
+    )
+    assert "An apology was issued" in response.text
+    assert Apology.objects.get().reason == "Chậm"
+    assert fresh(dossier).rescheduled_due_at is not None
+    assert reverse("dossier_forms:apology", args=[dossier.code]) in response.text
+    # One apology per dossier: the step is no longer offered, nor accepted.
+    response = post_action(
+        client, fresh(dossier), "apology", reason="Lần 2", new_due_at=f"{later:%Y-%m-%dT%H:%M}"
+    )
+    assert response.status_code == 403
+    assert Apology.objects.count() == 1
+
+
+def test_it_refuses_to_return_an_unfinished_dossier(commune, version) -> None:
+    dossier = received_dossier(desk=commune, procedure_version=version)
+    response = post_action(staff(Role.DESK_OFFICER, commune), dossier, "return")
+    assert response.status_code == 403
+    assert "This step is not allowed" in response.text
+    assert fresh(dossier).status == DossierStatus.RECEIVED
+    assert fresh(dossier).version == dossier.version
+
+
+def test_it_reports_a_service_refusal_and_changes_nothing(commune, version) -> None:
+    # Finishing before receipt: the form is valid, the service refuses (time order).
+    future = timezone.now() + dt.timedelta(days=30)
+    dossier = received_dossier(desk=commune, procedure_version=version, received_at=future)
+    response = post_action(staff(Role.UNIT_LEADER, commune), dossier, "finish")
+    assert "A dossier cannot be finished before receipt." in response.text
+    assert fresh(dossier).status == DossierStatus.RECEIVED
+    assert fresh(dossier).events.count() == 1
+
+
+def test_it_refuses_a_stale_form(commune, justice, version) -> None:
+    dossier = received_dossier(desk=commune, procedure_version=version)
+    stale_version = dossier.version
+    dossier_transfer(dossier=dossier, to_unit=justice, by=None, at=local("2021-03-02 10:00"))
+    client = staff(Role.UNIT_LEADER, commune)
+    response = client.post(
+        reverse("dossiers:action", args=[dossier.code, "finish"]),
+        {"finish-expected_version": str(stale_version), "finish-note": ""},
+        follow=True,
+    )
+    assert "changed by someone else meanwhile" in response.text
+    dossier = fresh(dossier)
+    assert dossier.status == DossierStatus.PROCESSING
+    assert dossier.version == stale_version + 1
+
+
+def test_actions_accept_only_post(commune, version) -> None:
+    dossier = received_dossier(desk=commune, procedure_version=version)
+    response = staff(Role.UNIT_LEADER, commune).get(
+        reverse("dossiers:action", args=[dossier.code, "finish"])
+    )
+    assert response.status_code == 405
+    assert fresh(dossier).status == DossierStatus.RECEIVED
+
+
+def test_an_unknown_step_is_not_found(commune, version) -> None:
+    dossier = received_dossier(desk=commune, procedure_version=version)
+    response = staff(Role.UNIT_LEADER, commune).post(f"/ho-so/{dossier.code}/archive/")
+    assert response.status_code == 404
+
+
+# Queue page ------------------------------------------------------------------------------------
+
+
+def test_the_queue_page_lists_and_counts(commune, version) -> None:
+    received = received_dossier(desk=commune, procedure_version=version)
+    finished = dossier_finish(
+        dossier=received_dossier(desk=commune, procedure_version=version),
+        by=None,
+        at=local("2021-03-03 09:00"),
+    )
+    client = staff(Role.DESK_OFFICER, commune)
+
+    response = client.get(reverse("dossiers:queue"), {"queue": "ready"})
+    assert response.status_code == 200
+    assert finished.code in response.text
+    assert received.code not in response.text
+    tabs = {tab.name: tab.count for tab in response.context["tabs"]}
+    assert tabs["ready"] == 1
+    assert tabs["new"] == 1
+    assert tabs["overdue"] == 1  # due 05/03/2021, long past
+    assert tabs["all"] == 2
+
+
+def test_the_queue_page_searches(commune, version) -> None:
+    an = received_dossier(desk=commune, procedure_version=version, applicant={"name": "Hà Văn An"})
+    binh = received_dossier(
+        desk=commune, procedure_version=version, applicant={"name": "Lê Thị Bình"}
+    )
+    response = staff(Role.DESK_OFFICER, commune).get(reverse("dossiers:queue"), {"q": "bình"})
+    assert binh.code in response.text
+    assert an.code not in response.text
+
+
+def test_an_unknown_queue_is_a_bad_request(commune) -> None:
+    response = staff(Role.DESK_OFFICER, commune).get(reverse("dossiers:queue"), {"queue": "x"})
+    assert response.status_code == 400
+
+
+def test_an_overlong_search_is_a_bad_request(commune) -> None:
+    response = staff(Role.DESK_OFFICER, commune).get(reverse("dossiers:queue"), {"q": "x" * 101})
+    assert response.status_code == 400
+    assert "at most 100 characters" in response.text
+
+
+def test_the_queue_page_paginates(commune, version) -> None:
+    for _ in range(26):
+        received_dossier(desk=commune, procedure_version=version)
+    client = staff(Role.DESK_OFFICER, commune)
+    first = client.get(reverse("dossiers:queue"), {"queue": "new"})
+    assert len(first.context["rows"]) == 25
+    second = client.get(reverse("dossiers:queue"), {"queue": "new", "page": "2"})
+    assert len(second.context["rows"]) == 1
+
+
+def queue_queries(client: Client) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(reverse("dossiers:queue"), {"queue": "all"})
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+def test_the_queue_page_query_count_does_not_grow_with_rows(commune, justice, version) -> None:
+    def add(n: int) -> None:
+        for i in range(n):
+            dossier = received_dossier(desk=commune, procedure_version=version)
+            if i % 2:
+                dossier_transfer(
+                    dossier=dossier, to_unit=justice, by=None, at=local("2021-03-02 10:00")
+                )
+            if i % 3 == 0:
+                supplement_request(
+                    dossier=Dossier.objects.get(pk=dossier.pk),
+                    reason="Thiếu",
+                    missing_documents="",
+                    by=None,
+                    at=local("2021-03-02 11:00"),
+                )
+
+    client = staff(Role.DESK_OFFICER, commune)
+    add(3)
+    queue_queries(client)  # warm the working-calendar cache
+    with_three = queue_queries(client)
+    add(27)
+    with_thirty = queue_queries(client)
+    assert with_thirty == with_three
+    assert with_three <= 8
