@@ -216,6 +216,9 @@ DOSSIER_NOTIFIERS = env.list("DOSSIER_NOTIFIERS", default=[])
 
 # Public lookup (/tra-cuu/): lookups per client address, "N/s|m|h|d".
 LOOKUP_RATE_LIMIT = env.str("LOOKUP_RATE_LIMIT", default="10/m")
+# Lookups of one dossier code from anywhere: 4 digits are 10,000 guesses, so a code cannot be
+# guessed from many addresses at once.
+LOOKUP_CODE_RATE_LIMIT = env.str("LOOKUP_CODE_RATE_LIMIT", default="20/h")
 # Reverse proxies in front of the portal that append to X-Forwarded-For; 0 = trust only
 # REMOTE_ADDR (anyone can forge the header when nothing in front rewrites it).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

@@ -158,10 +158,15 @@ def lookup(request: HttpRequest) -> HttpResponse:
     form = LookupForm(data)
     if not form.is_valid():
         return render(request, TEMPLATE, {"form": form}, status=400)
-    limit, period = rate_parse(settings.LOOKUP_RATE_LIMIT)
-    if rate_limit_hit(f"lookup:{client_ip(request)}", limit, period):
-        response = render(request, TEMPLATE, {"form": form, "throttled": True}, status=429)
-        response["Retry-After"] = str(period)
-        return response
+    code_key = form.cleaned_data["code"].strip().upper()
+    for key, rate in [
+        (f"lookup:{client_ip(request)}", settings.LOOKUP_RATE_LIMIT),
+        (f"lookup-code:{code_key}", settings.LOOKUP_CODE_RATE_LIMIT),
+    ]:
+        limit, period = rate_parse(rate)
+        if rate_limit_hit(key, limit, period):
+            response = render(request, TEMPLATE, {"form": form, "throttled": True}, status=429)
+            response["Retry-After"] = str(period)
+            return response
     result = public_status_find(code=form.cleaned_data["code"], digits=form.cleaned_data["digits"])
     return render(request, TEMPLATE, {"form": form, "result": result, "not_found": result is None})

@@ -51,6 +51,13 @@ NAV_ITEMS = (
 )
 
 
+# What a visitor who is not logged in sees: the public catalogue and the dossier lookup.
+PUBLIC_ITEMS = (
+    NavItem(_("Procedures"), "procedures:catalogue", frozenset()),
+    NavItem(_("Dossier lookup"), "lookup:search", frozenset()),
+)
+
+
 class Navigation(list):
     """The items a user may see, plus who they are for the navbar's "who am I" line.
 
@@ -77,7 +84,7 @@ def user_display_name(user: AbstractBaseUser) -> str:
 
 def navigation_for(user: AbstractBaseUser | AnonymousUser) -> Navigation:
     if not user.is_authenticated:
-        return Navigation([])
+        return Navigation(list(PUBLIC_ITEMS))
     membership = membership_of(user)
     name = user_display_name(user)
     if user.is_superuser:

@@ -270,6 +270,16 @@ def test_the_forwarded_address_counts_only_behind_a_trusted_proxy(client, dossie
     assert look_up(client, "H30-210302-0001", "5678", **forged).status_code == 200
 
 
+def test_one_code_cannot_be_guessed_from_many_addresses(client, dossier, settings):
+    settings.LOOKUP_CODE_RATE_LIMIT = "3/h"
+    for n in range(3):
+        address = {"REMOTE_ADDR": f"10.0.1.{n}"}
+        assert look_up(client, "H30-210302-0001", f"000{n}", **address).status_code == 200
+    response = look_up(client, "H30-210302-0001", "5678", REMOTE_ADDR="10.0.1.9")
+    assert response.status_code == 429
+    assert "result" not in response.context
+
+
 @pytest.mark.parametrize(
     "forwarded, proxies, expected",
     [

@@ -11,7 +11,9 @@ from tests.factories import MembershipFactory, UnitFactory, UserFactory
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "cchc-test-password"
-EVERYONE = ["Trang chủ", "Thủ tục hành chính", "Đơn vị", "Lịch làm việc"]
+HOME = ["Trang chủ", "Hồ sơ"]
+INTAKE = ["Tiếp nhận hồ sơ"]
+EVERYONE = ["Thủ tục hành chính", "Đơn vị", "Lịch làm việc"]
 ADMIN_ONLY = ["Quản trị", "API"]
 
 
@@ -44,11 +46,15 @@ def log_in(page: Page, base_url: str, username: str, password: str = PASSWORD) -
 @pytest.mark.parametrize(
     "role, heading, menu",
     [
-        (Role.DESK_OFFICER, "Bộ phận một cửa – UBND huyện Văn Lâm", EVERYONE),
-        (Role.PROCESSING_OFFICER, "Chuyên viên xử lý – UBND huyện Văn Lâm", EVERYONE),
-        (Role.UNIT_LEADER, "Lãnh đạo đơn vị – UBND huyện Văn Lâm", EVERYONE),
-        (Role.COMMITTEE_MEMBER, "Ban chỉ đạo CCHC – UBND tỉnh Hưng Yên", EVERYONE),
-        (Role.ADMINISTRATOR, "Quản trị hệ thống – UBND tỉnh Hưng Yên", EVERYONE + ADMIN_ONLY),
+        (Role.DESK_OFFICER, "Bộ phận một cửa – UBND huyện Văn Lâm", HOME + INTAKE + EVERYONE),
+        (Role.PROCESSING_OFFICER, "Chuyên viên xử lý – UBND huyện Văn Lâm", HOME + EVERYONE),
+        (Role.UNIT_LEADER, "Lãnh đạo đơn vị – UBND huyện Văn Lâm", HOME + INTAKE + EVERYONE),
+        (Role.COMMITTEE_MEMBER, "Ban chỉ đạo CCHC – UBND tỉnh Hưng Yên", HOME + EVERYONE),
+        (
+            Role.ADMINISTRATOR,
+            "Quản trị hệ thống – UBND tỉnh Hưng Yên",
+            HOME + EVERYONE + ADMIN_ONLY,
+        ),
     ],
 )
 def test_each_role_lands_on_its_home_and_sees_its_menu(
@@ -66,7 +72,7 @@ def test_each_role_lands_on_its_home_and_sees_its_menu(
 
     expect(page.get_by_test_id("home-heading")).to_have_text(heading)
     expect(page.get_by_test_id("nav-items").get_by_role("link")).to_have_text(menu)
-    for hidden in set(EVERYONE + ADMIN_ONLY) - set(menu):
+    for hidden in set(HOME + INTAKE + EVERYONE + ADMIN_ONLY) - set(menu):
         expect(page.get_by_test_id("nav-items").get_by_role("link", name=hidden)).to_have_count(0)
     expect(page.get_by_test_id("current-user")).to_contain_text("UBND huyện Văn Lâm")
     expect(page.get_by_test_id("current-user")).to_contain_text(str(Role(role).label))
