@@ -75,6 +75,7 @@ from .models import (
     Event,
     EventKind,
     SupplementRequest,
+    finished_date_of,
     local_date,
     regime_for,
 )
@@ -836,6 +837,8 @@ _DOSSIER_FIELDS = (
     "regime",
     "digitised",
     "received_date",
+    "due_date",
+    "finished_date",
     "version",
     "created_at",
 )
@@ -1011,6 +1014,13 @@ def _dossier_values(item: _DossierRow, now: dt.datetime) -> tuple:
         str(regime_for(received_at)),
         item.digitised,
         local_date(received_at),
+        # The derived dates Dossier.save() would set (this INSERT bypasses it).
+        local_date(item.due_at),
+        finished_date_of(
+            status=item.status,
+            finished_at=item.times.get("finished_at"),
+            returned_at=item.times.get("returned_at"),
+        ),
         0,
         now,
     )

@@ -60,6 +60,27 @@ OPEN_STATUSES = frozenset(
 )
 
 
+# Statuses whose dossier ended with a result (ready or returned) / without one.
+RESULT_STATUSES = frozenset({DossierStatus.FINISHED, DossierStatus.RETURNED})
+ENDED_WITHOUT_RESULT_STATUSES = frozenset({DossierStatus.WITHDRAWN, DossierStatus.STOPPED})
+
+
+def finished_date_of(
+    *, status: str, finished_at: dt.datetime | None, returned_at: dt.datetime | None
+) -> dt.date | None:
+    """The local date a dossier stopped counting as open in the statistics (DESIGN §3).
+
+    Finished or returned: the earlier of result ready and returned ("whichever comes first");
+    withdrawn or stopped: ``finished_at``; open or refused: None.
+    """
+    if status in RESULT_STATUSES:
+        moments = [moment for moment in (finished_at, returned_at) if moment is not None]
+        return local_date(min(moments)) if moments else None
+    if status in ENDED_WITHOUT_RESULT_STATUSES and finished_at is not None:
+        return local_date(finished_at)
+    return None
+
+
 class Dossier(models.Model):
     code = models.CharField(_("code"), max_length=64, unique=True)
     procedure_version = models.ForeignKey(
@@ -110,6 +131,12 @@ class Dossier(models.Model):
     digitised = models.BooleanField(_("recorded in the electronic one-stop system"), default=False)
     # Derived from received_at on save: reports group by local date without computing it per row.
     received_date = models.DateField(_("received date"), editable=False)
+    # Derived from due_at on save: the local due date that early / on time / late compare with.
+    due_date = models.DateField(_("due date"), editable=False, blank=True)
+    # Derived on save: the local date processing ended for the statistics (DESIGN §3) — the
+    # earlier of result ready and returned for a finished or returned dossier, the withdrawal or
+    # stop for the others; empty while open and for a refused dossier.
+    finished_date = models.DateField(_("finished date"), editable=False, null=True, blank=True)
     # Optimistic locking: a service updates "WHERE version = <read>" and bumps it.
     version = models.PositiveIntegerField(_("version"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -131,6 +158,15 @@ class Dossier(models.Model):
             ),
             # Quarterly statistics by local date.
             models.Index(fields=["received_date"], name="dossier_received_date"),
+            # Period statistics read the dossiers still relevant to [start, end]: received by
+            # the end and not finished before the start, i.e. "finished_date IS NULL OR
+            # finished_date >= start" AND "received_date <= end". Both columns in one index let
+            # each arm of that OR be one index range whose received_date test needs no heap row
+            # (1 M dossiers over 6 years, PostgreSQL: a recent quarter in 0.2 s instead of a 0.46 s
+            # sequential scan; old quarters use dossier_received_date).
+            models.Index(
+                fields=["finished_date", "received_date"], name="dossier_finished_received"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -141,6 +177,15 @@ class Dossier(models.Model):
             self.received_date = local_date(self.received_at)
             if not self.regime:
                 self.regime = regime_for(self.received_at)
+        if self.due_at is not None:
+            self.due_date = local_date(self.due_at)
+        self.finished_date = finished_date_of(
+            status=self.status, finished_at=self.finished_at, returned_at=self.returned_at
+        )
+        update_fields = kwargs.get("update_fields")
+        if update_fields:
+            # The derived dates follow their sources even in a partial save.
+            kwargs["update_fields"] = {*update_fields, "received_date", "due_date", "finished_date"}
         super().save(*args, **kwargs)
 
     @property

@@ -1,12 +1,15 @@
-"""Celery tasks of the dossiers app. Tasks only call services (here: notifications)."""
+"""Celery tasks of the dossiers app. Tasks only call services (notifications, overdue watch)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import smtplib
 
 from celery import shared_task
+from django.utils import timezone
 
 from .notifications import applicant_notify_send
+from .watch import overdue_watch_send
 
 
 @shared_task(
@@ -22,3 +25,21 @@ def applicant_notify(dossier_id: int, event_kind: str) -> int:
     Safe to run twice: an e-mail already sent for the same step is not sent again.
     """
     return applicant_notify_send(dossier_id=dossier_id, event_kind=event_kind)
+
+
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    max_retries=3,
+    retry_backoff=60,
+    retry_jitter=True,
+)
+def overdue_watch_daily(now: str | None = None) -> int:
+    """Each working morning (beat, 07:00): e-mail every unit leader the unit's overdue watch.
+
+    ``now`` (ISO 8601, optional) replays a missed morning. Safe to run twice: a unit already
+    mailed that day is not mailed again.
+    """
+    moment = dt.datetime.fromisoformat(now) if now else timezone.now()
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)  # local time, as everywhere in the portal
+    return overdue_watch_send(now=moment)

@@ -1,1 +1,148 @@
-"""Filled by a later issue (see DESIGN.md §2)."""
+"""The statistics rollups: the table every dashboard and report reads (DESIGN §5, §6).
+
+One :class:`Rollup` row holds the counters of DESIGN §3 (``reports.counters.COUNTERS``, under
+exactly those names) of one period, one receiving unit and one procedure. The rows are derived
+data: :mod:`reports.services` recomputes them from the dossiers, the Celery jobs of
+:mod:`reports.tasks` keep them fresh, and a :class:`PeriodFreeze` turns a closed period's rows
+into an immutable snapshot.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from org.models import Unit
+from procedures.models import Procedure
+
+
+def _counter() -> models.PositiveIntegerField:
+    return models.PositiveIntegerField(default=0)
+
+
+class Rollup(models.Model):
+    """The counters of one period × receiving unit × procedure; only non-zero rows are stored."""
+
+    period_key = models.CharField(_("period"), max_length=40)
+    # The parts of the key again, so that the admin and ad-hoc queries can filter on them.
+    scheme = models.CharField(_("scheme"), max_length=10)
+    kind = models.CharField(_("kind"), max_length=10)
+    year = models.PositiveSmallIntegerField(_("year"))
+    index = models.PositiveSmallIntegerField(_("index"))
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("receiving unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    received_online = _counter()
+    received_direct = _counter()
+    received_postal = _counter()
+    received_in_period = _counter()
+    carried_over = _counter()
+    received_total = _counter()
+    resolved = _counter()
+    resolved_early = _counter()
+    resolved_on_time = _counter()
+    resolved_late = _counter()
+    in_progress = _counter()
+    in_progress_within = _counter()
+    in_progress_overdue = _counter()
+    paused = _counter()
+    withdrawn = _counter()
+    refused = _counter()
+    digitised = _counter()
+
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("rollup")
+        verbose_name_plural = _("rollups")
+        ordering = ["period_key", "unit", "procedure"]
+        constraints = [
+            # Its index (period_key, unit_id, procedure_id) also serves every read of a period
+            # for a set of units, the upsert's conflict target and the replacement's delete.
+            models.UniqueConstraint(
+                fields=["period_key", "unit", "procedure"], name="rollup_period_unit_procedure"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["scheme", "kind", "year", "index"], name="rollup_period_parts"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_key} {self.unit_id} {self.procedure_id}"
+
+
+class RollupRun(models.Model):
+    """When the rollups of a period were last computed for a receiving unit.
+
+    Tells "computed, all zero" (a run, no rows) from "never computed" (no run).
+    """
+
+    period_key = models.CharField(_("period"), max_length=40)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("receiving unit"), on_delete=models.CASCADE, related_name="+"
+    )
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("rollup run")
+        verbose_name_plural = _("rollup runs")
+        constraints = [
+            models.UniqueConstraint(fields=["period_key", "unit"], name="rollup_run_period_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_key} {self.unit_id} {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class RollupDirty(models.Model):
+    """A (period, receiving unit) whose rollups a dossier change made stale.
+
+    Written by the ``dossier_changed`` receiver, drained by ``reports.tasks``. ``marked_at`` is
+    moved forward by every new mark, so a change that arrives while its period is being
+    recomputed keeps the row for the next run.
+    """
+
+    period_key = models.CharField(_("period"), max_length=40)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("receiving unit"), on_delete=models.CASCADE, related_name="+"
+    )
+    marked_at = models.DateTimeField(_("marked at"))
+
+    class Meta:
+        verbose_name = _("stale rollup")
+        verbose_name_plural = _("stale rollups")
+        constraints = [
+            models.UniqueConstraint(fields=["period_key", "unit"], name="rollup_dirty_period_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_key} {self.unit_id}"
+
+
+class PeriodFreeze(models.Model):
+    """A closed period whose rollups are an immutable snapshot: never recomputed again."""
+
+    period_key = models.CharField(_("period"), max_length=40, unique=True)
+    frozen_at = models.DateTimeField(_("frozen at"))
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("frozen by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("frozen period")
+        verbose_name_plural = _("frozen periods")
+        ordering = ["-frozen_at"]
+
+    def __str__(self) -> str:
+        return self.period_key

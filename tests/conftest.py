@@ -52,6 +52,36 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    """The demo of ``make run`` (units, catalogue, Q1 2021 dossiers), loaded once per test
+    module inside a transaction rolled back at its end; each test runs in a savepoint on top.
+    Returns what ``demo_dossiers_load`` returned."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    from cchc_portal.celery import app
+    from dossiers.demo import demo_dossiers_load
+    from org.demo import demo_organisation_load
+    from procedures.demo import demo_catalogue_load
+
+    # Function-scoped fixtures (cache clearing, eager tasks) only start after this one.
+    cache.clear()
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            demo_organisation_load(password="cchc-demo")
+            demo_catalogue_load()
+            yield demo_dossiers_load()
+        finally:
+            app.conf.task_always_eager = previous
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

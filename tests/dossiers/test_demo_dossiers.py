@@ -8,8 +8,6 @@ import datetime as dt
 from collections import Counter
 
 import pytest
-from django.core.cache import cache
-from django.db import transaction
 
 from dossiers.demo import COMMUNES, DISTRICT, PROVINCE, demo_dossier_rows, demo_dossiers_load
 from dossiers.models import (
@@ -21,9 +19,7 @@ from dossiers.models import (
     SupplementRequest,
     local_date,
 )
-from org.demo import demo_organisation_load
 from org.workdays import WorkingCalendar
-from procedures.demo import demo_catalogue_load
 
 pytestmark = pytest.mark.django_db
 
@@ -32,22 +28,8 @@ CALENDAR = WorkingCalendar()
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """Loaded once for the module (a few seconds), inside a transaction rolled back at its end;
-    each test runs in its own savepoint on top."""
-    # The working calendar cached by an earlier module's test may hold its overrides; the
-    # function-scoped cache clearing of conftest runs only after this fixture.
-    cache.clear()
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            demo_organisation_load(password="cchc-demo")
-            demo_catalogue_load()
-            yield demo_dossiers_load()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+def demo(demo_data):
+    return demo_data
 
 
 def counters(dossiers) -> dict:

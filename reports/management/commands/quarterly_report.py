@@ -1,0 +1,70 @@
+"""``manage.py quarterly_report``: the steering committee's quarterly figures (DESIGN §4)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from reports.periods import Scheme
+from reports.quarterly import quarterly_report, report_root_unit
+
+FORMATS = ("json",)
+
+
+class Command(BaseCommand):
+    help = (
+        "The quarterly report of a unit and everything under it: catalogue counts, the "
+        "official dossier counters in total, by level and by unit, and the narrative."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--quarter", type=int, required=True, choices=(1, 2, 3, 4))
+        parser.add_argument("--unit", default=None, help="unit code (default: the root unit)")
+        parser.add_argument(
+            "--scheme", default=Scheme.CALENDAR, choices=[scheme.value for scheme in Scheme]
+        )
+        parser.add_argument(
+            "--format",
+            default="json",
+            choices=("json", "xlsx", "docx"),
+            help="json (xlsx and docx come with the dashboard's exports)",
+        )
+        parser.add_argument("--output", default=None, help="file to write (default: stdout)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["format"] not in FORMATS:
+            raise CommandError(
+                _("The %(format)s export is not available yet; use --format json.")
+                % {"format": options["format"]},
+                returncode=1,
+            )
+        if not 2000 <= options["year"] <= 2100:
+            raise CommandError(_("The year must be between 2000 and 2100."), returncode=1)
+        try:
+            unit = report_root_unit(options["unit"])
+            report = quarterly_report(
+                year=options["year"],
+                quarter=options["quarter"],
+                unit=unit,
+                scheme=options["scheme"],
+            )
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages), returncode=1) from error
+        text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+        if options["output"]:
+            try:
+                Path(options["output"]).write_text(text, encoding="utf-8")
+            except OSError as error:
+                raise CommandError(
+                    _("Cannot write %(file)s (%(error)s).")
+                    % {"file": options["output"], "error": error.strerror or error},
+                    returncode=1,
+                ) from error
+        else:
+            self.stdout.write(text, ending="")

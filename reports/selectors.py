@@ -1,0 +1,86 @@
+"""Reads of the statistics rollups: what the report command and the dashboard show.
+
+Sums of :class:`~reports.models.Rollup` rows: every counter is additive across receiving units
+and procedures of one period (``reports.counters``), so any subtree or grouping is a ``SUM``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+
+from django.db.models import Sum
+
+from .counters import COUNTERS
+from .models import PeriodFreeze, Rollup, RollupRun
+from .periods import Period
+
+# group_by → the rollup column it groups on.
+_GROUPINGS = {"unit": "unit_id", "level": "unit__level", "procedure": "procedure_id"}
+
+
+def period_counters(
+    *, period: Period, unit_ids: Collection[int], group_by: str | None = None
+) -> dict:
+    """The counters of ``period`` summed over the receiving units ``unit_ids``.
+
+    ``group_by`` None: one dict of every counter (zeros when there is nothing). "unit":
+    {unit id: counters}; "level": {level of the receiving unit: counters}; "procedure":
+    {procedure id: counters}. A group without any rollup row is absent (all its counters are
+    zero): callers list the units they want and default to ``zero_counters()``.
+    """
+    unit_ids = set(unit_ids)
+    rows = Rollup.objects.filter(period_key=period.key, unit_id__in=unit_ids)
+    # Aliases: an annotation may not reuse a field's name.
+    sums = {f"sum_{name}": Sum(name) for name in COUNTERS}
+    if group_by is None:
+        return _counters_of(rows.aggregate(**sums))
+    if group_by not in _GROUPINGS:
+        raise ValueError(
+            f"group_by must be None or one of {', '.join(_GROUPINGS)}, not {group_by!r}."
+        )
+    column = _GROUPINGS[group_by]
+    return {
+        row[column]: _counters_of(row)
+        for row in rows.values(column).annotate(**sums).order_by(column)
+    }
+
+
+def rollups_missing(*, period: Period, unit_ids: Collection[int]) -> bool:
+    """Whether ``period`` was never computed for some of ``unit_ids`` (computed and all zero
+    is not missing)."""
+    unit_ids = set(unit_ids)
+    computed = RollupRun.objects.filter(period_key=period.key, unit_id__in=unit_ids).values_list(
+        "unit_id", flat=True
+    )
+    return bool(unit_ids - set(computed))
+
+
+def period_counters_ensured(
+    *,
+    period: Period,
+    unit_ids: Collection[int],
+    group_by: str | None = None,
+    today: dt.date | None = None,
+) -> dict:
+    """:func:`period_counters`, computing the rollups first for the units never computed (a
+    fresh database, a period nobody asked for yet)."""
+    from .services import rollups_refresh
+
+    unit_ids = set(unit_ids)
+    computed = set(
+        RollupRun.objects.filter(period_key=period.key, unit_id__in=unit_ids).values_list(
+            "unit_id", flat=True
+        )
+    )
+    if unit_ids - computed:
+        rollups_refresh(period=period, unit_ids=unit_ids - computed, today=today)
+    return period_counters(period=period, unit_ids=unit_ids, group_by=group_by)
+
+
+def period_is_frozen(period: Period) -> bool:
+    return PeriodFreeze.objects.filter(period_key=period.key).exists()
+
+
+def _counters_of(sums: dict) -> dict[str, int]:
+    return {name: sums[f"sum_{name}"] or 0 for name in COUNTERS}

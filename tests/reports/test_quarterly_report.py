@@ -1,0 +1,109 @@
+"""``quarterly_report`` on the demo data reproduces the seed article's Q1 2021 figures
+(DESIGN §4) and follows the JSON contract; bad arguments are refused with exit status 1."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import translation
+
+from reports.counters import COUNTERS, RATES
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def report(demo_data, django_db_blocker) -> dict:
+    with django_db_blocker.unblock(), translation.override("en"):
+        return run("--year", "2021", "--quarter", "1")
+
+
+def run(*args: str) -> dict:
+    from io import StringIO
+
+    out = StringIO()
+    call_command("quarterly_report", *args, stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_it_reports_the_seed_districts_quarter(report):
+    assert report["period"] == {
+        "year": 2021,
+        "quarter": 1,
+        "scheme": "calendar",
+        "start": "2021-01-01",
+        "end": "2021-03-31",
+    }
+    assert report["unit"] == {"code": "000.00.00.H21", "name": "UBND tỉnh Gia Lai"}
+    assert report["procedures"]["total"] == 372
+    assert report["procedures"]["by_level"] == {"province": 47, "district": 200, "commune": 125}
+
+    district = report["dossiers"]["by_level"]["district"]
+    assert district["received_total"] == 193
+    assert district["resolved"] == 193
+    assert district["resolved_late"] == 0
+    assert district["in_progress"] == 0
+
+    communes = report["dossiers"]["by_level"]["commune"]
+    assert communes["received_total"] == 3136
+    assert communes["resolved"] == 3135
+    assert communes["resolved_late"] == 0
+    assert communes["in_progress"] == 1
+    assert communes["in_progress_within"] == 1
+
+    total = report["dossiers"]["total"]
+    assert total["received_total"] == 3329
+    assert total["carried_over"] == 0
+    assert total["digitised"] == 307
+    assert total["digitisation_ratio"] == pytest.approx(307 / 3329, abs=1e-4)
+    assert total["on_time_rate"] == 1.0
+    assert total["received_total"] == total["resolved"] + total["in_progress"] + total["withdrawn"]
+
+
+def test_every_counter_is_there_under_its_name(report):
+    expected = set(COUNTERS) | set(RATES)
+    assert set(report["dossiers"]["total"]) == expected
+    for counters in report["dossiers"]["by_level"].values():
+        assert set(counters) == expected
+    for row in report["dossiers"]["by_unit"]:
+        assert set(row) == expected | {"code", "name", "level"}
+    units = [row["code"] for row in report["dossiers"]["by_unit"]]
+    assert units[:2] == ["000.00.00.H21", "000.00.37.H21"]
+    assert len(units) == 16  # the province, the district and its 14 communes as they were
+
+
+def test_the_units_add_up_to_the_total(report):
+    rows = report["dossiers"]["by_unit"]
+    for name in COUNTERS:
+        assert sum(row[name] for row in rows) == report["dossiers"]["total"][name], name
+
+
+def test_the_narrative_states_the_figures(report):
+    narrative = report["narrative"]
+    for figure in ("372", "193", "3.136", "3.135", "307"):
+        assert figure in narrative, figure
+
+
+def test_a_unit_reports_its_own_subtree(demo_data):
+    commune = run("--year", "2021", "--quarter", "1", "--unit", "001.37.H21")
+    assert [row["code"] for row in commune["dossiers"]["by_unit"]] == ["001.37.H21"]
+    assert commune["dossiers"]["total"]["received_total"] > 0
+    later = run("--year", "2021", "--quarter", "2", "--unit", "001.37.H21")
+    # The one dossier still in progress at the end of March is carried over into April.
+    assert later["dossiers"]["total"]["carried_over"] == 1
+    assert later["dossiers"]["total"]["received_in_period"] == 0
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--year", "2021", "--quarter", "1", "--unit", "NOPE"], "Unknown unit NOPE."),
+        (["--year", "1999", "--quarter", "1"], "The year must be between 2000 and 2100."),
+        (["--year", "2021", "--quarter", "1", "--format", "docx"], "not available yet"),
+    ],
+)
+def test_it_refuses_bad_arguments(demo_data, args, message):
+    with translation.override("en"), pytest.raises(CommandError, match=message) as raised:
+        call_command("quarterly_report", *args)
+    assert raised.value.returncode == 1
