@@ -150,20 +150,11 @@ def _refresh(
             return 0
         statement = statement or _CountersStatement(_dossiers_of(units))
         computed_at = timezone.now()
-        rows = [
-            _rollup_row(period=period, values=values, computed_at=computed_at)
+        # Computed and written by the database in one statement per period: no row travels
+        # through Python (DESIGN §6, INSERT … ON CONFLICT DO UPDATE).
+        written = sum(
+            _rollup_upsert(period=period, statement=statement, today=today, at=computed_at)
             for period in periods
-            for values in statement.rows(period.as_of(today))
-            if any(values[name] for name in COUNTERS)
-        ]
-        # One order for every writer: concurrent upserts lock rows in the same sequence.
-        rows.sort(key=lambda row: (row.period_key, row.unit_id, row.procedure_id))
-        Rollup.objects.bulk_create(
-            rows,
-            batch_size=_BATCH_SIZE,
-            update_conflicts=True,
-            unique_fields=["period_key", "unit", "procedure"],
-            update_fields=[*COUNTERS, "computed_at"],
         )
         keys = [period.key for period in periods]
         stale = Rollup.objects.filter(period_key__in=keys).exclude(computed_at=computed_at)
@@ -182,7 +173,7 @@ def _refresh(
             unique_fields=["period_key", "unit"],
             update_fields=["computed_at"],
         )
-    return len(rows)
+    return written
 
 
 def rollups_rebuild(
@@ -334,23 +325,29 @@ class _CountersStatement:
         self.runs = 0
         self.slots: dict[int, tuple[str, Callable]] | None = None
 
-    def rows(self, period: Period) -> list[dict]:
+    def sql(self, period: Period) -> tuple[str, list]:
+        """The aggregate's SQL and parameters for ``period``."""
         self.runs += 1
         if self.runs == 2:  # worth compiling the template from the second period on
             self._prepare()
         if not self.slots:
-            return list(counters_query(self.dossiers, period, group_by=ROLLUP_GROUP_BY))
+            sql, params = self._compile(period)
+            return sql, list(params)
         params = list(self.params)
         for position, (name, adapt) in self.slots.items():
             params[position] = adapt(getattr(period, name))
+        return self.sql_template, params
+
+    def rows(self, period: Period) -> list[dict]:
+        sql, params = self.sql(period)
         with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
+            cursor.execute(sql, params)
             columns = [column[0] for column in cursor.description]
             return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
     def _prepare(self) -> None:
         first, second = (self._compile(sentinel) for sentinel in _SENTINELS)
-        self.sql, self.params = first
+        self.sql_template, self.params = first
         if first[0] != second[0] or len(first[1]) != len(second[1]):
             return
         slots = {}
@@ -421,18 +418,33 @@ def _dossiers_of(units: list[int] | None):
     return dossiers
 
 
-def _rollup_row(*, period: Period, values: dict, computed_at: dt.datetime) -> Rollup:
-    return Rollup(
-        period_key=period.key,
-        scheme=period.scheme,
-        kind=period.kind,
-        year=period.year,
-        index=period.index,
-        unit_id=values["receiving_unit_id"],
-        procedure_id=values["procedure_version__procedure_id"],
-        computed_at=computed_at,
-        **{name: values[name] or 0 for name in COUNTERS},
+def _rollup_upsert(
+    *, period: Period, statement: _CountersStatement, today: dt.date, at: dt.datetime
+) -> int:
+    """Write the non-zero cells of ``period`` (counted as of ``today``) with one
+    ``INSERT … SELECT … ON CONFLICT DO UPDATE``; rows written."""
+    quote = connection.ops.quote_name
+    counters = [quote(name) for name in COUNTERS]
+    columns = ", ".join(
+        [quote(name) for name in ("period_key", "scheme", "kind", "year", "index")]
+        + [quote("unit_id"), quote("procedure_id"), *counters, quote("computed_at")]
     )
+    aggregate, params = statement.sql(period.as_of(today))
+    sql = (
+        f"INSERT INTO {quote(Rollup._meta.db_table)} ({columns}) "
+        f"SELECT %s, %s, %s, %s, %s, q.{quote(ROLLUP_GROUP_BY[0])}, q.{quote(ROLLUP_GROUP_BY[1])}, "
+        + ", ".join(f"q.{counter}" for counter in counters)
+        + f", %s FROM ({aggregate}) q WHERE "
+        + " OR ".join(f"q.{counter} > 0" for counter in counters)
+        + f" ON CONFLICT ({quote('period_key')}, {quote('unit_id')}, {quote('procedure_id')}) "
+        "DO UPDATE SET "
+        + ", ".join(f"{column} = excluded.{column}" for column in [*counters, quote("computed_at")])
+    )
+    values = [period.key, period.scheme, period.kind, period.year, period.index]
+    values.append(connection.ops.adapt_datetimefield_value(at))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values + list(params))
+        return cursor.rowcount
 
 
 def _period_lock(key: str) -> None:
