@@ -20,6 +20,7 @@ urlpatterns = [
     path("ho-so/", include("dossiers.urls")),
     path("ho-so/", include("dossiers.form_urls")),
     path("tra-cuu/", include("dossiers.lookup_urls")),
+    path("bao-cao/", include("reports.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("org.api_urls")),
     path("api/v1/", include("procedures.api_urls")),

@@ -9,10 +9,12 @@ from __future__ import annotations
 import django.dispatch
 
 # Sent with sender=Dossier after the transaction that changed a dossier commits, with kwargs:
-# ``dossier_id`` (int), ``unit_ids`` (frozenset of the receiving and handling units involved),
+# ``dossier_id`` (int, or None for a bulk change), ``unit_ids`` (frozenset of the receiving and
+# handling units involved),
 # ``dates`` (frozenset of the local dates the change touched: the received date, the event's
 # date, and for a completed supplement the due dates before and after the shift) and
 # ``event_kind`` (str, the :class:`~dossiers.models.EventKind` value of the step just recorded;
-# "" from a caller that records no single step). Receivers must accept ``**kwargs``: more keys
-# may be added.
+# "" from a caller that records no single step; "imported" from import_dossiers and "digitised"
+# from import_digitised, both with ``dossier_id`` None). Receivers must accept ``**kwargs``:
+# more keys may be added.
 dossier_changed = django.dispatch.Signal()

@@ -43,6 +43,8 @@ NAV_ITEMS = (
     NavItem(
         _("Receive dossier"), "dossiers:intake", frozenset({Role.DESK_OFFICER, Role.UNIT_LEADER})
     ),
+    # Everyone sees the figures of their own subtree (committee members: the whole tree).
+    NavItem(_("Dashboard"), "reports:dashboard", ALL_ROLES),
     NavItem(_("Procedures"), "procedures:catalogue", ALL_ROLES),
     NavItem(_("Units"), "org:unit_list", ALL_ROLES),
     NavItem(_("Working calendar"), "org:calendar", ALL_ROLES),

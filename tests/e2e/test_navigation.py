@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "cchc-test-password"
 HOME = ["Trang chủ", "Hồ sơ"]
 INTAKE = ["Tiếp nhận hồ sơ"]
-EVERYONE = ["Thủ tục hành chính", "Đơn vị", "Lịch làm việc"]
+EVERYONE = ["Bảng điều hành", "Thủ tục hành chính", "Đơn vị", "Lịch làm việc"]
 ADMIN_ONLY = ["Quản trị", "API"]
 
 

@@ -100,7 +100,7 @@ def test_a_unit_reports_its_own_subtree(demo_data):
     [
         (["--year", "2021", "--quarter", "1", "--unit", "NOPE"], "Unknown unit NOPE."),
         (["--year", "1999", "--quarter", "1"], "The year must be between 2000 and 2100."),
-        (["--year", "2021", "--quarter", "1", "--format", "docx"], "not available yet"),
+        (["--year", "2021", "--quarter", "1", "--format", "docx"], "give its name with --output"),
     ],
 )
 def test_it_refuses_bad_arguments(demo_data, args, message):

@@ -10,10 +10,15 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from org.models import Unit
+from reports.charts import quarter_trend, report_chart_pngs
+from reports.exports import report_docx, report_xlsx
 from reports.periods import Scheme
 from reports.quarterly import quarterly_report, report_root_unit
 
-FORMATS = ("json",)
+FORMATS = ("json", "xlsx", "docx")
+# Formats written as bytes: never to the terminal.
+BINARY_FORMATS = ("xlsx", "docx")
 
 
 class Command(BaseCommand):
@@ -32,15 +37,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--format",
             default="json",
-            choices=("json", "xlsx", "docx"),
-            help="json (xlsx and docx come with the dashboard's exports)",
+            choices=FORMATS,
+            help="json, xlsx (form II.06a) or docx (the written report); xlsx and docx need "
+            "--output",
         )
         parser.add_argument("--output", default=None, help="file to write (default: stdout)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["format"] not in FORMATS:
+        if options["format"] in BINARY_FORMATS and not options["output"]:
             raise CommandError(
-                _("The %(format)s export is not available yet; use --format json.")
+                _("The %(format)s format is a binary file: give its name with --output.")
                 % {"format": options["format"]},
                 returncode=1,
             )
@@ -56,15 +62,32 @@ class Command(BaseCommand):
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages), returncode=1) from error
-        text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
-        if options["output"]:
-            try:
-                Path(options["output"]).write_text(text, encoding="utf-8")
-            except OSError as error:
-                raise CommandError(
-                    _("Cannot write %(file)s (%(error)s).")
-                    % {"file": options["output"], "error": error.strerror or error},
-                    returncode=1,
-                ) from error
+        if options["format"] == "json" and not options["output"]:
+            self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n", ending="")
+            return
+        try:
+            self._write(report, unit=unit, options=options)
+        except OSError as error:
+            raise CommandError(
+                _("Cannot write %(file)s (%(error)s).")
+                % {"file": options["output"], "error": error.strerror or error},
+                returncode=1,
+            ) from error
+
+    def _write(self, report: dict, *, unit: Unit, options: dict[str, Any]) -> None:
+        path = Path(options["output"])
+        if options["format"] == "json":
+            path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", "utf-8")
+        elif options["format"] == "xlsx":
+            with path.open("wb") as stream:
+                report_xlsx(report, stream)
         else:
-            self.stdout.write(text, ending="")
+            trend = quarter_trend(
+                unit=unit,
+                year=options["year"],
+                quarter=options["quarter"],
+                scheme=options["scheme"],
+            )
+            charts = report_chart_pngs(report, trend)
+            with path.open("wb") as stream:
+                report_docx(report, stream, charts)

@@ -1,0 +1,234 @@
+"""Marking dossiers as recorded in the electronic one-stop system (iGate) from its export.
+
+``manage.py import_digitised FILE [--unit CODE]`` reads a CSV or XLSX file with a header row
+(:mod:`org.tabular`) and sets :attr:`Dossier.digitised` on the dossiers it lists, the figure
+behind ``digitised`` and ``digitisation_ratio`` (DESIGN §3). Columns: ``code`` (the portal's
+dossier code; ``ma_ho_so``, the iGate export's name, is accepted instead) and ``recorded_at``
+(optional, an ISO 8601 date or date-time, checked but not stored).
+
+It follows the import contract (DESIGN §4): every row is checked before anything is written;
+one bad row and nothing is written, every error reported as ``row N: column: message``. A row
+is bad when its code is blank, malformed (:func:`dossiers.codes.dossier_code_parse`), already on
+an earlier row, unknown, the code of a dossier refused at intake (never received, so never
+counted), or, with ``unit``, of a dossier received outside that unit's subtree. Re-importing
+changes nothing: dossiers already digitised are "unchanged".
+
+Choices written down here because the design is silent:
+
+- **No event.** ``digitised`` is a reporting flag, not a step of the dossier's processing: the
+  append-only :class:`~dossiers.models.Event` log records steps (phiếu kiểm soát), so no event is
+  added. The flag only ever goes from false to true, and the row's ``version`` is bumped so an
+  officer's edit that read the dossier before the import fails its optimistic lock rather than
+  writing back an older state.
+- **Signal.** One ``dossier_changed`` after commit for the whole import, ``dossier_id=None``,
+  ``event_kind="digitised"`` (not an :class:`EventKind`: no step was recorded, and no applicant
+  is notified), ``unit_ids`` the receiving units of the dossiers marked and ``dates`` their
+  received dates: the counter is one of ``received_total``, which runs from the received date
+  on. Nothing is sent when nothing was marked.
+- **Both columns.** A file with both ``code`` and ``ma_ho_so`` is refused as a whole: which one
+  holds the portal's code would be a guess.
+- **Speed and memory.** The file is read lazily and the codes are checked in chunks of 2,000,
+  one query each; what is held is the codes seen (for the duplicate check) and the ids to mark,
+  never the rows. The marks are written in one transaction by chunked bulk ``UPDATE``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from org.models import Unit
+from org.tabular import ImportResult, NumberedRow, RowErrors, TabularError, TabularFile
+
+from .codes import dossier_code_parse
+from .models import Dossier, DossierStatus
+from .signals import dossier_changed
+
+DIGITISED_CODE_COLUMNS = ("code", "ma_ho_so")
+DIGITISED_OPTIONAL_COLUMNS = ("recorded_at",)
+# The ``event_kind`` of the signal sent after a digitisation import.
+DIGITISED_EVENT_KIND = "digitised"
+
+CHUNK_SIZE = 2000
+
+
+@dataclass
+class _Marks:
+    """What the checks found: the dossiers to mark and what their marking touches."""
+
+    ids: list[int] = field(default_factory=list)
+    unit_ids: set[int] = field(default_factory=set)
+    dates: set[dt.date] = field(default_factory=set)
+    unchanged: int = 0
+
+
+def dossiers_digitised_import_path(*, path: str | Path, unit: Unit | None = None) -> ImportResult:
+    """Import a CSV or XLSX file; a file that cannot be read raises ``TabularError``."""
+    with TabularFile(path) as table:
+        present = [name for name in DIGITISED_CODE_COLUMNS if name in table.columns]
+        if not present:
+            raise TabularError(
+                _("%(file)s: missing required column(s): %(columns)s")
+                % {"file": table.path.name, "columns": " | ".join(DIGITISED_CODE_COLUMNS)}
+            )
+        if len(present) > 1:
+            raise TabularError(
+                _("%(file)s: columns %(first)s and %(second)s both name the dossier code; keep one")
+                % {"file": table.path.name, "first": present[0], "second": present[1]}
+            )
+        return dossiers_digitised_import(rows=table, unit=unit)
+
+
+def dossiers_digitised_import(
+    *, rows: Iterable[NumberedRow], unit: Unit | None = None
+) -> ImportResult:
+    """Mark the dossiers of ``(row_number, {column: text})`` rows as digitised; see the module
+    docstring. ``unit`` limits the file to dossiers received in that unit's subtree.
+
+    ``updated`` counts the dossiers marked, ``unchanged`` those already digitised.
+    """
+    errors = RowErrors()
+    marks = _Marks()
+    first_row_of_code: dict[str, int] = {}
+    pending: list[tuple[int, str, str]] = []
+    for number, raw in rows:
+        column, code = _code_of(raw)
+        if not code:
+            errors.add(number, column, _("is required"))
+        else:
+            try:
+                dossier_code_parse(code)
+            except ValueError:
+                errors.add(
+                    number,
+                    column,
+                    _("'%(value)s' is not a dossier code <unit code>-<YYMMDD>-<NNNN>")
+                    % {"value": code},
+                )
+            else:
+                if code in first_row_of_code:
+                    errors.add(
+                        number,
+                        column,
+                        _("'%(code)s' is already on row %(row)d")
+                        % {"code": code, "row": first_row_of_code[code]},
+                    )
+                else:
+                    first_row_of_code[code] = number
+                    pending.append((number, column, code))
+        recorded_at = (raw.get("recorded_at") or "").strip()
+        if recorded_at and not _is_iso_moment(recorded_at):
+            errors.add(
+                number,
+                "recorded_at",
+                _("'%(value)s' is not an ISO 8601 date or date-time such as 2021-03-05T10:30")
+                % {"value": recorded_at},
+            )
+        if len(pending) >= CHUNK_SIZE:
+            _chunk_check(pending=pending, unit=unit, marks=marks, errors=errors)
+            pending = []
+    _chunk_check(pending=pending, unit=unit, marks=marks, errors=errors)
+    if errors:
+        return ImportResult(errors=errors)
+
+    with transaction.atomic():
+        marked = _marks_write(marks.ids)
+        if marked:
+            unit_ids = frozenset(marks.unit_ids)
+            dates = frozenset(marks.dates)
+            transaction.on_commit(
+                lambda: dossier_changed.send(
+                    sender=Dossier,
+                    dossier_id=None,
+                    unit_ids=unit_ids,
+                    dates=dates,
+                    event_kind=DIGITISED_EVENT_KIND,
+                )
+            )
+    # A dossier marked by someone else since the check is unchanged by this import.
+    return ImportResult(
+        updated=marked, unchanged=marks.unchanged + len(marks.ids) - marked, errors=errors
+    )
+
+
+def _code_of(row: dict[str, str]) -> tuple[str, str]:
+    """The column holding the dossier code (``code`` or its alias) and its stripped value."""
+    present = [name for name in DIGITISED_CODE_COLUMNS if name in row]
+    for name in present:
+        value = (row[name] or "").strip()
+        if value:
+            return name, value
+    return (present[0] if present else DIGITISED_CODE_COLUMNS[0]), ""
+
+
+def _is_iso_moment(text: str) -> bool:
+    try:
+        dt.datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _chunk_check(
+    *, pending: list[tuple[int, str, str]], unit: Unit | None, marks: _Marks, errors: RowErrors
+) -> None:
+    """Check up to CHUNK_SIZE well-formed codes with one query; collect the dossiers to mark."""
+    if not pending:
+        return
+    found = {
+        code: (pk, status, digitised, unit_id, unit_code, unit_path, received_date)
+        for code, pk, status, digitised, unit_id, unit_code, unit_path, received_date in (
+            Dossier.objects.filter(code__in=[code for _row, _column, code in pending]).values_list(
+                "code",
+                "pk",
+                "status",
+                "digitised",
+                "receiving_unit_id",
+                "receiving_unit__code",
+                "receiving_unit__path",
+                "received_date",
+            )
+        )
+    }
+    for number, column, code in pending:
+        dossier = found.get(code)
+        if dossier is None:
+            errors.add(number, column, _("no dossier has the code '%(code)s'") % {"code": code})
+            continue
+        pk, status, digitised, unit_id, unit_code, unit_path, received_date = dossier
+        if status == DossierStatus.REFUSED:
+            errors.add(
+                number,
+                column,
+                _("'%(code)s' was refused at intake: never received, it is not counted")
+                % {"code": code},
+            )
+        elif unit is not None and not unit_path.startswith(unit.path):
+            errors.add(
+                number,
+                column,
+                _("'%(code)s' was received by %(unit)s, outside %(scope)s")
+                % {"code": code, "unit": unit_code, "scope": unit.code},
+            )
+        elif digitised:
+            marks.unchanged += 1
+        else:
+            marks.ids.append(pk)
+            marks.unit_ids.add(unit_id)
+            marks.dates.add(received_date)
+
+
+def _marks_write(ids: list[int]) -> int:
+    """Set ``digitised`` on the dossiers ``ids`` still without it; how many were set."""
+    marked = 0
+    for start in range(0, len(ids), CHUNK_SIZE):
+        marked += Dossier.objects.filter(
+            pk__in=ids[start : start + CHUNK_SIZE], digitised=False
+        ).update(digitised=True, version=F("version") + 1)
+    return marked

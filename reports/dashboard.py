@@ -1,0 +1,424 @@
+"""The steering committee's dashboard, built from the quarterly report (read side, no ORM).
+
+Pure functions that turn the rollup sums of :func:`reports.quarterly.quarterly_report` into what
+the page shows: headline cards with their change against the previous quarter, the rows of the
+06a table (Biểu II.06a) by level and by unit, the ranking of units and the procedure counts.
+Every figure carries the URL of the dossiers behind it (the drill-down), built here so the
+template only prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from org.models import UnitLevel
+from procedures.models import GovernmentLevel, OnlineLevel
+
+from .counters import with_rates
+from .narrative import (
+    LEVEL_ORDER_2018,
+    LEVEL_ORDER_2025,
+    REFORM_2025_FROM,
+    format_number,
+    format_percent,
+)
+
+# The columns of Biểu II.06a, grouped as its header is: (group label, [(counter, label)]).
+TABLE_06A_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("received", ("received_total", "received_online", "received_offline", "carried_over")),
+    ("resolved", ("resolved", "resolved_early", "resolved_on_time", "resolved_late")),
+    ("in_progress", ("in_progress", "in_progress_within", "in_progress_overdue")),
+)
+
+# A column that is a sum of two counters: direct + postal ("trực tiếp và dịch vụ bưu chính");
+# the drill-down accepts it as a figure too.
+COMBINED_COLUMNS = {
+    "received_offline": ("received_direct", "received_postal"),
+    # The numerator of the on-time rate.
+    "resolved_in_time": ("resolved_early", "resolved_on_time"),
+}
+
+# The headline cards: (key, counter or rate, is a rate, counter to drill into for a rate).
+CARD_SPECS: tuple[tuple[str, bool, str | None], ...] = (
+    ("received_total", False, None),
+    ("resolved", False, None),
+    ("on_time_rate", True, "resolved"),
+    ("in_progress", False, None),
+    ("in_progress_overdue", False, None),
+    ("digitisation_ratio", True, "digitised"),
+)
+
+# How many units the ranking shows at each end when there are more than twice as many.
+RANKING_ENDS = 5
+
+
+def table_06a_columns() -> list[dict]:
+    """The header of the 06a table: groups with their labels and sub-columns."""
+    labels = {
+        "received": _("Received"),
+        "resolved": _("Resolved"),
+        "in_progress": _("In progress"),
+        "received_total": _("Total"),
+        "received_online": _("Online"),
+        "received_offline": _("Direct and postal"),
+        "carried_over": _("Carried over"),
+        "resolved_early": _("Early"),
+        "resolved_on_time": _("On time"),
+        "resolved_late": _("Late"),
+        "in_progress_within": _("Within the deadline"),
+        "in_progress_overdue": _("Overdue"),
+    }
+    groups = []
+    for group, names in TABLE_06A_GROUPS:
+        columns = [
+            {"name": name, "label": _("Total") if index == 0 else labels[name]}
+            for index, name in enumerate(names)
+        ]
+        groups.append({"name": group, "label": labels[group], "columns": columns})
+    return groups
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number on the page: its value, its Vietnamese text and the dossiers behind it."""
+
+    value: int | float | None
+    text: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Card:
+    name: str
+    label: str
+    figure: Figure
+    change: str | None  # "+193", "−2", "0"; percentage points for a rate; None: not comparable
+    trend: str  # "up", "down" or "flat" (a rise of "overdue" is bad: the template colours it)
+    # Under a rate: its numerator and denominator ("307/3.329"), each a figure with its link.
+    detail: tuple[Figure, Figure] | None = None
+
+
+def drilldown_url(
+    *, period_key: str, unit_code: str, counter: str, level: str = "", own: bool = False
+) -> str:
+    """The drill-down of one figure: the dossiers received by ``unit_code``'s subtree (only by
+    the unit itself with ``own``; only by units of ``level`` with ``level``)."""
+    query = {"period": period_key, "unit": unit_code, "counter": counter}
+    if level:
+        query["level"] = level
+    if own:
+        query["own"] = "1"
+    return f"{reverse('reports:drilldown')}?{urlencode(query)}"
+
+
+def counter_value(counters: dict, name: str) -> int:
+    if name in COMBINED_COLUMNS:
+        return sum(int(counters.get(part) or 0) for part in COMBINED_COLUMNS[name])
+    return int(counters.get(name) or 0)
+
+
+def count_figure(value: int, url: str | None) -> Figure:
+    return Figure(value=value, text=format_number(value), url=url)
+
+
+def rate_figure(rate: float | None, url: str | None = None) -> Figure:
+    return Figure(value=rate, text=format_percent(rate) or "–", url=url)
+
+
+def format_change(change: int) -> str:
+    if change > 0:
+        return f"+{format_number(change)}"
+    if change < 0:
+        return f"−{format_number(-change)}"
+    return "0"
+
+
+def format_points(change: float) -> str:
+    """A change of rate in percentage points: ``0.015`` → ``"+1,5"``, ``-0.1`` → ``"−10"``."""
+    text = (format_percent(abs(change)) or "0%").rstrip("%")
+    if Decimal(str(change)).quantize(Decimal("0.0001")) == 0:
+        return "0"
+    return f"+{text}" if change > 0 else f"−{text}"
+
+
+def _trend(change: float | None) -> str:
+    if not change:
+        return "flat"
+    return "up" if change > 0 else "down"
+
+
+def dashboard_cards(*, current: dict, previous: dict, period_key: str, unit_code: str) -> list:
+    """The headline cards: ``current`` and ``previous`` are counters with rates (the totals)."""
+    labels = {
+        "received_total": _("Received"),
+        "resolved": _("Resolved"),
+        "on_time_rate": _("On-time rate"),
+        "in_progress": _("In progress"),
+        "in_progress_overdue": _("Overdue now"),
+        "digitisation_ratio": _("Digitisation ratio"),
+    }
+    cards = []
+    for name, is_rate, base in CARD_SPECS:
+        if not is_rate:
+            value = current[name]
+            change = value - previous[name]
+            url = drilldown_url(period_key=period_key, unit_code=unit_code, counter=name)
+            cards.append(
+                Card(
+                    name=name,
+                    label=labels[name],
+                    figure=count_figure(value, url),
+                    change=format_change(change),
+                    trend=_trend(change),
+                )
+            )
+            continue
+        rate, before = current[name], previous[name]
+        change = None if rate is None or before is None else rate - before
+        numerator_name = "resolved_in_time" if name == "on_time_rate" else "digitised"
+        denominator_name = base if name == "on_time_rate" else "received_total"
+
+        def url(counter: str) -> str:
+            return drilldown_url(period_key=period_key, unit_code=unit_code, counter=counter)
+
+        cards.append(
+            Card(
+                name=name,
+                label=labels[name],
+                figure=rate_figure(rate, url(base)),
+                change=None if change is None else format_points(change),
+                trend=_trend(change),
+                detail=(
+                    count_figure(counter_value(current, numerator_name), url(numerator_name)),
+                    count_figure(current[denominator_name], url(denominator_name)),
+                ),
+            )
+        )
+    return cards
+
+
+def table_06a_row(
+    counters: dict,
+    *,
+    label: str,
+    period_key: str,
+    unit_code: str,
+    level: str = "",
+    own: bool = False,
+    **extra,
+) -> dict:
+    """One row of the 06a table: a figure per column, each linking to its dossiers (a rate to
+    the dossiers of its denominator)."""
+
+    def url(counter: str) -> str:
+        return drilldown_url(
+            period_key=period_key, unit_code=unit_code, counter=counter, level=level, own=own
+        )
+
+    cells = [
+        count_figure(counter_value(counters, name), url(name))
+        for _group, names in TABLE_06A_GROUPS
+        for name in names
+    ]
+    return {
+        "label": label,
+        "cells": cells,
+        "on_time_rate": rate_figure(counters.get("on_time_rate"), url("resolved")),
+        "progress_rate": rate_figure(counters.get("progress_rate"), url("received_total")),
+        **extra,
+    }
+
+
+def _level_order(period_start: dt.date) -> tuple[str, ...]:
+    return LEVEL_ORDER_2025 if period_start >= REFORM_2025_FROM else LEVEL_ORDER_2018
+
+
+def table_06a_by_level(report: dict, *, period_key: str) -> list[dict]:
+    """Rows by level of the receiving unit, in the order of the period's regime, then the total."""
+    unit_code = report["unit"]["code"]
+    by_level = report["dossiers"]["by_level"]
+    start = dt.date.fromisoformat(report["period"]["start"])
+    levels = [level for level in _level_order(start) if level in by_level]
+    levels += sorted(set(by_level) - set(levels))
+    rows = [
+        table_06a_row(
+            by_level[level],
+            label=str(UnitLevel(level).label) if level in UnitLevel.values else level,
+            period_key=period_key,
+            unit_code=unit_code,
+            level=level,
+        )
+        for level in levels
+    ]
+    rows.append(
+        table_06a_row(
+            report["dossiers"]["total"],
+            label=_("Total"),
+            period_key=period_key,
+            unit_code=unit_code,
+            is_total=True,
+        )
+    )
+    return rows
+
+
+def table_06a_by_unit(report: dict, *, period_key: str) -> list[dict]:
+    """Rows by receiving unit in tree order (the report lists them by path), then the total."""
+    rows = [
+        table_06a_row(
+            row,
+            label=row["name"],
+            period_key=period_key,
+            unit_code=row["code"],
+            own=True,
+            code=row["code"],
+        )
+        for row in report["dossiers"]["by_unit"]
+    ]
+    rows.append(
+        table_06a_row(
+            report["dossiers"]["total"],
+            label=_("Total"),
+            period_key=period_key,
+            unit_code=report["unit"]["code"],
+            is_total=True,
+        )
+    )
+    return rows
+
+
+def _rank_key(row: dict) -> tuple[float, float, str]:
+    # No resolved dossier yet (rate None) ranks below every rate: nothing finished is a warning.
+    on_time = -1.0 if row["on_time_rate"] is None else row["on_time_rate"]
+    progress = -1.0 if row["progress_rate"] is None else row["progress_rate"]
+    return (on_time, progress, row["code"])
+
+
+def unit_ranking(report: dict, *, period_key: str) -> dict:
+    """Units that received dossiers, weakest first (on-time rate, then progress rate).
+
+    ``weakest``: the rows whose rates are the lowest and below the best unit's (all equal: none
+    is singled out). With more than ``2 × RANKING_ENDS`` units only both ends are listed.
+    """
+    ranked = sorted(
+        (row for row in report["dossiers"]["by_unit"] if row["received_total"] > 0),
+        key=_rank_key,
+    )
+
+    def url(code: str, counter: str) -> str:
+        return drilldown_url(period_key=period_key, unit_code=code, counter=counter, own=True)
+
+    rows = []
+    best = _rank_key(ranked[-1])[:2] if ranked else None
+    lowest = _rank_key(ranked[0])[:2] if ranked else None
+    for position, row in enumerate(ranked, start=1):
+        key = _rank_key(row)[:2]
+        rows.append(
+            {
+                "position": position,
+                "code": row["code"],
+                "name": row["name"],
+                "received_total": count_figure(
+                    row["received_total"], url(row["code"], "received_total")
+                ),
+                "resolved_late": count_figure(
+                    row["resolved_late"], url(row["code"], "resolved_late")
+                ),
+                "in_progress_overdue": count_figure(
+                    row["in_progress_overdue"], url(row["code"], "in_progress_overdue")
+                ),
+                "on_time_rate": rate_figure(row["on_time_rate"], url(row["code"], "resolved")),
+                "progress_rate": rate_figure(
+                    row["progress_rate"], url(row["code"], "received_total")
+                ),
+                "weakest": key == lowest and key != best,
+            }
+        )
+    if len(rows) > 2 * RANKING_ENDS:
+        return {
+            "bottom": rows[:RANKING_ENDS],
+            "top": rows[-RANKING_ENDS:][::-1],
+            "count": len(rows),
+        }
+    return {"bottom": rows, "top": [], "count": len(rows)}
+
+
+def procedure_rows(procedures: dict) -> dict:
+    """The catalogue counts with their labels, linking to the catalogue filtered the same way."""
+    catalogue = reverse("procedures:catalogue")
+    by_level = [
+        {
+            "label": str(GovernmentLevel(level).label),
+            "figure": count_figure(count, f"{catalogue}?{urlencode({'level': level})}"),
+        }
+        for level, count in procedures.get("by_level", {}).items()
+        if level in GovernmentLevel.values
+    ]
+    by_online_level = [
+        {
+            "label": str(OnlineLevel(level).label),
+            "figure": count_figure(count, f"{catalogue}?{urlencode({'online_level': level})}"),
+        }
+        for level, count in procedures.get("by_online_level", {}).items()
+        if level in OnlineLevel.values and count
+    ]
+    return {
+        "total": count_figure(int(procedures.get("total") or 0), catalogue),
+        "by_level": by_level,
+        "by_online_level": by_online_level,
+    }
+
+
+def previous_quarter(year: int, quarter: int) -> tuple[int, int]:
+    return (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+
+
+def dashboard_build(*, report: dict, previous_total: dict, period_key: str) -> dict:
+    """Everything the dashboard template prints, from the report and the previous totals."""
+    unit_code = report["unit"]["code"]
+    return {
+        "cards": dashboard_cards(
+            current=report["dossiers"]["total"],
+            previous=with_rates(previous_total),
+            period_key=period_key,
+            unit_code=unit_code,
+        ),
+        "columns": table_06a_columns(),
+        "by_level": table_06a_by_level(report, period_key=period_key),
+        "by_unit": table_06a_by_unit(report, period_key=period_key),
+        "ranking": unit_ranking(report, period_key=period_key),
+        "procedures": procedure_rows(report["procedures"]),
+        "narrative": [p for p in report["narrative"].split("\n\n") if p],
+    }
+
+
+def counter_label(name: str) -> str:
+    """What a counter means, for the drill-down's title."""
+    labels = {
+        "received_online": _("Received online"),
+        "received_direct": _("Received at the desk"),
+        "received_postal": _("Received by post"),
+        "received_in_period": _("Received in the period"),
+        "carried_over": _("Carried over from the previous period"),
+        "received_total": _("Received (total)"),
+        "resolved": _("Resolved"),
+        "resolved_early": _("Resolved early"),
+        "resolved_on_time": _("Resolved on time"),
+        "resolved_late": _("Resolved late"),
+        "in_progress": _("In progress"),
+        "in_progress_within": _("In progress within the deadline"),
+        "in_progress_overdue": _("In progress, overdue"),
+        "paused": _("Waiting for a supplement"),
+        "withdrawn": _("Withdrawn or stopped"),
+        "refused": _("Refused at intake"),
+        "digitised": _("Recorded in the electronic one-stop system"),
+        "received_offline": _("Received at the desk or by post"),
+        "resolved_in_time": _("Resolved early or on time"),
+    }
+    return labels.get(name, name)

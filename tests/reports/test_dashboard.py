@@ -1,0 +1,345 @@
+"""The steering committee's dashboard on the demo data (Q1 2021 of the seed article), and the
+pure builder behind it."""
+
+import datetime as dt
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from org.models import Role, Unit
+from reports.counters import COUNTERS, with_rates, zero_counters
+from reports.dashboard import format_change, format_points, unit_ranking
+from reports.forms import DashboardForm
+from tests.factories import MembershipFactory, UserFactory
+
+PROVINCE = "000.00.00.H21"
+DISTRICT = "000.00.37.H21"
+COMMUNE_A = "001.37.H21"
+COMMUNE_B = "002.37.H21"
+
+# The 06a columns in page order: received total / online / direct+postal / carried over,
+# resolved total / early / on time / late, in progress total / within / overdue.
+COLUMNS = 11
+
+
+def member(code: str, role: str = Role.COMMITTEE_MEMBER):
+    user = UserFactory()
+    MembershipFactory(user=user, unit=Unit.objects.get(code=code), role=role)
+    return user
+
+
+@pytest.fixture
+def committee(client, demo_data):
+    client.force_login(member(PROVINCE))
+    return client
+
+
+def dashboard(client, **params):
+    return client.get(reverse("reports:dashboard"), params)
+
+
+def card(response, name: str):
+    return next(card for card in response.context["cards"] if card.name == name)
+
+
+@pytest.mark.django_db
+def test_it_shows_the_seed_articles_figures(committee):
+    response = dashboard(committee, year=2021, quarter=1)
+    assert response.status_code == 200
+    page = response.content.decode()
+    for text in ("193", "3.136", "3.135", "307", "3.329", "9,22%"):
+        assert text in page, text
+    assert card(response, "received_total").figure.text == "3.329"
+    assert card(response, "resolved").figure.text == "3.328"
+    assert card(response, "on_time_rate").figure.text == "100%"
+    assert card(response, "in_progress").figure.text == "1"
+    assert card(response, "in_progress_overdue").figure.text == "0"
+    ratio = card(response, "digitisation_ratio")
+    assert ratio.figure.text == "9,22%"
+    assert (ratio.detail[0].text, ratio.detail[1].text) == ("307", "3.329")
+
+
+@pytest.mark.django_db
+def test_it_lists_the_levels_and_the_sixteen_units_with_their_totals(committee):
+    response = dashboard(committee, year=2021, quarter=1)
+    levels = {
+        row["label"]: [cell.value for cell in row["cells"]] for row in response.context["by_level"]
+    }
+    # The 2018 regime's order: the district desk, the communes, then the province; the total.
+    assert list(levels) == ["Huyện", "Xã", "Tỉnh", "Tổng số"]
+    district, communes, province, total = levels.values()
+    # Received, carried over; resolved, late; in progress, within, overdue.
+    assert [district[i] for i in (0, 3, 4, 7, 8, 9, 10)] == [193, 0, 193, 0, 0, 0, 0]
+    assert [communes[i] for i in (0, 3, 4, 7, 8, 9, 10)] == [3136, 0, 3135, 0, 1, 1, 0]
+    assert province == [0] * COLUMNS
+    assert [total[i] for i in (0, 4, 8)] == [3329, 3328, 1]
+    for column in range(COLUMNS):
+        assert district[column] + communes[column] + province[column] == total[column]
+
+    units = [row for row in response.context["by_unit"] if not row.get("is_total")]
+    assert len(units) == 16
+    assert [row["code"] for row in units[:2]] == [PROVINCE, DISTRICT]
+    total = response.context["by_unit"][-1]
+    assert total["is_total"]
+    for column in range(COLUMNS):
+        assert sum(row["cells"][column].value for row in units) == total["cells"][column].value
+    assert [cell.value for cell in total["cells"][:4]] == [3329, 401, 2928, 0]
+    assert response.content.decode().count('data-testid="total-row"') == 2
+
+
+@pytest.mark.django_db
+def test_it_compares_with_the_previous_quarter(committee):
+    response = dashboard(committee, year=2021, quarter=1)
+    # Nothing was received in Q4 2020: every change is the value itself.
+    assert card(response, "received_total").change == "+3.329"
+    assert card(response, "resolved").change == "+3.328"
+    assert card(response, "in_progress").change == "+1"
+    assert card(response, "in_progress_overdue").change == "0"
+    # A rate without a denominator before has no change to show.
+    assert card(response, "on_time_rate").change is None
+
+    later = dashboard(committee, year=2021, quarter=2)
+    # Q2: the one dossier open at the end of March is carried over, nothing new is received.
+    assert card(later, "received_total").figure.value == 1
+    assert card(later, "received_total").change == "−3.328"
+
+
+@pytest.mark.django_db
+def test_every_figure_links_to_its_dossiers(committee):
+    response = dashboard(committee, year=2021, quarter=1, unit=DISTRICT)
+    drilldown = reverse("reports:drilldown")
+    for row in response.context["by_unit"]:
+        for cell in row["cells"]:
+            assert cell.url.startswith(drilldown + "?period=calendar%3Aquarter%3A2021%3A1")
+    commune = next(row for row in response.context["by_unit"] if row.get("code") == COMMUNE_B)
+    assert commune["cells"][0].url.endswith(f"unit={COMMUNE_B}&counter=received_total&own=1")
+
+
+@pytest.mark.django_db
+def test_its_query_count_does_not_depend_on_the_unit(committee):
+    # Warm up: the first look at a quarter computes its rollups.
+    for unit in (DISTRICT, PROVINCE, COMMUNE_A):
+        dashboard(committee, year=2021, quarter=1, unit=unit)
+    counts = {}
+    for unit in (DISTRICT, PROVINCE, COMMUNE_A):
+        with CaptureQueriesContext(connection) as queries:
+            assert dashboard(committee, year=2021, quarter=1, unit=unit).status_code == 200
+        counts[unit] = len(queries)
+    assert counts[DISTRICT] == counts[PROVINCE] == counts[COMMUNE_A]
+    assert counts[PROVINCE] <= 25
+
+
+@pytest.mark.django_db
+def test_a_desk_officer_sees_only_their_commune(client, demo_data):
+    client.force_login(member(COMMUNE_A, role=Role.DESK_OFFICER))
+    assert dashboard(client, year=2021, quarter=1, unit=COMMUNE_B).status_code == 404
+    assert dashboard(client, year=2021, quarter=1, unit=DISTRICT).status_code == 404
+    own = dashboard(client, year=2021, quarter=1, unit=COMMUNE_A)
+    assert own.status_code == 200
+    default = dashboard(client, year=2021, quarter=1)
+    assert default.context["unit"].code == COMMUNE_A
+    assert [row["code"] for row in default.context["by_unit"][:-1]] == [COMMUNE_A]
+    assert [choice["code"] for choice in default.context["unit_choices"]] == [COMMUNE_A]
+
+
+@pytest.mark.django_db
+def test_an_unknown_unit_is_not_found(committee):
+    assert dashboard(committee, year=2021, quarter=1, unit="NOPE").status_code == 404
+
+
+@pytest.mark.django_db
+def test_it_needs_a_login(client):
+    response = dashboard(client)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"year": "1999", "quarter": "1"}, "greater than or equal to 2000"),
+        ({"year": "abc"}, "Enter a whole number."),
+        ({"year": "2021", "quarter": "5"}, "Select a valid choice."),
+        ({"year": "2021", "quarter": "1", "scheme": "lunar"}, "Select a valid choice."),
+    ],
+)
+def test_it_refuses_a_bad_period(committee, params, message):
+    committee.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = dashboard(committee, **params)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_navigation_offers_the_dashboard(client, demo_data):
+    client.force_login(member(COMMUNE_A, role=Role.PROCESSING_OFFICER))
+    response = client.get(reverse("home"))
+    assert f'href="{reverse("reports:dashboard")}"' in response.content.decode()
+
+
+# The pure builder -----------------------------------------------------------------------------
+
+
+def unit_row(code: str, **counters) -> dict:
+    values = zero_counters()
+    values.update(counters)
+    return {"code": code, "name": f"Unit {code}", "level": "commune", **with_rates(values)}
+
+
+def test_the_ranking_puts_the_weakest_first_and_marks_it():
+    report = {
+        "dossiers": {
+            "by_unit": [
+                unit_row("A", received_total=10, resolved=10, resolved_on_time=10),
+                unit_row("B", received_total=4, resolved=4, resolved_on_time=2, resolved_late=2),
+                unit_row("C", received_total=0),  # received nothing: not ranked
+                unit_row(
+                    "D",
+                    received_total=4,
+                    resolved=4,
+                    resolved_on_time=2,
+                    resolved_late=2,
+                    in_progress=0,
+                ),
+                unit_row("E", received_total=5, resolved=4, resolved_on_time=4, in_progress=1),
+            ]
+        }
+    }
+    ranking = unit_ranking(report, period_key="calendar:quarter:2021:1")
+    # B and D: 50% on time, 50% progress; E: 100% on time, 80% progress; A: 100% and 100%.
+    assert [row["code"] for row in ranking["bottom"]] == ["B", "D", "E", "A"]
+    assert [row["weakest"] for row in ranking["bottom"]] == [True, True, False, False]
+    assert ranking["bottom"][0]["on_time_rate"].text == "50%"
+    assert ranking["top"] == []
+
+
+def test_the_ranking_singles_out_nobody_when_all_are_equal():
+    report = {
+        "dossiers": {
+            "by_unit": [
+                unit_row(code, received_total=2, resolved=2, resolved_early=2) for code in "AB"
+            ]
+        }
+    }
+    ranking = unit_ranking(report, period_key="calendar:quarter:2021:1")
+    assert [row["weakest"] for row in ranking["bottom"]] == [False, False]
+
+
+def test_the_ranking_shows_both_ends_of_a_long_list():
+    report = {
+        "dossiers": {
+            "by_unit": [
+                unit_row(
+                    f"U{n:02d}",
+                    received_total=100,
+                    resolved=100,
+                    resolved_on_time=n,
+                    resolved_late=100 - n,
+                )
+                for n in range(1, 13)
+            ]
+        }
+    }
+    ranking = unit_ranking(report, period_key="calendar:quarter:2021:1")
+    assert ranking["count"] == 12
+    assert [row["code"] for row in ranking["bottom"]] == ["U01", "U02", "U03", "U04", "U05"]
+    assert [row["code"] for row in ranking["top"]] == ["U12", "U11", "U10", "U09", "U08"]
+
+
+@pytest.mark.parametrize("change, text", [(3329, "+3.329"), (-2, "−2"), (0, "0")])
+def test_it_writes_a_change(change, text):
+    assert format_change(change) == text
+
+
+@pytest.mark.parametrize(
+    "change, text", [(0.015, "+1,5"), (-0.1, "−10"), (0.0, "0"), (0.00004, "0")]
+)
+def test_it_writes_a_change_of_rate_in_points(change, text):
+    assert format_points(change) == text
+
+
+def test_every_counter_has_a_column_or_is_left_out_on_purpose():
+    from reports.dashboard import COMBINED_COLUMNS, TABLE_06A_GROUPS
+
+    shown = {name for _group, names in TABLE_06A_GROUPS for name in names}
+    for name in shown:
+        assert name in COUNTERS or name in COMBINED_COLUMNS
+
+
+@pytest.mark.django_db
+def test_it_opens_on_the_current_quarter_of_the_users_unit(client, demo_data):
+    client.force_login(member(DISTRICT))
+    response = dashboard(client)
+    assert response.status_code == 200
+    today = timezone.localdate()
+    period = response.context["period"]
+    assert (period.scheme, period.year) == ("calendar", today.year)
+    assert period.start <= today <= period.end
+    assert response.context["unit"].code == DISTRICT
+
+
+@pytest.mark.parametrize(
+    "today, expected",
+    [
+        (dt.date(2021, 3, 31), (2021, 1)),
+        (dt.date(2021, 4, 1), (2021, 2)),
+        (dt.date(2021, 12, 31), (2021, 4)),
+    ],
+)
+def test_the_default_quarter_is_todays(today, expected):
+    form = DashboardForm({}, today=today)
+    assert form.is_valid()
+    assert (form.cleaned_data["year"], form.cleaned_data["quarter"]) == expected
+
+
+def test_the_default_cutoff_quarter_starts_on_the_fifteenth():
+    # Decree 09/2019: from 15 Dec the data belong to Q1 of the next year.
+    form = DashboardForm({"scheme": "cutoff"}, today=dt.date(2021, 12, 20))
+    assert form.is_valid()
+    assert (form.cleaned_data["year"], form.cleaned_data["quarter"]) == (2022, 1)
+
+
+# Charts and exports: the same query string as the page ------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_page_links_its_charts_and_exports_and_they_answer(committee):
+    import io
+
+    import docx
+    import openpyxl
+
+    response = dashboard(committee, year=2021, quarter=1)
+    charts = response.context["charts"]
+    assert len(charts) == 3
+    for chart in charts:
+        picture = committee.get(chart["url"])
+        assert picture.status_code == 200, chart["url"]
+        assert picture["Content-Type"] == "image/svg+xml"
+        assert picture.content.lstrip().startswith(b"<svg")
+    trend = committee.get(charts[0]["url"]).content.decode()
+    assert "Quý I/2021" in trend
+
+    xlsx_url, docx_url = (export["url"] for export in response.context["exports"])
+    workbook = openpyxl.load_workbook(io.BytesIO(committee.get(xlsx_url).content))
+    assert workbook.sheetnames[0] == "Tổng hợp"
+    document = docx.Document(io.BytesIO(committee.get(docx_url).content))
+    text = "\n".join(paragraph.text for paragraph in document.paragraphs)
+    assert "3.136" in text
+    assert document.inline_shapes  # the charts are in the report
+
+
+@pytest.mark.django_db
+def test_charts_and_exports_keep_to_the_users_units(client, demo_data):
+    client.force_login(member(COMMUNE_A, Role.DESK_OFFICER))
+    query = {"year": 2021, "quarter": 1, "unit": COMMUNE_B}
+    assert client.get(reverse("reports:chart", args=["trend"]), query).status_code == 404
+    assert client.get(reverse("reports:export", args=["xlsx"]), query).status_code == 404
+    assert client.get(reverse("reports:chart", args=["pie"]), {"year": 2021}).status_code == 404
+    bad = client.get(reverse("reports:export", args=["xlsx"]), {"year": "x", "quarter": 1})
+    assert bad.status_code == 400
