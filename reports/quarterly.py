@@ -38,7 +38,7 @@ def report_root_unit(code: str | None = None) -> Unit:
     return roots[0]
 
 
-def _units_in_period(units: QuerySet[Unit], period: Period) -> QuerySet[Unit]:
+def units_in_period(units: QuerySet[Unit], period: Period) -> QuerySet[Unit]:
     """Units of ``units`` that existed at some time during ``period`` (as they were then)."""
     return units.filter(
         (Q(valid_from__isnull=True) | Q(valid_from__lte=period.end))
@@ -53,7 +53,7 @@ def quarterly_report(*, year: int, quarter: int, unit: Unit, scheme: str = "cale
     by_unit_id = period_counters_ensured(
         period=period, unit_ids=list(subtree.values_list("id", flat=True)), group_by="unit"
     )
-    listed = list(_units_in_period(subtree, period) | subtree.filter(id__in=list(by_unit_id)))
+    listed = list(units_in_period(subtree, period) | subtree.filter(id__in=list(by_unit_id)))
     total = zero_counters()
     by_level: dict[str, dict] = {}
     by_unit = []

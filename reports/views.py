@@ -30,7 +30,7 @@ from .aggregate import counter_conditions, relevant_q
 from .dashboard import COMBINED_COLUMNS, counter_label, dashboard_build, previous_quarter
 from .forms import DashboardForm, DrilldownForm
 from .periods import Period, PeriodKind, period_make
-from .quarterly import quarterly_report
+from .quarterly import quarterly_report, units_in_period
 from .selectors import period_counters_ensured
 
 DOSSIERS_PER_PAGE = 25
@@ -47,13 +47,6 @@ def _bad_request(request: HttpRequest, form) -> HttpResponse:
 
 def _bad_request_message(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "reports/bad_request.html", {"message": message}, status=400)
-
-
-def _units_in_force(units, period: Period):
-    return units.filter(
-        (Q(valid_from__isnull=True) | Q(valid_from__lte=period.end))
-        & (Q(valid_to__isnull=True) | Q(valid_to__gte=period.start))
-    )
 
 
 def _dashboard_unit(request: HttpRequest, code: str) -> Unit:
@@ -108,7 +101,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
     query = urlencode({"year": year, "quarter": quarter, "scheme": scheme, "unit": unit.code})
     choices = list(
-        _units_in_force(units_visible_to(request.user), period)
+        units_in_period(units_visible_to(request.user), period)
         .order_by("path")
         .values("code", "name", "path")
     )
