@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from org.calendar_source import working_calendar
+from org.forms import form_errors_text
 from org.models import Unit
 from org.selectors import membership_of, units_visible_to
 from procedures.models import TimeUnit
@@ -71,15 +72,6 @@ def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _form_errors_text(form) -> str:
-    parts = []
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else None
-        text = " ".join(errors)
-        parts.append(f"{label}: {text}" if label else text)
-    return " ".join(parts)
-
-
 def _errors_to_form(form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
@@ -121,7 +113,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     form = QueueSearchForm(request.GET)
     if not form.is_valid():
         return render(
-            request, "dossiers/bad_request.html", {"message": _form_errors_text(form)}, status=400
+            request, "dossiers/bad_request.html", {"message": form_errors_text(form)}, status=400
         )
     query = form.cleaned_data["q"].strip()
 
@@ -256,7 +248,7 @@ def due_preview(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "dossiers/partials/due_preview.html",
-            {"error": _form_errors_text(form)},
+            {"error": form_errors_text(form)},
             status=400,
         )
     data = form.cleaned_data
@@ -459,7 +451,7 @@ def action(request: HttpRequest, code: str, action: str) -> HttpResponse:
         )
     form = _action_form(step, request.user, dossier, data=request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors_text(form))
+        messages.error(request, form_errors_text(form))
         return redirect("dossiers:detail", code=dossier.code)
     try:
         ACTION_RUNNERS[step](dossier, form.cleaned_data, request.user, timezone.now())

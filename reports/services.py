@@ -338,13 +338,6 @@ class _CountersStatement:
             params[position] = adapt(getattr(period, name))
         return self.sql_template, params
 
-    def rows(self, period: Period) -> list[dict]:
-        sql, params = self.sql(period)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            columns = [column[0] for column in cursor.description]
-            return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-
     def _prepare(self) -> None:
         first, second = (self._compile(sentinel) for sentinel in _SENTINELS)
         self.sql_template, self.params = first

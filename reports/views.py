@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from dossiers.selectors import dossiers_visible_to
+from org.forms import form_errors_text
 from org.models import Unit, UnitLevel
 from org.selectors import membership_of, unit_subtree, units_visible_to
 
@@ -37,12 +38,7 @@ DOSSIERS_PER_PAGE = 25
 
 
 def _bad_request(request: HttpRequest, form) -> HttpResponse:
-    parts = []
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else None
-        text = " ".join(errors)
-        parts.append(f"{label}: {text}" if label else text)
-    return _bad_request_message(request, " ".join(parts))
+    return _bad_request_message(request, form_errors_text(form))
 
 
 def _bad_request_message(request: HttpRequest, message: str) -> HttpResponse:
