@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test serve lint format messages install install-dev clean
+.PHONY: run test serve lint format messages install install-dev clean backup restore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,16 @@ format: install-dev
 messages: install-dev
 	$(MANAGE) makemessages -l vi -l en --ignore=.venv --ignore=staticfiles
 	$(MANAGE) compilemessages --ignore=.venv
+
+# A copy of the database in var/backups/ (pg_dump custom format; SQLite: a copy of the file).
+# No install step: a backup must not wait for (or fail on) pip.
+backup:
+	$(MANAGE) backup
+
+# Replaces every table of DATABASE_URL with a backup: make restore FILE=var/backups/….dump
+restore:
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/<timestamp>.dump"; exit 2; }
+	$(MANAGE) restore "$(FILE)"
 
 clean:
 	rm -rf $(VENV) staticfiles var

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -42,25 +43,37 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "bootstrap",  # django-bootstrap-static: Bootstrap 5 under static/bootstrap/
+    # Before org: org/admin.py replaces django-otp's device admin.
+    "django_otp",  # optional two-step login (TOTP) for administrators and committee members
+    "django_otp.plugins.otp_totp",
     "org",
+    "audit",
     "procedures",
     "dossiers",
     "reports",
     "committee",
+    "committee.parindex",
     "cchc_portal",  # project-wide commands (load_demo)
+    "axes",  # login lockout after repeated failures
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "org.middleware.PortalLocaleMiddleware",
+    "org.middleware.NulRefusingMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cchc_portal.urls"
@@ -111,7 +124,11 @@ else:
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # Government accounts: at least 10 characters (Django's default is 8).
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -119,6 +136,45 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)  # one office day
+# Shared office PCs: closing the browser ends the session.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
+
+# Two-step login: the name shown in the authenticator app; roles that may switch it on.
+OTP_TOTP_ISSUER = "CCHC Portal"
+TWO_FACTOR_ROLES = env.list("TWO_FACTOR_ROLES", default=["administrator", "committee_member"])
+
+# Content-Security-Policy (django-csp): scripts only from our own static files, or inline with
+# the per-request nonce (`nonce="{{ request.csp_nonce }}"`); no inline event handlers. Inline
+# style attributes stay allowed (progress bars' widths, Swagger UI's <style>): they cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from
+# one address, that pair is locked for AXES_COOLOFF_TIME; a success resets the count. Admins
+# unlock early with `python manage.py axes_reset_username NAME`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "org.views.login_locked_out"
+# The same client address as the lookup rate limit (honours TRUSTED_PROXY_COUNT).
+AXES_CLIENT_IP_CALLABLE = "dossiers.ratelimit.client_ip"
 
 # Vietnamese first; English on request. Data (unit and procedure names) stays Vietnamese.
 LANGUAGE_CODE = "vi"
@@ -202,7 +258,24 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.rollups_sweep",
         "schedule": crontab(minute="*/15"),
     },
+    # Export jobs left queued (broker outage) or running (killed worker) are sent again.
+    "export-jobs-sweep": {
+        "task": "reports.tasks.export_jobs_sweep",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Export files are kept EXPORT_JOBS_KEEP_DAYS days, then deleted with their jobs.
+    "export-jobs-cleanup": {
+        "task": "reports.tasks.export_jobs_cleanup",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    # Committee tasks: reminders 7, 3 and 1 working days before the deadline and on the day
+    # it passes (each sent once, however often the job runs).
+    "committee-task-reminders": {
+        "task": "committee.tasks.task_reminders_send",
+        "schedule": crontab(hour=7, minute=30),
+    },
 }
+EXPORT_JOBS_KEEP_DAYS = env.int("EXPORT_JOBS_KEEP_DAYS", default=7)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # Working calendar (DESIGN §3): office hours as "HH:MM-HH:MM" blocks, Monday to Friday.
@@ -245,7 +318,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Lockouts are warnings; its start-up banner and every failed attempt are not.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 if not DEBUG:

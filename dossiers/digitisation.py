@@ -3,8 +3,13 @@
 ``manage.py import_digitised FILE [--unit CODE]`` reads a CSV or XLSX file with a header row
 (:mod:`org.tabular`) and sets :attr:`Dossier.digitised` on the dossiers it lists, the figure
 behind ``digitised`` and ``digitisation_ratio`` (DESIGN §3). Columns: ``code`` (the portal's
-dossier code; ``ma_ho_so``, the iGate export's name, is accepted instead) and ``recorded_at``
-(optional, an ISO 8601 date or date-time, checked but not stored).
+dossier code; ``ma_ho_so`` or ``so_ho_so``, the iGate export's names, are accepted instead) and
+``recorded_at`` (optional, an ISO 8601 date or date-time, checked but not stored).
+
+Headers are matched after :func:`header_normalised`: diacritics dropped (``đ`` → ``d``), lower
+case, runs of spaces, underscores and hyphens made one ``_``; so the iGate export's
+"Mã hồ sơ", "MÃ HỒ SƠ", "Ma ho so" or "Số hồ sơ" name the code column, as ``ma_ho_so`` does.
+Errors name the column as the file's header writes it (lower-cased).
 
 It follows the import contract (DESIGN §4): every row is checked before anything is written;
 one bad row and nothing is written, every error reported as ``row N: column: message``. A row
@@ -25,8 +30,9 @@ Choices written down here because the design is silent:
   is notified), ``unit_ids`` the receiving units of the dossiers marked and ``dates`` their
   received dates: the counter is one of ``received_total``, which runs from the received date
   on. Nothing is sent when nothing was marked.
-- **Both columns.** A file with both ``code`` and ``ma_ho_so`` is refused as a whole: which one
-  holds the portal's code would be a guess.
+- **Both columns.** A file with two columns that name the code (``code`` and ``ma_ho_so``, or
+  "Mã hồ sơ" and "Ma_ho_so") is refused as a whole: which one holds the portal's code would be
+  a guess.
 - **Speed and memory.** The file is read lazily and the codes are checked in chunks of 2,000,
   one query each; what is held is the codes seen (for the duplicate check) and the ids to mark,
   never the rows. The marks are written in one transaction by chunked bulk ``UPDATE``.
@@ -35,7 +41,10 @@ Choices written down here because the design is silent:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,7 +59,7 @@ from .codes import dossier_code_parse
 from .models import Dossier, DossierStatus
 from .signals import dossier_changed
 
-DIGITISED_CODE_COLUMNS = ("code", "ma_ho_so")
+DIGITISED_CODE_COLUMNS = ("code", "ma_ho_so", "so_ho_so")
 DIGITISED_OPTIONAL_COLUMNS = ("recorded_at",)
 # The ``event_kind`` of the signal sent after a digitisation import.
 DIGITISED_EVENT_KIND = "digitised"
@@ -68,37 +77,75 @@ class _Marks:
     unchanged: int = 0
 
 
+_SEPARATORS = re.compile(r"[\s_\-]+")
+
+
+@functools.lru_cache(maxsize=256)
+def header_normalised(name: str) -> str:
+    """A header as the import matches it: ``"MÃ HỒ SƠ"``, ``"Mã  hồ sơ"``, ``"Ma_Ho_So"`` →
+    ``"ma_ho_so"``; ``"Đơn vị"`` → ``"don_vi"``."""
+    text = name.replace("đ", "d").replace("Đ", "D")
+    text = "".join(
+        char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char)
+    )
+    return _SEPARATORS.sub("_", text.lower()).strip("_")
+
+
 def dossiers_digitised_import_path(*, path: str | Path, unit: Unit | None = None) -> ImportResult:
     """Import a CSV or XLSX file; a file that cannot be read raises ``TabularError``."""
     with TabularFile(path) as table:
-        present = [name for name in DIGITISED_CODE_COLUMNS if name in table.columns]
-        if not present:
+        headers: dict[str, str] = {}  # normalised name → the file's header
+        codes: list[str] = []  # the file's headers that name the dossier code
+        for column in table.columns:
+            name = header_normalised(column)
+            if name in DIGITISED_CODE_COLUMNS:
+                codes.append(column)
+            elif name in DIGITISED_OPTIONAL_COLUMNS and name in headers:
+                raise TabularError(
+                    _("%(file)s: columns %(first)s and %(second)s both name %(name)s; keep one")
+                    % {
+                        "file": table.path.name,
+                        "first": headers[name],
+                        "second": column,
+                        "name": name,
+                    }
+                )
+            headers.setdefault(name, column)
+        if not codes:
             raise TabularError(
                 _("%(file)s: missing required column(s): %(columns)s")
                 % {"file": table.path.name, "columns": " | ".join(DIGITISED_CODE_COLUMNS)}
             )
-        if len(present) > 1:
+        if len(codes) > 1:
             raise TabularError(
                 _("%(file)s: columns %(first)s and %(second)s both name the dossier code; keep one")
-                % {"file": table.path.name, "first": present[0], "second": present[1]}
+                % {"file": table.path.name, "first": codes[0], "second": codes[1]}
             )
-        return dossiers_digitised_import(rows=table, unit=unit)
+        return dossiers_digitised_import(rows=table, unit=unit, labels=headers)
 
 
 def dossiers_digitised_import(
-    *, rows: Iterable[NumberedRow], unit: Unit | None = None
+    *,
+    rows: Iterable[NumberedRow],
+    unit: Unit | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> ImportResult:
     """Mark the dossiers of ``(row_number, {column: text})`` rows as digitised; see the module
-    docstring. ``unit`` limits the file to dossiers received in that unit's subtree.
+    docstring. ``unit`` limits the file to dossiers received in that unit's subtree. Columns are
+    matched by :func:`header_normalised`; ``labels`` maps a normalised name to the header the
+    errors should name (default: the normalised name).
 
     ``updated`` counts the dossiers marked, ``unchanged`` those already digitised.
     """
+    labels = labels or {}
     errors = RowErrors()
     marks = _Marks()
     first_row_of_code: dict[str, int] = {}
     pending: list[tuple[int, str, str]] = []
-    for number, raw in rows:
+    for number, given in rows:
+        raw = {header_normalised(name): value for name, value in given.items()}
         column, code = _code_of(raw)
+        column = labels.get(column, column)
         if not code:
             errors.add(number, column, _("is required"))
         else:
@@ -126,7 +173,7 @@ def dossiers_digitised_import(
         if recorded_at and not _is_iso_moment(recorded_at):
             errors.add(
                 number,
-                "recorded_at",
+                labels.get("recorded_at", "recorded_at"),
                 _("'%(value)s' is not an ISO 8601 date or date-time such as 2021-03-05T10:30")
                 % {"value": recorded_at},
             )

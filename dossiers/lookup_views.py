@@ -10,6 +10,7 @@ probe which codes exist. Lookups are rate-limited per client address.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import hmac
 import re
 from dataclasses import dataclass
@@ -158,7 +159,8 @@ def lookup(request: HttpRequest) -> HttpResponse:
     form = LookupForm(data)
     if not form.is_valid():
         return render(request, TEMPLATE, {"form": form}, status=400)
-    code_key = form.cleaned_data["code"].strip().upper()
+    # Hashed: the typed code may hold spaces or control characters no cache key may contain.
+    code_key = hashlib.sha256(form.cleaned_data["code"].strip().upper().encode()).hexdigest()
     for key, rate in [
         (f"lookup:{client_ip(request)}", settings.LOOKUP_RATE_LIMIT),
         (f"lookup-code:{code_key}", settings.LOOKUP_CODE_RATE_LIMIT),

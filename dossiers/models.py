@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AppendOnlyError, AppendOnlyModel  # noqa: F401  (re-exported)
 from org.models import Unit
 from procedures.models import Channel, ProcedureVersion
 
@@ -193,18 +194,6 @@ class Dossier(models.Model):
         return self.status in OPEN_STATUSES
 
 
-class AppendOnlyError(Exception):
-    """Raised on any attempt to change or delete an audit-trail row."""
-
-
-class EventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError("Events are append-only and cannot be updated.")
-
-    def delete(self):
-        raise AppendOnlyError("Events are append-only and cannot be deleted.")
-
-
 class EventKind(models.TextChoices):
     RECEIVED = "received", _("Received")
     REFUSED = "refused", _("Refused at intake")
@@ -219,7 +208,7 @@ class EventKind(models.TextChoices):
     IMPORTED = "imported", _("Imported")
 
 
-class Event(models.Model):
+class Event(AppendOnlyModel):
     """One step in a dossier's history (phiếu kiểm soát quá trình giải quyết): never changed."""
 
     Kind = EventKind
@@ -259,8 +248,6 @@ class Event(models.Model):
     # The due date of this step (hand-over), to judge each step early / on time / late (Mẫu 05).
     step_due_at = models.DateTimeField(_("step due at"), null=True, blank=True)
 
-    objects = EventQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("event")
         verbose_name_plural = _("events")
@@ -269,15 +256,6 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("Events are append-only and cannot be updated.")
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Events are append-only and cannot be deleted.")
 
 
 class SupplementRequest(models.Model):

@@ -6,11 +6,14 @@ lookup that only slows down guessing, that is good enough, and it costs one cach
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+
+logger = logging.getLogger(__name__)
 
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -31,11 +34,15 @@ def rate_limit_hit(key: str, limit: int, period: int) -> bool:
     cache_key = f"ratelimit:{key}:{window}"
     # add() is atomic: exactly one caller creates the counter, everybody else increments it.
     count = 1
-    if not cache.add(cache_key, count, timeout=period + 1):
-        try:
-            count = cache.incr(cache_key)
-        except ValueError:  # the counter expired between add() and incr()
-            cache.add(cache_key, count, timeout=period + 1)
+    try:
+        if not cache.add(cache_key, count, timeout=period + 1):
+            try:
+                count = cache.incr(cache_key)
+            except ValueError:  # the counter expired between add() and incr()
+                cache.add(cache_key, count, timeout=period + 1)
+    except Exception:  # the cache (Redis) is down: serve the lookup unthrottled meanwhile
+        logger.warning("Rate-limit cache unavailable; %s not counted.", key, exc_info=True)
+        return False
     return count > limit
 
 

@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from org.models import Unit
+from procedures.exports import text_neutralised
 
 from .models import Dossier, DossierStatus, Event, EventKind
 from .printing import FormSpec, RegisterRange, RegisterRow, register_rows
@@ -87,21 +88,27 @@ def _columns() -> list[tuple[str, int, str | None]]:
     ]
 
 
+def _text(value: str | None) -> str | None:
+    """Text as a spreadsheet shows it, never run: an applicant named "=HYPERLINK(…)" stays a
+    name (CWE-1236)."""
+    return text_neutralised(str(value)) if value else value
+
+
 def _values(row: RegisterRow) -> list:
     return [
         row.number,
-        row.code,
-        row.procedure_name,
-        row.applicant_name,
-        row.applicant_address,
+        _text(row.code),
+        _text(row.procedure_name),
+        _text(row.applicant_name),
+        _text(row.applicant_address),
         _local(row.received_at),
         _local(row.due_at),
-        row.transferred_to,
+        _text(row.transferred_to),
         _local(row.transferred_at),
         _local(row.finished_at),
         _local(row.returned_at),
-        row.result_label,
-        row.note,
+        _text(row.result_label),
+        _text(row.note),
     ]
 
 

@@ -442,6 +442,12 @@ def action(request: HttpRequest, code: str, action: str) -> HttpResponse:
         step = Action(action)
     except ValueError:
         raise Http404(_("Unknown step.")) from None
+    # A form read before someone else's change is told so, even when that change also made
+    # the step impossible (the API answers 409 the same way).
+    read_version = request.POST.get(f"{step}-expected_version", "")
+    if read_version.isdigit() and int(read_version) != dossier.version:
+        messages.error(request, _error_text(services.DossierChangedMeanwhile()))
+        return redirect("dossiers:detail", code=dossier.code)
     has_apology = Apology.objects.filter(dossier=dossier).exists()
     if step not in actions_allowed(user=request.user, dossier=dossier, has_apology=has_apology):
         return _forbidden(

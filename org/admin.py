@@ -1,11 +1,14 @@
 from django.contrib import admin
 from django.http import HttpRequest
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from audit.admin import AuditedAdminMixin
 
 from .models import CalendarOverride, Membership, Unit
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "level", "parent", "valid_from", "valid_to", "successor"]
     list_filter = ["level"]
     search_fields = ["code", "name", "statistical_code"]
@@ -13,18 +16,24 @@ class UnitAdmin(admin.ModelAdmin):
     list_select_related = ["parent", "successor"]
     list_per_page = 50
 
+    def audit_unit(self, obj: Unit) -> Unit:
+        return obj
+
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["user", "unit", "role", "is_active", "created_at"]
     list_filter = ["role", "is_active"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]
     autocomplete_fields = ["user", "unit"]
     list_select_related = ["user", "unit"]
 
+    def audit_unit(self, obj: Membership) -> Unit:
+        return obj.unit
+
 
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(admin.ModelAdmin):
+class CalendarOverrideAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["date", "kind", "notice", "note", "created_by"]
     list_filter = ["kind"]
     search_fields = ["notice", "note"]
@@ -35,3 +44,25 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
         if not obj.created_by_id:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+# django-otp's own device admin shows keys and QR codes (and answers a missing device with a
+# 500); here administrators only see who has two-step login and may remove a lost phone's
+# device, so its owner can set it up again.
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class TwoFactorDeviceAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    list_filter = ["confirmed"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    list_select_related = ["user"]
+    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

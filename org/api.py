@@ -5,8 +5,12 @@ from .selectors import units_visible_to
 
 
 class UnitSerializer(serializers.ModelSerializer):
-    parent_code = serializers.CharField(source="parent.code", default=None, read_only=True)
-    successor_code = serializers.CharField(source="successor.code", default=None, read_only=True)
+    parent_code = serializers.CharField(
+        source="parent.code", default=None, read_only=True, allow_null=True
+    )
+    successor_code = serializers.CharField(
+        source="successor.code", default=None, read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Unit

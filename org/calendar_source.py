@@ -6,6 +6,7 @@ the cached copy whenever an override is saved or deleted.
 
 from __future__ import annotations
 
+import logging
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -21,6 +22,8 @@ _CACHE_VERSION = 1
 # was then rolled back, or overtaken by a concurrent write, can survive.
 _CACHE_TIMEOUT = 60 * 60
 
+logger = logging.getLogger(__name__)
+
 
 def _cache_key() -> str:
     # Office hours and zone are part of the key: changing them in the environment takes
@@ -32,10 +35,19 @@ def _cache_key() -> str:
 def working_calendar() -> WorkingCalendar:
     """The working calendar every due date and every working-day count must use."""
     key = _cache_key()
-    calendar = cache.get(key)
+    try:
+        calendar = cache.get(key)
+    except Exception:  # the cache (Redis) is down: the database has the answer
+        logger.warning(
+            "Working calendar cache unavailable; built from the database.", exc_info=True
+        )
+        return _working_calendar_build()
     if calendar is None:
         calendar = _working_calendar_build()
-        cache.set(key, calendar, _CACHE_TIMEOUT)
+        try:
+            cache.set(key, calendar, _CACHE_TIMEOUT)
+        except Exception:
+            logger.warning("Could not cache the working calendar.", exc_info=True)
     return calendar
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -19,10 +20,26 @@ class NavItem:
     label: str
     url_name: str
     roles: frozenset[str]
+    # Items of one group share a dropdown, so the bar fits a 1366-pixel office screen.
+    group: str = ""
 
     @property
     def url(self) -> str:
         return reverse(self.url_name)
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    label: str
+    items: tuple[NavItem, ...]
+
+    @property
+    def url_names(self) -> frozenset[str]:
+        return frozenset(item.url_name for item in self.items)
+
+
+COMMITTEE = _("Steering committee")
+REFERENCE = _("Reference")
 
 
 NAV_ITEMS = (
@@ -45,9 +62,11 @@ NAV_ITEMS = (
     ),
     # Everyone sees the figures of their own subtree (committee members: the whole tree).
     NavItem(_("Dashboard"), "reports:dashboard", ALL_ROLES),
-    NavItem(_("Procedures"), "procedures:catalogue", ALL_ROLES),
-    NavItem(_("Units"), "org:unit_list", ALL_ROLES),
-    NavItem(_("Working calendar"), "org:calendar", ALL_ROLES),
+    NavItem(_("Assigned tasks"), "committee:index", ALL_ROLES, COMMITTEE),
+    NavItem(_("PAR index"), "parindex:index", ALL_ROLES, COMMITTEE),
+    NavItem(_("Procedures"), "procedures:catalogue", ALL_ROLES, REFERENCE),
+    NavItem(_("Units"), "org:unit_list", ALL_ROLES, REFERENCE),
+    NavItem(_("Working calendar"), "org:calendar", ALL_ROLES, REFERENCE),
     NavItem(_("Administration"), "admin:index", frozenset({Role.ADMINISTRATOR})),
     NavItem(_("API"), "api-docs", frozenset({Role.ADMINISTRATOR})),
 )
@@ -76,6 +95,31 @@ class Navigation(list):
         super().__init__(items)
         self.membership = membership
         self.user_name = user_name
+
+    @property
+    def entries(self) -> list[NavItem | NavGroup]:
+        """The bar in order: plain items, and each group where its first item stands."""
+        entries: list[NavItem | NavGroup] = []
+        grouped: dict[str, list[NavItem]] = {}
+        for item in self:
+            if not item.group:
+                entries.append(item)
+                continue
+            if item.group not in grouped:
+                grouped[item.group] = []
+                entries.append(NavGroup(item.group, ()))
+            grouped[item.group].append(item)
+        return [
+            NavGroup(entry.label, tuple(grouped[entry.label]))
+            if isinstance(entry, NavGroup)
+            else entry
+            for entry in entries
+        ]
+
+    @property
+    def two_factor_allowed(self) -> bool:
+        """Whether the user's role may switch on two-step login (the name links to it)."""
+        return self.membership is not None and self.membership.role in settings.TWO_FACTOR_ROLES
 
 
 def user_display_name(user: AbstractBaseUser) -> str:

@@ -1,4 +1,4 @@
-"""Writes to the administrative tree: the all-or-nothing unit import (DESIGN §4)."""
+"""Writes of the org app: the all-or-nothing unit import (DESIGN §4) and two-step login."""
 
 from __future__ import annotations
 
@@ -7,9 +7,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from audit.models import AuditEntry
+from audit.services import audit_entry, audit_record
+from audit.services import snapshot as audit_snapshot
 from org.models import Unit, UnitLevel
 from org.tabular import ImportResult, NumberedRow, RowErrors, parse_date
 
@@ -57,14 +63,17 @@ class _UnitRow:
     values: dict[str, Any] = field(default_factory=dict)
 
 
-def units_import(*, rows: Iterable[NumberedRow]) -> ImportResult:
+def units_import(
+    *, rows: Iterable[NumberedRow], by: AbstractBaseUser | None = None
+) -> ImportResult:
     """Create or update units from ``(row_number, {column: text})`` rows, matched by code.
 
     Every row is validated before anything is written; if any row is bad the result carries
     every error (``row N: column: message``) and the database is untouched. Otherwise all
     rows are written in one transaction, parents before children whatever the file order,
     and a unit whose values already match is not saved at all, so importing the same file
-    twice changes nothing the second time.
+    twice changes nothing the second time. Each created or changed unit gets an audit entry
+    (by ``by``, none for a command run from the shell).
     """
     with transaction.atomic():
         snapshot = _units_snapshot()
@@ -73,7 +82,30 @@ def units_import(*, rows: Iterable[NumberedRow]) -> ImportResult:
         _units_check_references(parsed=parsed, snapshot=snapshot, errors=errors)
         if errors:
             return ImportResult(errors=errors)
-        return _units_write(parsed=parsed, snapshot=snapshot)
+        codes = [row.code for row in parsed if row.writable]
+        before = {
+            code: audit_snapshot(unit)
+            for code, unit in Unit.objects.in_bulk(codes, field_name="code").items()
+        }
+        result = _units_write(parsed=parsed, snapshot=snapshot)
+        _units_audit(codes=codes, before=before, by=by)
+        return result
+
+
+def _units_audit(
+    *, codes: list[str], before: dict[str, dict[str, Any]], by: AbstractBaseUser | None
+) -> None:
+    """One audit entry per unit of the file that the import created or changed."""
+    entries = []
+    for code, unit in Unit.objects.in_bulk(codes, field_name="code").items():
+        after = audit_snapshot(unit)
+        old = before.get(code)
+        if old != after:
+            action = "create" if old is None else "update"
+            entries.append(
+                audit_entry(actor=by, action=action, instance=unit, before=old, after=after)
+            )
+    AuditEntry.objects.bulk_create(entries)
 
 
 def _units_snapshot() -> dict[str, dict[str, Any]]:
@@ -325,3 +357,37 @@ def _assign(*, unit: Unit, column: str, value: Any, pk_of: dict[str, int]) -> No
         unit.parent_id = pk_of[value] if value else None
     else:
         setattr(unit, _MODEL_FIELD[column], value)
+
+
+# --- two-step login (TOTP) ---------------------------------------------------------------------
+
+
+def two_factor_device_pending(*, user: AbstractBaseUser) -> TOTPDevice:
+    """The user's authenticator key waiting to be confirmed (a new one if there is none)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    return device
+
+
+def two_factor_enable(*, user: AbstractBaseUser, device: TOTPDevice, token: str) -> None:
+    """Confirm ``device`` with a code it generated; from then on login asks for a code."""
+    if device.user_id != user.pk or device.confirmed:
+        raise ValidationError(_("Start the set-up again."), code="stale")
+    if not device.verify_token(token):
+        raise ValidationError(_("Wrong or expired code. Enter the code the app shows now."))
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=False).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        audit_record(actor=user, action="two_factor_enable", instance=user)
+
+
+def two_factor_disable(*, user: AbstractBaseUser, token: str) -> None:
+    """Switch two-step login off; a current code proves the user still holds the device."""
+    devices = list(TOTPDevice.objects.filter(user=user, confirmed=True))
+    if not any(device.verify_token(token) for device in devices):
+        raise ValidationError(_("Wrong or expired code. Enter the code the app shows now."))
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        audit_record(actor=user, action="two_factor_disable", instance=user)

@@ -157,6 +157,7 @@ class TabularFile:
             raise TabularError(_("%(file)s: the file is not open") % {"file": self.path.name})
         width = len(self.columns)
         for number, cells in self._guarded(self._rows):
+            self._nul_check(number, cells)
             values = [_cell_text(cell) for cell in cells[:width]]
             if not any(values) and not any(_cell_text(cell) for cell in cells[width:]):
                 continue
@@ -166,9 +167,20 @@ class TabularFile:
                 {name: value for name, value in zip(self.columns, values, strict=True) if name},
             )
 
+    def _nul_check(self, number: int, cells: list[Any]) -> None:
+        # No database column may hold a NUL (PostgreSQL refuses it outright): a NUL byte means
+        # a damaged or binary file, refused as a whole before any row is used.
+        if any(isinstance(cell, str) and "\x00" in cell for cell in cells):
+            raise TabularError(
+                _("%(file)s: row %(row)d holds a NUL character; the file is damaged or not text")
+                % {"file": self.path.name, "row": number}
+            )
+
     def _read_header(self) -> None:
         assert self._rows is not None
         first = next(self._guarded(self._rows), None)
+        if first is not None:
+            self._nul_check(first[0], first[1])
         if first is None or first[0] != 1 or not any(_cell_text(c) for c in first[1]):
             raise TabularError(
                 _("%(file)s: row 1 must be the header row, but it is empty")

@@ -3,24 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
+from base64 import b32encode
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+import segno
 from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .calendar_source import working_calendar
+from .forms import PortalLoginForm, TwoFactorCodeForm
 from .models import ROOT_WIDE_ROLES, Membership, Role, Unit, UnitLevel
 from .selectors import membership_of, units_visible_to, working_calendar_year
+from .services import two_factor_device_pending, two_factor_disable, two_factor_enable
 
 UNITS_PER_PAGE = 50
 # The calendar page covers the years the holidays package and the legal regimes make sense for.
@@ -266,3 +275,50 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "due_date": due_date,
         },
     )
+
+
+def login_locked_out(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials=None
+) -> HttpResponse:
+    """django-axes' answer once a username has failed too often from one address (429)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429)
+
+
+class PortalLoginView(auth_views.LoginView):
+    form_class = PortalLoginForm
+    redirect_authenticated_user = True
+
+
+@login_required
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Switch two-step login (an authenticator app's 6-digit code) on or off."""
+    membership = membership_of(request.user)
+    if membership is None or membership.role not in settings.TWO_FACTOR_ROLES:
+        raise PermissionDenied
+    enabled = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
+    form = TwoFactorCodeForm(request.POST or None)
+    device = None if enabled else two_factor_device_pending(user=request.user)
+    if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["token"].strip()
+        try:
+            if enabled:
+                two_factor_disable(user=request.user, token=token)
+                messages.success(request, _("Two-step login is off."))
+            else:
+                two_factor_enable(user=request.user, device=device, token=token)
+                messages.success(
+                    request,
+                    _("Two-step login is on: after your password, enter the app's code."),
+                )
+        except ValidationError as error:
+            form.add_error("token", error)
+        else:
+            return redirect("org:two_factor")
+    context = {"enabled": enabled, "form": form}
+    if device is not None:
+        context |= {
+            "qr_svg": segno.make(device.config_url, error="m").svg_inline(scale=4),
+            "secret": b32encode(device.bin_key).decode(),
+        }
+    return render(request, "org/two_factor.html", context, status=400 if form.errors else 200)

@@ -23,6 +23,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin import AuditedAdminMixin
 from org.models import Role
 from org.selectors import membership_of
 
@@ -159,7 +160,7 @@ class CatalogueAdminMixin:
 
 
 @admin.register(Sector)
-class SectorAdmin(CatalogueAdminMixin, admin.ModelAdmin):
+class SectorAdmin(CatalogueAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 

@@ -47,6 +47,20 @@ class IsCatalogueAdministratorOrReadOnly(permissions.BasePermission):
         return is_catalogue_administrator(request.user)
 
 
+class CodeRelatedField(serializers.SlugRelatedField):
+    """A ``SlugRelatedField`` that first refuses what no database column can hold — a NUL or
+    a lone surrogate — as an unknown code: the lookup would otherwise fail in PostgreSQL (a
+    500). DRF's CharField has these checks; SlugRelatedField does not."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and any(
+            char == "\x00" or "\ud800" <= char <= "\udfff" for char in data
+        ):
+            shown = data.encode("unicode_escape").decode("ascii")
+            self.fail("does_not_exist", slug_name=self.slug_field, value=shown)
+        return super().to_internal_value(data)
+
+
 def _as_drf_error(error: DjangoValidationError) -> serializers.ValidationError:
     if hasattr(error, "error_dict"):
         return serializers.ValidationError(
@@ -120,9 +134,7 @@ class ProcedureSerializer(serializers.ModelSerializer):
 
 class CatalogueFilterSerializer(serializers.Serializer):
     q = serializers.CharField(required=False, allow_blank=True, default="")
-    sector = serializers.SlugRelatedField(
-        slug_field="code", queryset=Sector.objects.all(), required=False
-    )
+    sector = CodeRelatedField(slug_field="code", queryset=Sector.objects.all(), required=False)
     level = serializers.ChoiceField(choices=GovernmentLevel.choices, required=False)
     online_level = serializers.ChoiceField(choices=OnlineLevel.choices, required=False)
     on = serializers.DateField(required=False, input_formats=["%Y-%m-%d"])
@@ -172,7 +184,7 @@ class ProcedureCreateSerializer(serializers.Serializer):
 
     code = serializers.CharField(max_length=30)
     name = serializers.CharField(max_length=500)
-    sector = serializers.SlugRelatedField(slug_field="code", queryset=Sector.objects.all())
+    sector = CodeRelatedField(slug_field="code", queryset=Sector.objects.all())
     levels = serializers.ListField(
         child=serializers.ChoiceField(choices=GovernmentLevel.choices), min_length=1
     )
@@ -194,7 +206,7 @@ class ProcedureCreateSerializer(serializers.Serializer):
     )
     decision_date = serializers.DateField(required=False, allow_null=True)
     decision_effective_date = serializers.DateField(required=False, allow_null=True)
-    implementing_units = serializers.SlugRelatedField(
+    implementing_units = CodeRelatedField(
         slug_field="code", queryset=Unit.objects.all(), many=True, required=False
     )
     documents = DocumentInputSerializer(many=True, required=False)

@@ -15,8 +15,9 @@ from django.db.models import Prefetch, QuerySet
 from .imports import DOCUMENT_FIELD_SEPARATOR, LIST_SEPARATOR, PROCEDURE_COLUMNS
 from .models import ProcedureVersion, RequiredDocument
 
-# Text a spreadsheet would run as a formula (CWE-1236); see procedures.imports.
-_FORMULA_START = re.compile(r"'*[=+\-@]")
+# Text a spreadsheet would run as a formula (CWE-1236), also behind a tab or carriage return
+# (OWASP's list); see procedures.imports.
+_FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
 # Columns written as numbers in XLSX; every other column is text.
 _NUMBER_COLUMNS = frozenset({"processing_time", "fee"})
 

@@ -83,7 +83,7 @@ DOCUMENT_FIELD_SEPARATOR = "|"
 # Spreadsheet programs run a cell that starts with one of these as a formula; exports put an
 # apostrophe before such text (and before text that already starts with apostrophes followed
 # by one, so that the round trip is exact) and imports take exactly one apostrophe off.
-_FORMULA_NEUTRALISED = re.compile(r"'+[=+\-@]")
+_FORMULA_NEUTRALISED = re.compile(r"'+[=+\-@\t\r]")
 
 # Optional text columns -> ProcedureContent field.
 _TEXT_FIELDS = {

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as KombuOperationalError
 
+from audit.services import audit_record, snapshot
 from org.models import Unit
 from org.tabular import NumberedRow, TabularError, TabularFile
 
@@ -169,6 +170,7 @@ def procedure_create(
         procedure.save()
         version = ProcedureVersion(procedure=procedure, number=1, created_by=by)
         _write_content(version, content)
+        audit_record(actor=by, action="create", instance=version)
     return version
 
 
@@ -178,7 +180,11 @@ def procedure_draft_update(
     if version.status != VersionStatus.DRAFT:
         raise ValidationError(_("A published version cannot be changed; draft a new version."))
     with transaction.atomic():
+        before = snapshot(version)
         _write_content(version, content)
+        audit_record(
+            actor=by, action="update", instance=version, before=before, after=snapshot(version)
+        )
     return version
 
 
@@ -193,6 +199,7 @@ def procedure_draft_new(*, procedure: Procedure, by: AbstractBaseUser | None) ->
             procedure=procedure, number=(latest.number + 1) if latest else 1, created_by=by
         )
         _write_content(draft, ProcedureContent.of(latest))
+        audit_record(actor=by, action="create", instance=draft)
     return draft
 
 
@@ -213,6 +220,7 @@ def procedure_publish(
         version.refresh_from_db()
         if version.status != VersionStatus.DRAFT:
             raise ValidationError(_("Only a draft can be published."))
+        before = snapshot(version)
         published = ProcedureVersion.objects.filter(
             procedure_id=version.procedure_id, status=VersionStatus.PUBLISHED
         )
@@ -232,6 +240,9 @@ def procedure_publish(
             change_note=change_note,
         )
         version.refresh_from_db()
+        audit_record(
+            actor=by, action="publish", instance=version, before=before, after=snapshot(version)
+        )
     return version
 
 
@@ -255,10 +266,12 @@ def procedure_abolish(
             )
         if last.abolished:
             raise ValidationError(_("This procedure is already abolished."))
+        before = snapshot(last)
         ProcedureVersion.objects.filter(pk=last.pk).update(
             valid_to=on - dt.timedelta(days=1), abolished=True, change_note=change_note
         )
         last.refresh_from_db()
+        audit_record(actor=by, action="abolish", instance=last, before=before, after=snapshot(last))
     return last
 
 

@@ -12,6 +12,7 @@ from .selectors import catalogue_search, versions_in_force
 
 PROCEDURES_PER_PAGE = 25
 
+
 # Decree 42/2022: a fully online procedure is done entirely online; otherwise the citizen may
 # come in person or use the public postal service, and online submission is offered from
 # level 3 / "partly online" upwards.

@@ -104,18 +104,38 @@ def counter_conditions(period: Period) -> dict[str, Q]:
     return conditions
 
 
+def extra_conditions(period: Period) -> dict[str, Q]:
+    """Conditions of the stored helper counts that are not official counters:
+    ``digitised_received``, the part of ``digitised`` received in the period."""
+    start, end = period.start, period.end
+    in_total = (
+        ~Q(status=DossierStatus.REFUSED)
+        & Q(received_date__lte=end)
+        & (Q(finished_date__isnull=True) | Q(finished_date__gte=start))
+    )
+    return {"digitised_received": in_total & Q(received_date__gte=start) & Q(digitised=True)}
+
+
 def counters_query(
-    dossiers: QuerySet[Dossier], period: Period, group_by: Sequence[str] = ()
+    dossiers: QuerySet[Dossier],
+    period: Period,
+    group_by: Sequence[str] = (),
+    extra: Sequence[str] = (),
 ) -> QuerySet:
     """Every counter of ``dossiers`` in ``period``, in one query: one dict per ``group_by``
     value holding the group fields and every counter (groups with no relevant dossier are
-    absent); without ``group_by``, exactly one dict of the counters (zeros when empty)."""
+    absent); without ``group_by``, exactly one dict of the counters (zeros when empty).
+    ``extra``: names of :func:`extra_conditions` to count as well, after the counters."""
     conditions = counter_conditions(period)
-    counts = {name: Count("id", filter=conditions[name]) for name in COUNTERS}
+    helpers = extra_conditions(period) if extra else {}
+    # The helpers first: a condition on the field ``digitised`` would otherwise resolve to the
+    # annotation of that name.
+    counts = {name: Count("id", filter=helpers[name]) for name in extra}
+    counts.update({name: Count("id", filter=conditions[name]) for name in COUNTERS})
     relevant = dossiers.filter(relevant_q(period)).order_by()
     if not group_by:
         # A constant group: no GROUP BY, so one row even over no dossier.
-        return relevant.values(_everything=Value(1)).annotate(**counts).values(*COUNTERS)
+        return relevant.values(_everything=Value(1)).annotate(**counts).values(*counts)
     return relevant.values(*group_by).annotate(**counts).order_by()
 
 

@@ -5,16 +5,23 @@ the page shows: headline cards with their change against the previous quarter, t
 06a table (Biểu II.06a) by level and by unit, the ranking of units and the procedure counts.
 Every figure carries the URL of the dossiers behind it (the drill-down), built here so the
 template only prints.
+
+It also holds :data:`DASHBOARD_PANELS`, the hook through which apps that depend on ``reports``
+(the committee's tasks, for one) add a panel to the page without ``reports`` importing them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from urllib.parse import urlencode
+from functools import lru_cache
+from urllib.parse import quote_plus, urlencode
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+from django.utils.html import conditional_escape, format_html
 from django.utils.translation import gettext as _
 
 from org.models import UnitLevel
@@ -28,6 +35,8 @@ from .narrative import (
     format_number,
     format_percent,
 )
+
+logger = logging.getLogger(__name__)
 
 # The columns of Biểu II.06a, grouped as its header is: (group label, [(counter, label)]).
 TABLE_06A_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -43,6 +52,10 @@ COMBINED_COLUMNS = {
     # The numerator of the on-time rate.
     "resolved_in_time": ("resolved_early", "resolved_on_time"),
 }
+
+# Figures that only the drill-down lists (no rollup counter): counted in ``received_total`` but
+# not recorded in the electronic one-stop system (the dossiers still to enter there).
+DRILLDOWN_ONLY_COUNTERS = ("not_digitised",)
 
 # The headline cards: (key, counter or rate, is a rate, counter to drill into for a rate).
 CARD_SPECS: tuple[tuple[str, bool, str | None], ...] = (
@@ -92,6 +105,16 @@ class Figure:
     text: str
     url: str | None = None
 
+    def __html__(self) -> str:
+        """The figure as the page shows it: a link to its dossiers when it has them. A
+        province page shows thousands; markup from here is ~10× cheaper than an include."""
+        if self.url:
+            return format_html('<a class="dash-figure" href="{}">{}</a>', self.url, self.text)
+        return str(conditional_escape(self.text))
+
+    def __str__(self) -> str:
+        return self.__html__()
+
 
 @dataclass(frozen=True)
 class Card:
@@ -104,17 +127,33 @@ class Card:
     detail: tuple[Figure, Figure] | None = None
 
 
+# The same few period keys, unit codes and counter names, quoted thousands of times a page.
+_quoted = lru_cache(maxsize=4096)(quote_plus)
+
+
+@lru_cache(maxsize=8)
+def _drilldown_path(script_prefix: str) -> str:
+    return reverse("reports:drilldown")
+
+
 def drilldown_url(
     *, period_key: str, unit_code: str, counter: str, level: str = "", own: bool = False
 ) -> str:
     """The drill-down of one figure: the dossiers received by ``unit_code``'s subtree (only by
-    the unit itself with ``own``; only by units of ``level`` with ``level``)."""
-    query = {"period": period_key, "unit": unit_code, "counter": counter}
+    the unit itself with ``own``; only by units of ``level`` with ``level``).
+
+    A province page carries thousands of these links, so the path is reversed once (per
+    script prefix) and the query is assembled by hand: ``reverse`` + ``urlencode`` per link
+    was most of the page's server time at 1 M dossiers."""
+    url = (
+        f"{_drilldown_path(get_script_prefix())}?period={_quoted(period_key)}"
+        f"&unit={_quoted(unit_code)}&counter={_quoted(counter)}"
+    )
     if level:
-        query["level"] = level
+        url += f"&level={_quoted(level)}"
     if own:
-        query["own"] = "1"
-    return f"{reverse('reports:drilldown')}?{urlencode(query)}"
+        url += "&own=1"
+    return url
 
 
 def counter_value(counters: dict, name: str) -> int:
@@ -349,6 +388,50 @@ def unit_ranking(report: dict, *, period_key: str) -> dict:
     return {"bottom": rows, "top": [], "count": len(rows)}
 
 
+def digitisation_rows(report: dict, *, period_key: str) -> list[dict]:
+    """Per receiving unit that received dossiers, then the total: dossiers recorded in the
+    electronic one-stop system over those received (the seed's "307/3.329"), the ratio, and
+    the dossiers not yet recorded, each figure linking to its dossiers."""
+
+    def row(counters: dict, *, label: str, unit_code: str, own: bool, **extra) -> dict:
+        def url(counter: str) -> str:
+            return drilldown_url(
+                period_key=period_key, unit_code=unit_code, counter=counter, own=own
+            )
+
+        received, digitised = counters["received_total"], counters["digitised"]
+        return {
+            "label": label,
+            "digitised": count_figure(digitised, url("digitised")),
+            "received_total": count_figure(received, url("received_total")),
+            "ratio": rate_figure(counters.get("digitisation_ratio"), url("digitised")),
+            "not_digitised": count_figure(received - digitised, url("not_digitised")),
+            **extra,
+        }
+
+    rows = [
+        row(
+            counters,
+            label=counters["name"],
+            unit_code=counters["code"],
+            own=True,
+            code=counters["code"],
+        )
+        for counters in report["dossiers"]["by_unit"]
+        if counters["received_total"] > 0
+    ]
+    rows.append(
+        row(
+            report["dossiers"]["total"],
+            label=_("Total"),
+            unit_code=report["unit"]["code"],
+            own=False,
+            is_total=True,
+        )
+    )
+    return rows
+
+
 def procedure_rows(procedures: dict) -> dict:
     """The catalogue counts with their labels, linking to the catalogue filtered the same way."""
     catalogue = reverse("procedures:catalogue")
@@ -393,6 +476,7 @@ def dashboard_build(*, report: dict, previous_total: dict, period_key: str) -> d
         "by_level": table_06a_by_level(report, period_key=period_key),
         "by_unit": table_06a_by_unit(report, period_key=period_key),
         "ranking": unit_ranking(report, period_key=period_key),
+        "digitisation": digitisation_rows(report, period_key=period_key),
         "procedures": procedure_rows(report["procedures"]),
         "narrative": [p for p in report["narrative"].split("\n\n") if p],
     }
@@ -420,5 +504,66 @@ def counter_label(name: str) -> str:
         "digitised": _("Recorded in the electronic one-stop system"),
         "received_offline": _("Received at the desk or by post"),
         "resolved_in_time": _("Resolved early or on time"),
+        "not_digitised": _("Not yet recorded in the electronic one-stop system"),
     }
     return labels.get(name, name)
+
+
+# --- Panels of other apps ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DashboardPanel:
+    """A section another app adds to the dashboard.
+
+    ``name``: a unique key (registering the same name again replaces the panel, so ``ready()``
+    may run twice). ``template_name``: the template of the panel's card, rendered with the
+    request (so ``{% translate %}``, ``{% url %}`` and ``request.user`` work) and the
+    dictionary ``context`` returns. ``context(*, user, unit, period)`` is called on every view
+    of the page with the user, the :class:`org.models.Unit` shown (its whole subtree is meant)
+    and the :class:`reports.periods.Period` shown; it returns the template's context, or None
+    to leave the panel out (nothing to show, or not for this user). It must keep to what the
+    user may see, and read a bounded number of rows: the dashboard's query count must not grow
+    with the data. ``order``: panels are shown by increasing order, then name.
+    """
+
+    name: str
+    template_name: str
+    context: Callable[..., dict | None]
+    order: int = 100
+
+
+# The registered panels. Register from your AppConfig.ready():
+#
+#     from reports.dashboard import DashboardPanel, dashboard_panel_register
+#     dashboard_panel_register(DashboardPanel(
+#         name="committee-tasks",
+#         template_name="committee/partials/dashboard_tasks.html",
+#         context=committee_tasks_panel,  # def committee_tasks_panel(*, user, unit, period)
+#     ))
+DASHBOARD_PANELS: list[DashboardPanel] = []
+
+
+def dashboard_panel_register(panel: DashboardPanel) -> None:
+    """Add ``panel`` to the dashboard, replacing a panel registered under the same name."""
+    DASHBOARD_PANELS[:] = [known for known in DASHBOARD_PANELS if known.name != panel.name]
+    DASHBOARD_PANELS.append(panel)
+
+
+def dashboard_panel_unregister(name: str) -> None:
+    DASHBOARD_PANELS[:] = [known for known in DASHBOARD_PANELS if known.name != name]
+
+
+def dashboard_panels(*, user, unit, period) -> list[tuple[DashboardPanel, dict]]:
+    """The panels to show with their context, in order. A panel whose ``context`` raises is
+    left out and the error logged: an add-on must not take the committee's page down."""
+    shown = []
+    for panel in sorted(DASHBOARD_PANELS, key=lambda known: (known.order, known.name)):
+        try:
+            context = panel.context(user=user, unit=unit, period=period)
+        except Exception:
+            logger.exception("Dashboard panel %s failed; left out.", panel.name)
+            continue
+        if context is not None:
+            shown.append((panel, context))
+    return shown

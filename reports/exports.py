@@ -6,18 +6,23 @@ the narrative, and is not translated.
 
 The XLSX follows the columns of form II.06a (Circular 01/2023/TT-VPCP): received (total, of
 which online, direct and postal, carried over), resolved (total, early, on time, late) and in
-progress (total, within, overdue). Unit rows hold the report's numbers; the totals row holds
-``SUM`` formulas over the unit rows, so a clerk who corrects a unit row sees the total follow.
+progress (total, within, overdue). Unit rows hold the report's numbers, except each group's
+"Tổng số" column, a ``SUM`` of the group's other columns on the row; the totals row holds ``SUM``
+formulas over the unit rows. A clerk who corrects a figure sees every total follow.
+
+:func:`dossiers_xlsx` lists the dossiers behind a figure (the drill-down), streamed row by row
+so that a list of 100,000 dossiers never sits in memory.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO
 
+from django.utils import timezone
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -26,6 +31,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -77,6 +83,22 @@ FIGURE_COLUMNS: tuple[tuple[str, str, Callable[[dict], int]], ...] = (
     ("Số hồ sơ đang giải quyết", "Quá hạn", lambda c: c["in_progress_overdue"]),
 )
 FIRST_FIGURE_COLUMN = 3  # C: A is STT, B the unit.
+
+
+def _group_totals() -> dict[int, tuple[int, int]]:
+    """The offsets of the "Tổng số" columns, each with the first and last offsets of the
+    columns it adds up: the other columns of its group (received = online + direct and postal
+    + carried over; resolved = early + on time + late; in progress = within + overdue)."""
+    totals: dict[int, tuple[int, int]] = {}
+    groups = [group for group, _header, _value in FIGURE_COLUMNS]
+    for offset, (group, header, _value) in enumerate(FIGURE_COLUMNS):
+        if header == "Tổng số":
+            last = max(index for index, name in enumerate(groups) if name == group)
+            totals[offset] = (offset + 1, last)
+    return totals
+
+
+GROUP_TOTALS = _group_totals()
 HEADER_ROW = 6  # the two header rows are 6 and 7; unit rows start at 8.
 FIRST_DATA_ROW = HEADER_ROW + 2
 NUMBER_FORMAT = "#,##0"
@@ -113,9 +135,13 @@ _TOTAL_FILL = PatternFill("solid", start_color="F2F2F2", end_color="F2F2F2")
 _CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
-def report_xlsx(report: dict, path_or_stream: str | Path | IO[bytes]) -> None:
+def report_xlsx(
+    report: dict,
+    path_or_stream: str | Path | IO[bytes],
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
     """Write form II.06a of ``report``: a "Tổng hợp" sheet by level, then one sheet per level
-    with one row per unit of that level."""
+    with one row per unit of that level. ``progress(done, total)`` is called after each sheet."""
     workbook = Workbook()
     summary = workbook.active
     summary.title = SUMMARY_SHEET
@@ -128,7 +154,9 @@ def report_xlsx(report: dict, path_or_stream: str | Path | IO[bytes]) -> None:
         rows=[(level_name(level), dossiers["by_level"][level]) for level in levels],
         first_header="Cấp",
     )
-    for level in levels:
+    if progress is not None:
+        progress(1, len(levels) + 1)
+    for number, level in enumerate(levels, start=2):
         sheet = workbook.create_sheet(level_name(level)[:31])
         units = [row for row in dossiers.get("by_unit") or [] if row.get("level") == level]
         _sheet_write(
@@ -138,6 +166,8 @@ def report_xlsx(report: dict, path_or_stream: str | Path | IO[bytes]) -> None:
             rows=[(text_neutralised(str(row["name"])), row) for row in units],
             first_header="Đơn vị",
         )
+        if progress is not None:
+            progress(number, len(levels) + 1)
     workbook.save(path_or_stream)
 
 
@@ -198,9 +228,13 @@ def _sheet_write(
         sheet.cell(row=row_number, column=1, value=index).alignment = _CENTRE
         sheet.cell(row=row_number, column=2, value=name)
         for offset, (_group, _header, value) in enumerate(FIGURE_COLUMNS):
-            cell = sheet.cell(
-                row=row_number, column=FIRST_FIGURE_COLUMN + offset, value=int(value(counters))
-            )
+            figure: int | str = int(value(counters))
+            if offset in GROUP_TOTALS:
+                first, last = (
+                    get_column_letter(FIRST_FIGURE_COLUMN + part) for part in GROUP_TOTALS[offset]
+                )
+                figure = f"=SUM({first}{row_number}:{last}{row_number})"
+            cell = sheet.cell(row=row_number, column=FIRST_FIGURE_COLUMN + offset, value=figure)
             cell.number_format = NUMBER_FORMAT
         for column in range(1, last_column + 1):
             sheet.cell(row=row_number, column=column).border = _BORDER
@@ -232,6 +266,91 @@ def _sheet_write(
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_options.horizontalCentered = True
+
+
+# --- XLSX: the dossiers behind a figure -------------------------------------------------------
+
+# (header, width): STT, then the values of each row given to dossiers_xlsx, in this order.
+DOSSIER_COLUMNS: tuple[tuple[str, float], ...] = (
+    ("STT", 8),
+    ("Mã hồ sơ", 24),
+    ("Mã thủ tục", 11),
+    ("Tên thủ tục", 48),
+    ("Người nộp", 26),
+    ("Đơn vị tiếp nhận", 30),
+    ("Kênh", 14),
+    ("Ngày tiếp nhận", 16),
+    ("Hạn giải quyết", 16),
+    ("Ngày kết thúc", 16),
+    ("Trạng thái", 22),
+    ("Số hóa", 8),
+)
+DOSSIERS_SHEET = "Danh sách hồ sơ"
+DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+# How often dossiers_xlsx reports its progress.
+PROGRESS_EVERY_ROWS = 1000
+
+
+def dossiers_xlsx(
+    rows: Iterable[Sequence],
+    stream: str | Path | IO[bytes],
+    *,
+    titles: Sequence[str],
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write a list of dossiers: the ``titles`` lines, the header of :data:`DOSSIER_COLUMNS`,
+    then one numbered line per row of ``rows`` (the values of the columns after "STT").
+
+    Streams (openpyxl's write-only mode): memory stays flat whatever the number of rows. Text is
+    neutralised against formula injection; aware date-times are written in local time.
+    ``progress(rows written)`` is called every :data:`PROGRESS_EVERY_ROWS` rows. Returns the
+    number of rows written.
+    """
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(DOSSIERS_SHEET)
+    for index, (_header, width) in enumerate(DOSSIER_COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    header_row = len(titles) + 2
+    sheet.freeze_panes = f"C{header_row + 1}"
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.page_setup.paperSize = "9"  # A4
+    sheet.page_setup.orientation = "landscape"
+    for number, text in enumerate(titles):
+        cell = WriteOnlyCell(sheet, value=text_neutralised(str(text)))
+        cell.font = Font(bold=True, size=13) if number == 0 else Font(italic=True)
+        sheet.append([cell])
+    sheet.append([])
+    header = []
+    for text, _width in DOSSIER_COLUMNS:
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font, cell.fill, cell.border, cell.alignment = (
+            Font(bold=True),
+            _HEADER_FILL,
+            _BORDER,
+            _CENTRE,
+        )
+        header.append(cell)
+    sheet.append(header)
+    written = 0
+    zone = timezone.get_current_timezone()
+    for written, row in enumerate(rows, start=1):
+        sheet.append([written, *(_dossier_cell(sheet, value, zone) for value in row)])
+        if progress is not None and written % PROGRESS_EVERY_ROWS == 0:
+            progress(written)
+    workbook.save(stream)
+    return written
+
+
+def _dossier_cell(sheet, value, zone: dt.tzinfo):
+    if isinstance(value, str):
+        return text_neutralised(value)
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(zone).replace(tzinfo=None)
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = DATETIME_FORMAT
+        return cell
+    return value
 
 
 # --- DOCX -------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from org.models import UnitLevel
 
 from .counters import COUNTERS
-from .dashboard import COMBINED_COLUMNS
+from .dashboard import COMBINED_COLUMNS, DRILLDOWN_ONLY_COUNTERS
 from .periods import Period, PeriodKind, Scheme, period_from_key, periods_containing
 
 # The years the quarterly report command accepts (reports.management.commands.quarterly_report).
@@ -71,7 +71,8 @@ class DrilldownForm(forms.Form):
     period = forms.CharField(label=_("Period"), max_length=40)
     unit = forms.CharField(label=_("Unit"), max_length=50)
     counter = forms.ChoiceField(
-        label=_("Figure"), choices=[(name, name) for name in (*COUNTERS, *COMBINED_COLUMNS)]
+        label=_("Figure"),
+        choices=[(name, name) for name in (*COUNTERS, *COMBINED_COLUMNS, *DRILLDOWN_ONLY_COUNTERS)],
     )
     level = forms.ChoiceField(
         label=_("Level"), required=False, choices=[("", ""), *UnitLevel.choices]

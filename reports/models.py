@@ -4,13 +4,16 @@ One :class:`Rollup` row holds the counters of DESIGN §3 (``reports.counters.COU
 exactly those names) of one period, one receiving unit and one procedure. The rows are derived
 data: :mod:`reports.services` recomputes them from the dossiers, the Celery jobs of
 :mod:`reports.tasks` keep them fresh, and a :class:`PeriodFreeze` turns a closed period's rows
-into an immutable snapshot.
+into an immutable snapshot. An :class:`ExportJob` is a file export written by a worker.
 """
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from org.models import Unit
@@ -54,6 +57,10 @@ class Rollup(models.Model):
     withdrawn = _counter()
     refused = _counter()
     digitised = _counter()
+    # Not an official counter: the part of ``digitised`` received in the period (the rest was
+    # carried over). With it a quarter, half, year or year-to-date is the sum of its months
+    # (reports.services derives them so); readers use reports.counters.COUNTERS only.
+    digitised_received = _counter()
 
     computed_at = models.DateTimeField(_("computed at"))
 
@@ -87,6 +94,8 @@ class RollupRun(models.Model):
         Unit, verbose_name=_("receiving unit"), on_delete=models.CASCADE, related_name="+"
     )
     computed_at = models.DateTimeField(_("computed at"))
+    # The day the period was counted up to (its end, or "today" while it was not over).
+    as_of = models.DateField(_("counted up to"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("rollup run")
@@ -100,24 +109,29 @@ class RollupRun(models.Model):
 
 
 class RollupDirty(models.Model):
-    """A (period, receiving unit) whose rollups a dossier change made stale.
+    """A (period, receiving unit[, procedure]) whose rollups a dossier change made stale.
 
     Written by the ``dossier_changed`` receiver, drained by ``reports.tasks``. ``marked_at`` is
     moved forward by every new mark, so a change that arrives while its period is being
-    recomputed keeps the row for the next run.
+    recomputed keeps the row for the next run. ``procedure_key`` is the id of the one procedure
+    whose cell is stale (a change of one dossier), or 0 for every procedure of the unit (a bulk
+    change); a plain number, not a foreign key, so that 0 can stand for "all" in the unique key.
     """
 
     period_key = models.CharField(_("period"), max_length=40)
     unit = models.ForeignKey(
         Unit, verbose_name=_("receiving unit"), on_delete=models.CASCADE, related_name="+"
     )
+    procedure_key = models.PositiveIntegerField(_("procedure"), default=0)
     marked_at = models.DateTimeField(_("marked at"))
 
     class Meta:
         verbose_name = _("stale rollup")
         verbose_name_plural = _("stale rollups")
         constraints = [
-            models.UniqueConstraint(fields=["period_key", "unit"], name="rollup_dirty_period_unit"),
+            models.UniqueConstraint(
+                fields=["period_key", "unit", "procedure_key"], name="rollup_dirty_period_cell"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -146,3 +160,63 @@ class PeriodFreeze(models.Model):
 
     def __str__(self) -> str:
         return self.period_key
+
+
+class ExportJob(models.Model):
+    """A file export asked for on a page and written by a Celery worker (DESIGN §2).
+
+    The page shows its progress and, once it is done, a download link that only the user who
+    asked for it may follow. :mod:`reports.export_jobs` creates, runs, sweeps and cleans them.
+    """
+
+    class Kind(models.TextChoices):
+        REPORT_XLSX = "report_xlsx", _("Form II.06a (XLSX)")
+        REPORT_DOCX = "report_docx", _("Word report (DOCX)")
+        DOSSIERS_XLSX = "dossiers_xlsx", _("List of dossiers (XLSX)")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # What to export, as the page's query gave it (checked again when the job runs).
+    parameters = models.JSONField(_("parameters"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    # An English msgid (translated when shown) naming the current step or the failure.
+    message = models.CharField(_("message"), max_length=200, blank=True)
+    filename = models.CharField(_("file name"), max_length=200)
+    file = models.FileField(_("file"), upload_to="exports/", max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export job")
+        verbose_name_plural = _("export jobs")
+        ordering = ["-created_at"]
+        indexes = [
+            # The page's "my recent exports".
+            models.Index(fields=["requested_by", "-created_at"], name="export_job_owner_recent"),
+            # The sweep (stuck jobs) and the clean-up (old jobs).
+            models.Index(fields=["status", "created_at"], name="export_job_status_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.filename} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

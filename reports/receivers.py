@@ -10,6 +10,9 @@ import logging
 
 from django.core.cache import cache
 
+from dossiers.models import EventKind
+
+from .selectors import dossier_rollup_cell
 from .services import rollups_dirty_mark
 
 logger = logging.getLogger(__name__)
@@ -19,11 +22,48 @@ logger = logging.getLogger(__name__)
 REFRESH_SCHEDULED_KEY = "reports:refresh-scheduled"
 DEBOUNCE_SECONDS = 5
 
+# ``event_kind`` values of the steps after intake whose statistics change starts at the dates
+# the signal carries besides the received date (see rollups_dirty_on_change).
+STEP_KINDS = frozenset(
+    {
+        EventKind.TRANSFERRED,
+        EventKind.SUPPLEMENT_REQUESTED,
+        EventKind.SUPPLEMENT_COMPLETED,
+        EventKind.FINISHED,
+        EventKind.RETURNED,
+        EventKind.WITHDRAWN,
+        EventKind.STOPPED,
+        EventKind.APOLOGY_ISSUED,
+    }
+)
 
-def rollups_dirty_on_change(sender, *, unit_ids=frozenset(), dates=frozenset(), **kwargs) -> None:
-    """Receiver of ``dossier_changed``."""
+
+def rollups_dirty_on_change(
+    sender, *, unit_ids=frozenset(), dates=frozenset(), dossier_id=None, **kwargs
+) -> None:
+    """Receiver of ``dossier_changed``.
+
+    A change of one dossier marks only its own cell (receiving unit × procedure): the rollups
+    group by receiving unit and procedure, and neither changes after intake, so no other row
+    can depend on it. A bulk change (``dossier_id`` None) marks every cell of ``unit_ids``.
+
+    A later step of a known kind (:data:`STEP_KINDS`) changes the counters only from its own
+    dates on: the received date, which the signal always carries, is left out then, so that
+    finishing a dossier received three months ago marks the periods containing today, not the
+    ~30 periods since its receipt. (Why each kind is safe: a finish, withdrawal, stop or return
+    sets the end from ``at``; a supplement request pauses from ``at``; a completed supplement
+    moves the due date, which only matters to periods ending after the earlier due date,
+    carried in ``dates``; a transfer or an apology changes no counter.)
+    """
     try:
-        rollups_dirty_mark(dates=dates, unit_ids=unit_ids)
+        cell = dossier_rollup_cell(dossier_id) if dossier_id is not None else None
+        if cell is None:
+            rollups_dirty_mark(dates=dates, unit_ids=unit_ids)
+        else:
+            unit_id, procedure_id, received_date = cell
+            if kwargs.get("event_kind") in STEP_KINDS and set(dates) - {received_date}:
+                dates = set(dates) - {received_date}
+            rollups_dirty_mark(dates=dates, cells=[(unit_id, procedure_id)])
     except Exception:
         logger.warning(
             "Could not mark the rollups of units %s stale; the sweep will catch up.",

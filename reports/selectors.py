@@ -11,6 +11,8 @@ from collections.abc import Collection
 
 from django.db.models import Sum
 
+from dossiers.models import Dossier
+
 from .counters import COUNTERS
 from .models import PeriodFreeze, Rollup, RollupRun
 from .periods import Period
@@ -76,6 +78,16 @@ def period_counters_ensured(
     if unit_ids - computed:
         rollups_refresh(period=period, unit_ids=unit_ids - computed, today=today)
     return period_counters(period=period, unit_ids=unit_ids, group_by=group_by)
+
+
+def dossier_rollup_cell(dossier_id: int) -> tuple[int, int, dt.date] | None:
+    """The rollup cell of a dossier (receiving unit id, procedure id) and its received date;
+    None when it is gone."""
+    return (
+        Dossier.objects.filter(pk=dossier_id)
+        .values_list("receiving_unit_id", "procedure_version__procedure_id", "received_date")
+        .first()
+    )
 
 
 def period_is_frozen(period: Period) -> bool:

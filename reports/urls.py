@@ -10,5 +10,8 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("ho-so/", views.drilldown, name="drilldown"),
     path("bieu-do/<str:name>.svg", views.chart, name="chart"),
+    path("ho-so/xuat/", views.drilldown_export, name="drilldown_export"),
+    path("xuat/viec/<uuid:job_id>/", views.export_job, name="export_job"),
+    path("xuat/viec/<uuid:job_id>/tai-ve/", views.export_download, name="export_download"),
     path("xuat/<str:fmt>/", views.export, name="export"),
 ]

@@ -3,33 +3,38 @@
 Both pages are scoped by ``units_visible_to``: a unit outside it answers 404. The dashboard reads
 only the rollups (through ``quarterly_report``), so its query count does not grow with the data;
 the drill-down lists the dossiers of one figure, a page at a time.
+
+Their exports (form II.06a, the Word report, the drill-down's dossiers) are export jobs
+(:mod:`reports.export_jobs`): a POST asks for one, the page shows its progress bar, polled with
+htmx (or a refreshing page without JavaScript), then its download link, only for its owner.
 """
 
 from __future__ import annotations
 
-import io
+import uuid
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from dossiers.selectors import dossiers_visible_to
 from org.forms import form_errors_text
 from org.models import Unit, UnitLevel
 from org.selectors import membership_of, unit_subtree, units_visible_to
 
-from . import charts, exports
-from .aggregate import counter_conditions, relevant_q
-from .dashboard import COMBINED_COLUMNS, counter_label, dashboard_build, previous_quarter
+from . import charts
+from .dashboard import counter_label, dashboard_build, dashboard_panels, previous_quarter
+from .drilldown import drilldown_dossiers
+from .export_jobs import export_job_of, export_job_request, export_jobs_recent
 from .forms import DashboardForm, DrilldownForm
+from .models import ExportJob
 from .periods import Period, PeriodKind, period_make
 from .quarterly import quarterly_report, units_in_period
 from .selectors import period_counters_ensured
@@ -42,7 +47,9 @@ def _bad_request(request: HttpRequest, form) -> HttpResponse:
 
 
 def _bad_request_message(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "reports/bad_request.html", {"message": message}, status=400)
+    # An export asked for with htmx shows the message where its progress would have been.
+    template = "reports/partials/bad_request.html" if request.htmx else "reports/bad_request.html"
+    return render(request, template, {"message": message}, status=400)
 
 
 def _dashboard_unit(request: HttpRequest, code: str) -> Unit:
@@ -67,10 +74,12 @@ class _BadRequest(Exception):
         self.response = response
 
 
-def _report_arguments(request: HttpRequest) -> tuple[DashboardForm, Unit, int, int, str]:
+def _report_arguments(
+    request: HttpRequest, data: QueryDict | None = None
+) -> tuple[DashboardForm, Unit, int, int, str]:
     """The dashboard's form, unit, year, quarter and scheme from the query string (the page,
-    its charts and its exports read the same ones)."""
-    form = DashboardForm(request.GET, today=timezone.localdate())
+    its charts and its exports read the same ones; an export's come in its POST body)."""
+    form = DashboardForm(request.GET if data is None else data, today=timezone.localdate())
     if not form.is_valid():
         raise _BadRequest(_bad_request(request, form))
     data = form.cleaned_data
@@ -95,7 +104,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     subtree_ids = [row["id"] for row in unit_subtree(unit).values("id")]
     previous_total = period_counters_ensured(period=before, unit_ids=subtree_ids)
 
-    query = urlencode({"year": year, "quarter": quarter, "scheme": scheme, "unit": unit.code})
+    arguments = {"year": year, "quarter": quarter, "scheme": scheme, "unit": unit.code}
+    query = urlencode(arguments)
     choices = list(
         units_in_period(units_visible_to(request.user), period)
         .order_by("path")
@@ -125,56 +135,77 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 {"url": f"{reverse('reports:chart', args=[name])}?{query}", "title": title}
                 for name, title in CHART_TITLES.items()
             ],
+            # Each export is a form that asks for an export job with the page's arguments.
             "exports": [
-                {"url": f"{reverse('reports:export', args=[fmt])}?{query}", "label": label}
+                {"url": reverse("reports:export", args=[fmt]), "label": label, "fmt": fmt}
                 for fmt, label in (("xlsx", _("XLSX (form II.06a)")), ("docx", _("Word report")))
+            ],
+            "export_fields": arguments,
+            "export_jobs": export_jobs_recent(user=request.user),
+            "panels": [
+                {
+                    "name": panel.name,
+                    # Rendered apart: a panel sees its own context only (and the request's).
+                    "html": render_to_string(panel.template_name, context, request=request),
+                }
+                for panel, context in dashboard_panels(user=request.user, unit=unit, period=period)
             ],
             **dashboard_build(report=report, previous_total=previous_total, period_key=period.key),
         },
     )
 
 
-@login_required
-@require_GET
-def drilldown(request: HttpRequest) -> HttpResponse:
-    form = DrilldownForm(request.GET)
+def _drilldown_arguments(
+    request: HttpRequest, data: QueryDict
+) -> tuple[dict, Unit, Period, Period]:
+    """The drill-down's cleaned form, unit, period and the period as counted so far; raises
+    _BadRequest (400) for bad parameters and Http404 for a unit the user may not see."""
+    form = DrilldownForm(data)
     if not form.is_valid():
-        return _bad_request(request, form)
-    data = form.cleaned_data
-    unit = Unit.objects.filter(code=data["unit"]).first()
+        raise _BadRequest(_bad_request(request, form))
+    cleaned = form.cleaned_data
+    unit = Unit.objects.filter(code=cleaned["unit"]).first()
     if unit is None:
-        return _bad_request_message(request, _("Unknown unit %(code)s.") % {"code": data["unit"]})
+        raise _BadRequest(
+            _bad_request_message(request, _("Unknown unit %(code)s.") % {"code": cleaned["unit"]})
+        )
     if not units_visible_to(request.user).filter(id=unit.id).exists():
         raise Http404(_("No such unit."))
-    period: Period = data["period"]
+    period: Period = cleaned["period"]
     today = timezone.localdate()
     if today < period.start:
-        return _bad_request_message(request, _("This period has not started yet."))
+        raise _BadRequest(_bad_request_message(request, _("This period has not started yet.")))
     # An open period is counted up to today, as its rollup is.
-    counted = period.as_of(today)
-    counter = data["counter"]
-    dossiers = dossiers_visible_to(request.user)
-    if data["own"]:
-        dossiers = dossiers.filter(receiving_unit=unit)
-    else:
-        dossiers = dossiers.filter(receiving_unit__in=unit_subtree(unit).values("id"))
-    if data["level"]:
-        dossiers = dossiers.filter(receiving_unit__level=data["level"])
-    conditions = counter_conditions(counted)
-    condition = Q()
-    for name in COMBINED_COLUMNS.get(counter, (counter,)):
-        condition |= conditions[name]
-    dossiers = (
-        dossiers.filter(relevant_q(counted) & condition)
-        .select_related("procedure_version", "receiving_unit", "handling_unit")
-        .order_by("received_at", "id")
-    )
-    page = Paginator(dossiers, DOSSIERS_PER_PAGE).get_page(request.GET.get("page"))
-    filters = {"period": period.key, "unit": unit.code, "counter": counter}
+    return cleaned, unit, period, period.as_of(today)
+
+
+def _drilldown_filters(period: Period, unit: Unit, data: dict) -> dict[str, str]:
+    filters = {"period": period.key, "unit": unit.code, "counter": data["counter"]}
     if data["level"]:
         filters["level"] = data["level"]
     if data["own"]:
         filters["own"] = "1"
+    return filters
+
+
+@login_required
+@require_GET
+def drilldown(request: HttpRequest) -> HttpResponse:
+    try:
+        data, unit, period, counted = _drilldown_arguments(request, request.GET)
+    except _BadRequest as bad:
+        return bad.response
+    counter = data["counter"]
+    dossiers = drilldown_dossiers(
+        user=request.user,
+        period=counted,
+        unit=unit,
+        counter=counter,
+        level=data["level"],
+        own=data["own"],
+    ).select_related("procedure_version", "receiving_unit", "handling_unit")
+    page = Paginator(dossiers, DOSSIERS_PER_PAGE).get_page(request.GET.get("page"))
+    filters = _drilldown_filters(period, unit, data)
     back = {"year": period.year, "quarter": period.index, "scheme": period.scheme}
     back["unit"] = unit.code
     return render(
@@ -191,6 +222,8 @@ def drilldown(request: HttpRequest) -> HttpResponse:
             "level_label": UnitLevel(data["level"]).label if data["level"] else "",
             "page_obj": page,
             "filters": urlencode(filters),
+            "export_fields": filters,
+            "export_jobs": export_jobs_recent(user=request.user),
             "back_query": urlencode(back) if period.kind == PeriodKind.QUARTER else "",
         },
     )
@@ -225,26 +258,81 @@ def chart(request: HttpRequest, name: str) -> HttpResponse:
     return response
 
 
+def _export_job_response(request: HttpRequest, job: ExportJob) -> HttpResponse:
+    """The job's progress: the fragment for htmx (it replaces itself until done), otherwise
+    the job's own page."""
+    job.refresh_from_db()  # under eager Celery it has already run
+    if request.htmx:
+        return render(request, "reports/partials/export_job.html", {"job": job})
+    return redirect("reports:export_job", job_id=job.pk, permanent=False)
+
+
 @login_required
-@require_GET
+@require_POST
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
-    """The dashboard's report as form II.06a (XLSX) or the Word report (DOCX) to sign."""
+    """Ask for the dashboard's report as form II.06a (XLSX) or the Word report (DOCX) to
+    sign; the arguments of the page come in the POST body."""
     if fmt not in ("xlsx", "docx"):
         raise Http404(_("No such export."))
     try:
-        _form, unit, year, quarter, scheme = _report_arguments(request)
+        _form, unit, year, quarter, scheme = _report_arguments(request, request.POST)
     except _BadRequest as bad:
         return bad.response
-    report = quarterly_report(year=year, quarter=quarter, unit=unit, scheme=scheme)
-    stream = io.BytesIO()
-    if fmt == "xlsx":
-        exports.report_xlsx(report, stream)
-        content_type = exports.XLSX_CONTENT_TYPE
-    else:
-        trend = charts.quarter_trend(unit=unit, year=year, quarter=quarter, scheme=scheme)
-        exports.report_docx(report, stream, charts=charts.report_chart_pngs(report, trend))
-        content_type = exports.DOCX_CONTENT_TYPE
-    name = f"bao-cao-{unit.code}-{year}-q{quarter}.{fmt}"
-    response = HttpResponse(stream.getvalue(), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    job = export_job_request(
+        user=request.user,
+        kind=ExportJob.Kind.REPORT_XLSX if fmt == "xlsx" else ExportJob.Kind.REPORT_DOCX,
+        parameters={"year": year, "quarter": quarter, "scheme": scheme, "unit": unit.code},
+        filename=f"bao-cao-{unit.code}-{year}-q{quarter}.{fmt}",
+    )
+    return _export_job_response(request, job)
+
+
+@login_required
+@require_POST
+def drilldown_export(request: HttpRequest) -> HttpResponse:
+    """Ask for every dossier behind a figure as an XLSX list (it may be 100,000 rows)."""
+    try:
+        data, unit, period, _counted = _drilldown_arguments(request, request.POST)
+    except _BadRequest as bad:
+        return bad.response
+    filters = _drilldown_filters(period, unit, data)
+    slug = f"{period.year}-{period.kind}{period.index}"
+    job = export_job_request(
+        user=request.user,
+        kind=ExportJob.Kind.DOSSIERS_XLSX,
+        parameters=filters,
+        filename=f"ho-so-{unit.code}-{data['counter']}-{slug}.xlsx",
+    )
+    return _export_job_response(request, job)
+
+
+def _own_job(request: HttpRequest, job_id: uuid.UUID) -> ExportJob:
+    job = export_job_of(user=request.user, job_id=job_id)
+    if job is None:
+        raise Http404(_("No such export."))
+    return job
+
+
+@login_required
+@require_GET
+def export_job(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
+    """An export job's progress: the htmx fragment, or a page that refreshes itself until the
+    job is finished (without JavaScript)."""
+    job = _own_job(request, job_id)
+    if request.htmx:
+        return render(request, "reports/partials/export_job.html", {"job": job})
+    return render(request, "reports/export_job.html", {"job": job})
+
+
+@login_required
+@require_GET
+def export_download(request: HttpRequest, job_id: uuid.UUID) -> FileResponse:
+    """The file of a finished export job, for the user who asked for it only."""
+    job = _own_job(request, job_id)
+    if job.status != ExportJob.Status.DONE or not job.file:
+        raise Http404(_("This export has no file."))
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("This export has no file.")) from None
+    return FileResponse(handle, as_attachment=True, filename=job.filename)

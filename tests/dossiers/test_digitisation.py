@@ -3,6 +3,7 @@ re-import, every error with nothing written, ``--unit`` scoping, the command, th
 and the quarterly figures it refreshes."""
 
 import datetime as dt
+import unicodedata
 from io import StringIO
 from zoneinfo import ZoneInfo
 
@@ -11,7 +12,11 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 from openpyxl import Workbook
 
-from dossiers.digitisation import dossiers_digitised_import, dossiers_digitised_import_path
+from dossiers.digitisation import (
+    dossiers_digitised_import,
+    dossiers_digitised_import_path,
+    header_normalised,
+)
 from dossiers.models import Dossier, Event
 from dossiers.services import dossier_refuse
 from dossiers.signals import dossier_changed
@@ -232,8 +237,10 @@ def test_unit_scope_takes_the_whole_subtree(world):
 
 
 def test_a_file_without_a_code_column_is_refused(world, tmp_path):
-    path = write_csv(tmp_path / "igate.csv", ["so_ho_so", "001.20.H99-210302-0001"])
-    with pytest.raises(TabularError, match=r"missing required column\(s\): code \| ma_ho_so"):
+    path = write_csv(tmp_path / "igate.csv", ["Mã thủ tục", "001.20.H99-210302-0001"])
+    with pytest.raises(
+        TabularError, match=r"missing required column\(s\): code \| ma_ho_so \| so_ho_so"
+    ):
         dossiers_digitised_import_path(path=path)
 
 
@@ -245,6 +252,99 @@ def test_a_file_with_both_code_columns_is_refused(world, tmp_path):
     with pytest.raises(TabularError, match="columns code and ma_ho_so both name the dossier code"):
         dossiers_digitised_import_path(path=path)
     assert digitised_codes() == []
+
+
+@pytest.mark.parametrize(
+    "header, normalised",
+    [
+        ("Mã hồ sơ", "ma_ho_so"),
+        ("MÃ HỒ SƠ", "ma_ho_so"),
+        ("  Mã   hồ_sơ ", "ma_ho_so"),
+        ("Ma ho so", "ma_ho_so"),
+        ("ma-ho-so", "ma_ho_so"),
+        ("Số hồ sơ", "so_ho_so"),
+        ("SỐ\u00a0HỒ\u00a0SƠ", "so_ho_so"),  # non-breaking spaces, as Excel sometimes keeps
+        # Decomposed (NFD) diacritics, as some exports write them.
+        (unicodedata.normalize("NFD", "Mã hồ sơ"), "ma_ho_so"),
+        ("Đơn vị tiếp nhận", "don_vi_tiep_nhan"),
+        ("Recorded at", "recorded_at"),
+        ("CODE", "code"),
+    ],
+)
+def test_it_normalises_headers(header, normalised):
+    assert header_normalised(header) == normalised
+
+
+IGATE_HEADERS = ["Mã hồ sơ", "MÃ HỒ SƠ", "Số hồ sơ", "Ma ho so", "SO_HO_SO", " Mã  Hồ  Sơ "]
+
+
+@pytest.mark.parametrize("header", IGATE_HEADERS)
+def test_it_reads_an_igate_csv_with_a_vietnamese_header(world, tmp_path, header):
+    path = write_csv(
+        tmp_path / "igate.csv",
+        [f"STT;{header};Ngày tiếp nhận", "1;001.20.H99-210302-0001;02/03/2021"],
+    )
+    result = dossiers_digitised_import_path(path=path)
+    assert result.errors.lines() == []
+    assert (result.updated, result.unchanged) == (1, 0)
+    assert digitised_codes() == ["001.20.H99-210302-0001"]
+
+
+@pytest.mark.parametrize("header", IGATE_HEADERS)
+def test_it_reads_an_igate_xlsx_with_a_vietnamese_header(world, tmp_path, header):
+    path = write_xlsx(
+        tmp_path / "igate.xlsx",
+        [
+            ["STT", header, "Recorded_At"],
+            [1, "001.20.H99-210303-0001", dt.datetime(2021, 3, 3, 10, 0)],
+            [2, "002.20.H99-210305-0001", None],
+        ],
+    )
+    result = dossiers_digitised_import_path(path=path)
+    assert result.errors.lines() == []
+    assert (result.updated, result.unchanged) == (2, 0)
+    assert digitised_codes() == ["001.20.H99-210303-0001", "002.20.H99-210305-0001"]
+
+
+def test_errors_name_the_column_as_the_file_writes_it(world, tmp_path):
+    path = write_xlsx(
+        tmp_path / "igate.xlsx",
+        [["Mã hồ sơ", "Recorded At"], ["X-1", "hôm qua"], ["001.20.H99-210302-0001", None]],
+    )
+    result = dossiers_digitised_import_path(path=path)
+    # The header row's text, lower-cased as every import reads it.
+    assert result.errors.lines() == [
+        "row 2: mã hồ sơ: 'X-1' is not a dossier code <unit code>-<YYMMDD>-<NNNN>",
+        "row 2: recorded at: 'hôm qua' is not an ISO 8601 date or date-time such as "
+        "2021-03-05T10:30",
+    ]
+    assert digitised_codes() == []
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [["Mã hồ sơ", "ma_ho_so"], ["Mã hồ sơ", "Số hồ sơ"], ["code", "MA HO SO"]],
+)
+def test_two_columns_naming_the_code_are_refused_however_written(world, tmp_path, headers):
+    path = write_csv(
+        tmp_path / "igate.csv",
+        [",".join(headers), "001.20.H99-210302-0001,001.20.H99-210302-0001"],
+    )
+    first, second = (header.lower() for header in headers)
+    with pytest.raises(
+        TabularError, match=f"columns {first} and {second} both name the dossier code"
+    ):
+        dossiers_digitised_import_path(path=path)
+    assert digitised_codes() == []
+
+
+def test_two_recorded_at_columns_are_refused(world, tmp_path):
+    path = write_csv(
+        tmp_path / "igate.csv",
+        ["code,Recorded at,recorded_at", "001.20.H99-210302-0001,2021-03-02,2021-03-02"],
+    )
+    with pytest.raises(TabularError, match="both name recorded_at"):
+        dossiers_digitised_import_path(path=path)
 
 
 def test_the_command_marks_and_reports(world, tmp_path):

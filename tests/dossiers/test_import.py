@@ -290,6 +290,49 @@ def test_the_counter_moves_past_imported_codes(world, tmp_path):
     assert dossier.code == f"{DESK}-210301-0042"
 
 
+def test_a_second_import_raises_the_counters_the_first_one_wrote(world):
+    desk, _office, version = world
+    assert dossiers_import(rows=numbered([row(applicant_name="Lê Văn Một")])).ok
+    dossier_receive(
+        desk=desk,
+        procedure_version=version,
+        channel="direct",
+        applicant={"name": "Lê Thị Hai"},
+        received_at=local("2021-03-01 09:00"),
+        by=None,
+    )
+    # The counter of 2021-03-01 exists (last 2): raised to the given 10, then numbered after it.
+    result = dossiers_import(
+        rows=numbered(
+            [
+                row(applicant_name="Lê Văn Ba", received_at="2021-03-01T10:00"),
+                row(code=f"{DESK}-210301-0010", applicant_name="Lê Văn Bốn"),
+                row(applicant_name="Lê Văn Năm", received_at="2021-03-02T08:00"),
+            ]
+        )
+    )
+    assert result.ok
+    codes = dict(Dossier.objects.values_list("applicant_name", "code"))
+    assert codes["Lê Văn Một"] == f"{DESK}-210301-0001"
+    assert codes["Lê Thị Hai"] == f"{DESK}-210301-0002"
+    assert codes["Lê Văn Ba"] == f"{DESK}-210301-0011"
+    assert codes["Lê Văn Năm"] == f"{DESK}-210302-0001"
+    assert sorted(DossierCodeCounter.objects.values_list("day", "last")) == [
+        (dt.date(2021, 3, 1), 11),
+        (dt.date(2021, 3, 2), 1),
+    ]
+
+
+def test_a_codeless_row_of_another_applicant_at_the_same_time_is_a_new_dossier(world):
+    assert dossiers_import(rows=numbered([row(applicant_name="Nguyễn Văn An")])).ok
+    both = [row(applicant_name="Nguyễn Văn An"), row(applicant_name="Nguyễn Văn Bảo")]
+    result = dossiers_import(rows=numbered(both))
+    assert (result.ok, result.created, result.unchanged) == (True, 1, 1)
+    result = dossiers_import(rows=numbered(both))
+    assert (result.ok, result.created, result.unchanged) == (True, 0, 2)
+    assert Dossier.objects.count() == 2
+
+
 def test_a_seven_digit_code_from_an_older_system_is_accepted(world):
     result = dossiers_import(rows=numbered([row(code=f"{DESK}-210301-0001234")]))
     assert result.ok

@@ -277,3 +277,47 @@ def test_it_searches_by_phone_and_id_digits(people) -> None:
 def test_a_blank_search_keeps_everything_and_nonsense_finds_nothing(people) -> None:
     assert len(searched("  ")) == 3
     assert searched("không có ai") == set()
+
+
+@pytest.mark.parametrize("queue", [queue.name for queue in QUEUES])
+def test_it_lists_a_queue_page_in_queries_independent_of_its_rows(
+    queue, desk, client, django_assert_max_num_queries
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from org.models import Membership
+    from tests.factories import UserFactory
+
+    officer = UserFactory()
+    Membership.objects.create(user=officer, unit=desk, role="desk_officer")
+    client.force_login(officer)
+    other = UnitFactory(name="Phòng Tư pháp")
+    second = published_procedure(code="1.000777")
+
+    def page_queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(f"/ho-so/?queue={queue}")
+        assert response.status_code == 200
+        return len(captured)
+
+    def add(count: int) -> None:
+        for n in range(count):
+            dossier = received_dossier(
+                desk=desk,
+                **({"procedure_version": second} if n % 2 else {}),
+                received_at=local(f"2021-03-0{1 + n % 5} 09:00"),
+            )
+            if n % 3 == 1:
+                dossier_transfer(
+                    dossier=dossier, to_unit=other, by=None, at=local("2021-03-08 09:00")
+                )
+            elif n % 3 == 2:
+                dossier_finish(dossier=dossier, by=None, at=local("2021-03-08 10:00"))
+
+    add(3)
+    few = page_queries()
+    add(12)
+    assert page_queries() == few
+    with django_assert_max_num_queries(12):
+        client.get(f"/ho-so/?queue={queue}&q=Trần")

@@ -308,7 +308,9 @@ def test_the_default_cutoff_quarter_starts_on_the_fifteenth():
 
 
 @pytest.mark.django_db
-def test_the_page_links_its_charts_and_exports_and_they_answer(committee):
+def test_the_page_links_its_charts_and_offers_its_exports_as_jobs(
+    committee, django_capture_on_commit_callbacks
+):
     import io
 
     import docx
@@ -325,10 +327,26 @@ def test_the_page_links_its_charts_and_exports_and_they_answer(committee):
     trend = committee.get(charts[0]["url"]).content.decode()
     assert "Quý I/2021" in trend
 
-    xlsx_url, docx_url = (export["url"] for export in response.context["exports"])
-    workbook = openpyxl.load_workbook(io.BytesIO(committee.get(xlsx_url).content))
+    fields = response.context["export_fields"]
+    assert fields == {"year": 2021, "quarter": 1, "scheme": "calendar", "unit": PROVINCE}
+    page = response.content.decode()
+    files = {}
+    for export in response.context["exports"]:
+        assert f'action="{export["url"]}"' in page
+        with django_capture_on_commit_callbacks(execute=True):
+            asked = committee.post(export["url"], fields)
+        # Without htmx: the job's page; under eager Celery the job is already done.
+        assert asked.status_code == 302
+        job_page = committee.get(asked["Location"])
+        assert job_page.context["job"].status == "done"
+        download = committee.get(
+            reverse("reports:export_download", args=[job_page.context["job"].pk])
+        )
+        assert download.status_code == 200
+        files[export["fmt"]] = b"".join(download.streaming_content)
+    workbook = openpyxl.load_workbook(io.BytesIO(files["xlsx"]))
     assert workbook.sheetnames[0] == "Tổng hợp"
-    document = docx.Document(io.BytesIO(committee.get(docx_url).content))
+    document = docx.Document(io.BytesIO(files["docx"]))
     text = "\n".join(paragraph.text for paragraph in document.paragraphs)
     assert "3.136" in text
     assert document.inline_shapes  # the charts are in the report
@@ -336,10 +354,153 @@ def test_the_page_links_its_charts_and_exports_and_they_answer(committee):
 
 @pytest.mark.django_db
 def test_charts_and_exports_keep_to_the_users_units(client, demo_data):
+    from reports.models import ExportJob
+
     client.force_login(member(COMMUNE_A, Role.DESK_OFFICER))
     query = {"year": 2021, "quarter": 1, "unit": COMMUNE_B}
     assert client.get(reverse("reports:chart", args=["trend"]), query).status_code == 404
-    assert client.get(reverse("reports:export", args=["xlsx"]), query).status_code == 404
+    assert client.post(reverse("reports:export", args=["xlsx"]), query).status_code == 404
     assert client.get(reverse("reports:chart", args=["pie"]), {"year": 2021}).status_code == 404
-    bad = client.get(reverse("reports:export", args=["xlsx"]), {"year": "x", "quarter": 1})
+    bad = client.post(reverse("reports:export", args=["xlsx"]), {"year": "x", "quarter": 1})
     assert bad.status_code == 400
+    assert client.post(reverse("reports:export", args=["pdf"]), query).status_code == 404
+    # Asking is a POST: a link (GET) never starts an export.
+    assert client.get(reverse("reports:export", args=["xlsx"]), query).status_code == 405
+    assert not ExportJob.objects.exists()
+
+
+# Digitisation: recorded / received per unit and the dossiers not yet recorded ------------------
+
+
+@pytest.mark.django_db
+def test_it_shows_the_digitisation_of_each_unit_and_links_the_dossiers_not_recorded(committee):
+    response = dashboard(committee, year=2021, quarter=1)
+    rows = response.context["digitisation"]
+    # Only the units that received dossiers: the district desk and its 14 communes.
+    assert len(rows) == 16
+    total = rows[-1]
+    assert total["is_total"]
+    assert (total["digitised"].text, total["received_total"].text) == ("307", "3.329")
+    assert total["ratio"].text == "9,22%"
+    assert total["not_digitised"].value == 3329 - 307
+    units = rows[:-1]
+    assert sum(row["digitised"].value for row in units) == 307
+    assert sum(row["received_total"].value for row in units) == 3329
+    for row in units:
+        assert row["not_digitised"].value == row["received_total"].value - row["digitised"].value
+        assert row["not_digitised"].url.endswith(f"unit={row['code']}&counter=not_digitised&own=1")
+    assert 'data-testid="digitisation"' in response.content.decode()
+    # The drill-down lists exactly the dossiers not yet recorded.
+    listed = committee.get(total["not_digitised"].url)
+    assert listed.status_code == 200
+    assert listed.context["page_obj"].paginator.count == 3022
+    assert all(not dossier.digitised for dossier in listed.context["page_obj"])
+    commune = units[1]
+    listed = committee.get(commune["not_digitised"].url)
+    assert listed.context["page_obj"].paginator.count == commune["not_digitised"].value
+
+
+# Panels of other apps ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def panel_template(settings, tmp_path):
+    folder = tmp_path / "panel-templates"
+    (folder / "testpanel").mkdir(parents=True)
+    (folder / "testpanel" / "panel.html").write_text(
+        '{% load i18n %}<div class="card" data-testid="test-panel">'
+        "{{ title }}: {{ unit_code }} {{ period_key }} {{ username }}"
+        "{% if report %}LEAKED{% endif %}</div>",
+        encoding="utf-8",
+    )
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], str(folder)]}
+    ]
+    return "testpanel/panel.html"
+
+
+@pytest.fixture
+def registered_panels():
+    from reports.dashboard import DASHBOARD_PANELS
+
+    before = list(DASHBOARD_PANELS)
+    yield DASHBOARD_PANELS
+    DASHBOARD_PANELS[:] = before
+
+
+@pytest.mark.django_db
+def test_a_panel_registered_by_another_app_is_shown_with_its_own_context(
+    committee, panel_template, registered_panels
+):
+    from reports.dashboard import DashboardPanel, dashboard_panel_register
+
+    calls = []
+
+    def context(*, user, unit, period):
+        calls.append((user.username, unit.code, period.key))
+        return {
+            "title": "Việc quá hạn",
+            "unit_code": unit.code,
+            "period_key": period.key,
+            "username": user.username,
+        }
+
+    dashboard_panel_register(
+        DashboardPanel(name="test-tasks", template_name=panel_template, context=context)
+    )
+    # Registering the same name again replaces it (ready() may run twice).
+    dashboard_panel_register(
+        DashboardPanel(name="test-tasks", template_name=panel_template, context=context)
+    )
+    response = dashboard(committee, year=2021, quarter=1, unit=DISTRICT)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count('data-testid="test-panel"') == 1
+    assert 'data-panel="test-tasks"' in page
+    user = response.context["user"].username
+    assert f"Việc quá hạn: {DISTRICT} calendar:quarter:2021:1 {user}" in page
+    assert "LEAKED" not in page  # the panel sees its own context, not the dashboard's
+    assert calls == [(user, DISTRICT, "calendar:quarter:2021:1")]
+
+
+@pytest.mark.django_db
+def test_a_panel_without_context_or_that_fails_is_left_out(
+    committee, panel_template, registered_panels, caplog
+):
+    from reports.dashboard import DashboardPanel, dashboard_panel_register
+
+    def broken(*, user, unit, period):
+        raise RuntimeError("committee tables missing")
+
+    dashboard_panel_register(
+        DashboardPanel(name="nothing", template_name=panel_template, context=lambda **_: None)
+    )
+    dashboard_panel_register(
+        DashboardPanel(name="broken", template_name=panel_template, context=broken)
+    )
+    response = dashboard(committee, year=2021, quarter=1)
+    assert response.status_code == 200
+    assert 'data-testid="panel"' not in response.content.decode()
+    assert "Dashboard panel broken failed" in caplog.text
+
+
+def test_panels_are_shown_in_their_order():
+    from reports.dashboard import DASHBOARD_PANELS, DashboardPanel, dashboard_panels
+
+    before = list(DASHBOARD_PANELS)
+    try:
+        DASHBOARD_PANELS[:] = [
+            DashboardPanel(name="b", template_name="x.html", context=lambda **_: {"n": 2}),
+            DashboardPanel(name="a", template_name="x.html", context=lambda **_: {"n": 3}),
+            DashboardPanel(
+                name="z", template_name="x.html", context=lambda **_: {"n": 1}, order=10
+            ),
+        ]
+        shown = dashboard_panels(user=None, unit=None, period=None)
+    finally:
+        DASHBOARD_PANELS[:] = before
+    assert [(panel.name, context["n"]) for panel, context in shown] == [
+        ("z", 1),
+        ("a", 3),
+        ("b", 2),
+    ]

@@ -2,6 +2,7 @@
 as XLSX and the written report as DOCX, directly and through ``quarterly_report``."""
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -10,6 +11,7 @@ from django.utils import translation
 from docx import Document
 from matplotlib.figure import Figure
 from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from org.models import Unit
 from reports.charts import chart_png
@@ -36,6 +38,31 @@ def workbook(report):
 
 def column_values(sheet, column: str, first: int, last: int) -> list:
     return [sheet[f"{column}{row}"].value for row in range(first, last + 1)]
+
+
+_SUM = re.compile(r"=SUM\(([A-Z]+)(\d+):([A-Z]+)(\d+)\)")
+
+
+def evaluated(sheet, reference: str) -> int:
+    """The cell's figure as a spreadsheet would compute it: a number, or a ``=SUM(X1:Y2)``
+    formula evaluated here over the cells it names (themselves evaluated)."""
+    value = sheet[reference].value
+    if not isinstance(value, str):
+        return value
+    match = _SUM.fullmatch(value)
+    assert match, f"{reference}: {value!r} is not a SUM formula"
+    first_column, first_row, last_column, last_row = match.groups()
+    return sum(
+        evaluated(sheet, f"{get_column_letter(column)}{row}")
+        for column in range(
+            column_index_from_string(first_column), column_index_from_string(last_column) + 1
+        )
+        for row in range(int(first_row), int(last_row) + 1)
+    )
+
+
+def evaluated_column(sheet, column: str, first: int, last: int) -> list[int]:
+    return [evaluated(sheet, f"{column}{row}") for row in range(first, last + 1)]
 
 
 def test_it_has_a_summary_sheet_and_one_sheet_per_level(workbook):
@@ -71,10 +98,11 @@ def test_the_header_is_form_06a(workbook):
 def test_the_district_sheet_has_the_district_desk(workbook):
     sheet = workbook["Cấp huyện"]
     assert sheet["A8"].value == 1
-    assert sheet["C8"].value == 193  # received
-    assert sheet["G8"].value == 193  # resolved
+    assert sheet["C8"].value == "=SUM(D8:F8)"
+    assert evaluated(sheet, "C8") == 193  # received
+    assert evaluated(sheet, "G8") == 193  # resolved
     assert sheet["J8"].value == 0  # late
-    assert sheet["K8"].value == 0  # in progress
+    assert evaluated(sheet, "K8") == 0  # in progress
     assert sheet["B9"].value is None and sheet["A9"].value == "Tổng cộng"
     assert sheet["C9"].value == "=SUM(C8:C8)"
 
@@ -85,14 +113,15 @@ def test_the_commune_sheet_lists_the_14_communes_and_adds_them_up(workbook, repo
     assert len(communes) == 14
     assert column_values(sheet, "A", 8, 21) == list(range(1, 15))
     assert column_values(sheet, "B", 8, 21) == [row["name"] for row in communes]
-    assert column_values(sheet, "C", 8, 21) == [row["received_total"] for row in communes]
-    assert all(isinstance(value, int) for value in column_values(sheet, "C", 8, 21))
-    assert sum(column_values(sheet, "C", 8, 21)) == 3136
-    assert sum(column_values(sheet, "G", 8, 21)) == 3135
+    assert evaluated_column(sheet, "C", 8, 21) == [row["received_total"] for row in communes]
+    assert sum(evaluated_column(sheet, "C", 8, 21)) == 3136
+    assert sum(evaluated_column(sheet, "G", 8, 21)) == 3135
     assert sum(column_values(sheet, "J", 8, 21)) == 0  # none late
-    assert sum(column_values(sheet, "K", 8, 21)) == 1
+    assert sum(evaluated_column(sheet, "K", 8, 21)) == 1
     assert sum(column_values(sheet, "L", 8, 21)) == 1  # the open one is within its deadline
     assert sum(column_values(sheet, "M", 8, 21)) == 0
+    # The totals row adds the rows up: 3,136 received, 3,135 resolved, 1 in progress.
+    assert [evaluated(sheet, f"{c}22") for c in "CGK"] == [3136, 3135, 1]
     assert sheet["A22"].value == "Tổng cộng"
     assert [sheet[f"{c}22"].value for c in "CDGKM"] == [
         "=SUM(C8:C21)",
@@ -104,24 +133,62 @@ def test_the_commune_sheet_lists_the_14_communes_and_adds_them_up(workbook, repo
     assert sheet["A23"].value is None
 
 
-def test_each_total_column_is_the_sum_of_its_parts(workbook):
-    for name in ("Cấp huyện", "Cấp xã", "Tổng hợp"):
-        sheet = workbook[name]
+def test_each_total_column_re_adds_its_parts_and_matches_the_report(workbook, report):
+    """On every row of every sheet, "Tổng số" of each group is a formula over the group's
+    other columns, which hold the report's figures: received = online + direct and postal +
+    carried over, resolved = early + on time + late, in progress = within + overdue."""
+    by_level = report["dossiers"]["by_level"]
+    by_unit = {row["name"]: row for row in report["dossiers"]["by_unit"]}
+    # A level's name: a row of the summary sheet, and the sheet of its units.
+    levels = {"Cấp huyện": "district", "Cấp xã": "commune", "Cấp tỉnh": "province"}
+    rows_checked = 0
+    for sheet in workbook.worksheets:
         row = 8
         while sheet[f"A{row}"].value != "Tổng cộng":
-            values = {c: sheet[f"{c}{row}"].value for c in "CDEFGHIJKLM"}
-            assert values["C"] == values["D"] + values["E"] + values["F"], (name, row)
-            assert values["G"] == values["H"] + values["I"] + values["J"], (name, row)
-            assert values["K"] == values["L"] + values["M"], (name, row)
+            assert sheet[f"C{row}"].value == f"=SUM(D{row}:F{row})", (sheet.title, row)
+            assert sheet[f"G{row}"].value == f"=SUM(H{row}:J{row})", (sheet.title, row)
+            assert sheet[f"K{row}"].value == f"=SUM(L{row}:M{row})", (sheet.title, row)
+            for column in "DEFHIJLM":
+                assert isinstance(sheet[f"{column}{row}"].value, int), (sheet.title, row)
+            label = sheet[f"B{row}"].value
+            if sheet.title == "Tổng hợp":
+                counters = by_level[levels[label]]
+            else:
+                counters = by_unit[label]
+                assert counters["level"] == levels[sheet.title]
+            expected = [
+                counters["received_total"],
+                counters["resolved"],
+                counters["in_progress"],
+            ]
+            assert [evaluated(sheet, f"{c}{row}") for c in "CGK"] == expected, (sheet.title, row)
+            rows_checked += 1
             row += 1
+    # 3 levels on the summary, the district desk, 14 communes, the province's one row.
+    assert rows_checked == 3 + 1 + 14 + 1
+    summary = workbook["Tổng hợp"]
+    assert [evaluated(summary, f"{c}11") for c in "CDEFGHIJKLM"] == [
+        3329,
+        report["dossiers"]["total"]["received_online"],
+        report["dossiers"]["total"]["received_direct"]
+        + report["dossiers"]["total"]["received_postal"],
+        0,
+        3328,
+        report["dossiers"]["total"]["resolved_early"],
+        report["dossiers"]["total"]["resolved_on_time"],
+        0,
+        1,
+        1,
+        0,
+    ]
 
 
 def test_the_summary_sheet_has_one_row_per_level(workbook):
     sheet = workbook["Tổng hợp"]
     assert sheet["B6"].value == "Cấp"
     assert column_values(sheet, "B", 8, 10) == ["Cấp huyện", "Cấp xã", "Cấp tỉnh"]
-    assert column_values(sheet, "C", 8, 10) == [193, 3136, 0]
-    assert column_values(sheet, "G", 8, 10) == [193, 3135, 0]
+    assert evaluated_column(sheet, "C", 8, 10) == [193, 3136, 0]
+    assert evaluated_column(sheet, "G", 8, 10) == [193, 3135, 0]
     assert sheet["C11"].value == "=SUM(C8:C10)"
 
 
@@ -218,7 +285,7 @@ def test_the_command_writes_xlsx_and_docx(demo_data, tmp_path):
     )
     workbook = load_workbook(xlsx)
     assert workbook["Cấp xã"]["C22"].value == "=SUM(C8:C21)"
-    assert workbook["Cấp huyện"]["C8"].value == 193
+    assert evaluated(workbook["Cấp huyện"], "C8") == 193
 
     docx = tmp_path / "q1.docx"
     call_command(

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from committee.demo import demo_committee_load
+from committee.parindex.demo import demo_parindex_load
 from dossiers.demo import demo_dossiers_load
 from org.demo import DEMO_USERS, demo_organisation_load
 from org.models import Role, Unit
@@ -26,6 +28,12 @@ class Command(BaseCommand):
                 f"Demo {label}: {result.created} created, {result.updated} updated, "
                 f"{result.unchanged} unchanged."
             )
+        meeting = demo_committee_load()
+        self.stdout.write(f"Demo committee meeting: {meeting}.")
+        parindex = demo_parindex_load()
+        self.stdout.write(
+            f"Demo PAR index: {parindex.framework}, {parindex.assessments} assessments."
+        )
         self.stdout.write(f"Demo users (password: {settings.DEMO_PASSWORD}):")
         for username, _family, _given, role, unit_code in DEMO_USERS:
             unit = Unit.objects.get(code=unit_code)

@@ -23,6 +23,8 @@ class Command(BaseCommand):
         "a CSV (UTF-8) or XLSX file with a header row. Required column: "
         f"{' or '.join(DIGITISED_CODE_COLUMNS)} (the portal's dossier code); optional: "
         f"{', '.join(DIGITISED_OPTIONAL_COLUMNS)} (ISO date or date-time, not stored). "
+        "Headers are matched without diacritics, case or spacing, so the iGate export's "
+        "'Mã hồ sơ' or 'Số hồ sơ' are accepted. "
         "Dossiers already marked are left unchanged. All or nothing: on any bad row every "
         "error is printed as 'row N: column: message', nothing is written and the exit "
         "status is 1."
