@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.admin import AuditedAdminMixin
 from org.models import Role
 from org.selectors import membership_of
 
@@ -104,8 +105,9 @@ class PeriodFreezeForm(forms.ModelForm):
 
 
 @admin.register(PeriodFreeze)
-class PeriodFreezeAdmin(StatisticsAdminMixin, admin.ModelAdmin):
-    """Adding one freezes the period through :func:`reports.services.period_freeze`."""
+class PeriodFreezeAdmin(AuditedAdminMixin, StatisticsAdminMixin, admin.ModelAdmin):
+    """Adding one freezes the period through :func:`reports.services.period_freeze` (which
+    writes the audit entry); deleting one (unfreezing) is audited by the mixin."""
 
     form = PeriodFreezeForm
     list_display = ["period_key", "frozen_at", "frozen_by", "note"]

@@ -50,6 +50,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import audit_record, snapshot
 from dossiers.models import Dossier
 from org.models import Unit
 from procedures.models import ProcedureVersion
@@ -422,9 +423,11 @@ def period_freeze(
                 code="already_frozen",
             )
         rollups_refresh(period=period, today=today)
-        return PeriodFreeze.objects.create(
+        freeze = PeriodFreeze.objects.create(
             period_key=period.key, frozen_at=timezone.now(), frozen_by=by, note=note
         )
+        audit_record(actor=by, action="freeze", instance=freeze, after=snapshot(freeze))
+        return freeze
 
 
 # Stale marks, the drain and the sweep -------------------------------------------------------------

@@ -32,6 +32,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from audit.models import AuditEntry
 from dossiers.models import Dossier
 from dossiers.services import dossier_finish, dossier_refuse
 from org.models import UnitLevel
@@ -654,6 +655,9 @@ def test_the_admin_freezes_a_period_through_the_service(world):
         freeze = PeriodFreeze.objects.get()
         assert (freeze.period_key, freeze.frozen_by, freeze.note) == (Q1.key, user, "BC 12")
         assert cells(Q1) == Q1_CELLS  # refreshed one last time
+        freezing = AuditEntry.objects.get(action="freeze", object_id=str(freeze.pk))
+        assert freezing.actor == user
+        assert freezing.changes["period_key"] == [None, Q1.key]
 
         again = client.post(add, {"period_key": Q1.key, "note": ""})
         assert again.status_code == 200
