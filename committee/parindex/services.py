@@ -111,6 +111,29 @@ def assessment_start(
     return assessment
 
 
+def _user_or_none(by: AbstractBaseUser | None) -> AbstractBaseUser | None:
+    return by if by is not None and by.is_authenticated else None
+
+
+def _assessment_move(
+    assessment: Assessment, *, status: str, action: str, by: AbstractBaseUser | None, **stamps
+) -> None:
+    """Move a locked assessment to ``status`` (with its date / user ``stamps``) and audit it."""
+    before = snapshot(assessment)
+    assessment.status = status
+    for field, value in stamps.items():
+        setattr(assessment, field, value)
+    assessment.save(update_fields=["status", *stamps])
+    audit_record(
+        actor=by,
+        action=action,
+        instance=assessment,
+        before=before,
+        after=snapshot(assessment),
+        unit=assessment.unit,
+    )
+
+
 def _locked(assessment: Assessment) -> Assessment:
     return (
         Assessment.objects.select_for_update()
@@ -230,18 +253,13 @@ def assessment_submit(*, assessment: Assessment, by: AbstractBaseUser | None) ->
                 _("Score every self-assessed criterion before submitting; missing: %(codes)s.")
                 % {"codes": ", ".join(missing)}
             )
-        before = snapshot(assessment)
-        assessment.status = AssessmentStatus.SUBMITTED
-        assessment.submitted_at = timezone.now()
-        assessment.submitted_by = by if by is not None and by.is_authenticated else None
-        assessment.save(update_fields=["status", "submitted_at", "submitted_by"])
-        audit_record(
-            actor=by,
+        _assessment_move(
+            assessment,
+            status=AssessmentStatus.SUBMITTED,
             action="submit",
-            instance=assessment,
-            before=before,
-            after=snapshot(assessment),
-            unit=assessment.unit,
+            by=by,
+            submitted_at=timezone.now(),
+            submitted_by=_user_or_none(by),
         )
     return assessment
 
@@ -252,17 +270,7 @@ def assessment_return(*, assessment: Assessment, by: AbstractBaseUser | None) ->
         assessment = _locked(assessment)
         if assessment.status != AssessmentStatus.SUBMITTED:
             raise ValidationError(_("Only a submitted self-assessment can be returned."))
-        before = snapshot(assessment)
-        assessment.status = AssessmentStatus.DRAFT
-        assessment.save(update_fields=["status"])
-        audit_record(
-            actor=by,
-            action="return",
-            instance=assessment,
-            before=before,
-            after=snapshot(assessment),
-            unit=assessment.unit,
-        )
+        _assessment_move(assessment, status=AssessmentStatus.DRAFT, action="return", by=by)
     return assessment
 
 
@@ -291,7 +299,7 @@ def evidence_add(
             criterion=criterion,
             filename=filename,
             size=upload.size,
-            uploaded_by=by if by is not None and by.is_authenticated else None,
+            uploaded_by=_user_or_none(by),
         )
         evidence.file.save(filename, upload, save=False)
         evidence.save()
@@ -357,18 +365,13 @@ def assessment_appraisal_complete(
                 _("Appraise every criterion before completing; missing: %(codes)s.")
                 % {"codes": ", ".join(missing)}
             )
-        before = snapshot(assessment)
-        assessment.status = AssessmentStatus.APPRAISED
-        assessment.appraised_at = timezone.now()
-        assessment.appraised_by = by if by is not None and by.is_authenticated else None
-        assessment.save(update_fields=["status", "appraised_at", "appraised_by"])
-        audit_record(
-            actor=by,
+        _assessment_move(
+            assessment,
+            status=AssessmentStatus.APPRAISED,
             action="complete_appraisal",
-            instance=assessment,
-            before=before,
-            after=snapshot(assessment),
-            unit=assessment.unit,
+            by=by,
+            appraised_at=timezone.now(),
+            appraised_by=_user_or_none(by),
         )
     return assessment
 
@@ -381,16 +384,11 @@ def assessment_appraisal_reopen(
         assessment = _locked(assessment)
         if assessment.status != AssessmentStatus.APPRAISED:
             raise ValidationError(_("This appraisal is not complete."))
-        before = snapshot(assessment)
-        assessment.status = AssessmentStatus.SUBMITTED
-        assessment.appraised_at = None
-        assessment.save(update_fields=["status", "appraised_at"])
-        audit_record(
-            actor=by,
+        _assessment_move(
+            assessment,
+            status=AssessmentStatus.SUBMITTED,
             action="reopen_appraisal",
-            instance=assessment,
-            before=before,
-            after=snapshot(assessment),
-            unit=assessment.unit,
+            by=by,
+            appraised_at=None,
         )
     return assessment
