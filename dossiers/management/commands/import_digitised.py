@@ -13,8 +13,8 @@ from dossiers.digitisation import (
     DIGITISED_OPTIONAL_COLUMNS,
     dossiers_digitised_import_path,
 )
+from org.commands import import_failures_reported
 from org.models import Unit
-from org.tabular import TabularError
 
 
 class Command(BaseCommand):
@@ -45,10 +45,8 @@ class Command(BaseCommand):
             scope = Unit.objects.filter(code=unit).first()
             if scope is None:
                 raise CommandError(_("unknown unit '%(code)s'") % {"code": unit}, returncode=1)
-        try:
+        with import_failures_reported():
             result = dossiers_digitised_import_path(path=file, unit=scope)
-        except TabularError as exc:
-            raise CommandError(str(exc), returncode=1) from exc
         if result.errors:
             for line in result.errors.lines():
                 self.stderr.write(line)

@@ -13,7 +13,7 @@ from dossiers.imports import (
     DOSSIER_REQUIRED_COLUMNS,
     dossiers_import_path,
 )
-from org.tabular import TabularError
+from org.commands import import_failures_reported
 
 
 class Command(BaseCommand):
@@ -31,10 +31,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, file: str, **options: Any) -> None:
         started = time.perf_counter()
-        try:
+        with import_failures_reported():
             result = dossiers_import_path(path=file)
-        except TabularError as exc:
-            raise CommandError(str(exc), returncode=1) from exc
         if result.errors:
             for line in result.errors.lines():
                 self.stderr.write(line)

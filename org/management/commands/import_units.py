@@ -7,8 +7,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from org.commands import import_failures_reported
 from org.services import UNIT_COLUMNS, UNIT_REQUIRED_COLUMNS, units_import
-from org.tabular import ImportResult, TabularError, TabularFile
+from org.tabular import ImportResult, TabularFile
 
 
 class Command(BaseCommand):
@@ -25,11 +26,8 @@ class Command(BaseCommand):
         parser.add_argument("file", help="path of the .csv or .xlsx file")
 
     def handle(self, *args: Any, file: str, **options: Any) -> None:
-        try:
-            with TabularFile(file, required=UNIT_REQUIRED_COLUMNS) as table:
-                result = units_import(rows=table)
-        except TabularError as exc:
-            raise CommandError(str(exc), returncode=1) from exc
+        with import_failures_reported(), TabularFile(file, required=UNIT_REQUIRED_COLUMNS) as table:
+            result = units_import(rows=table)
         report_result(self, result)
 
 

@@ -8,7 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from org.tabular import TabularError, TabularFile
+from org.commands import import_failures_reported
+from org.tabular import TabularFile
 from procedures.imports import (
     PROCEDURE_OPTIONAL_COLUMNS,
     PROCEDURE_REQUIRED_COLUMNS,
@@ -40,11 +41,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, file: str, valid_from: dt.date | None, **options: Any) -> None:
-        try:
-            with TabularFile(file, required=PROCEDURE_REQUIRED_COLUMNS) as table:
-                result = procedures_import(rows=table, valid_from=valid_from)
-        except TabularError as exc:
-            raise CommandError(str(exc), returncode=1) from exc
+        with (
+            import_failures_reported(),
+            TabularFile(file, required=PROCEDURE_REQUIRED_COLUMNS) as table,
+        ):
+            result = procedures_import(rows=table, valid_from=valid_from)
         if result.errors:
             for line in result.errors.lines():
                 self.stderr.write(line)

@@ -17,8 +17,9 @@ from committee.parindex.imports import (
     framework_import,
 )
 from committee.parindex.services import framework_publish
+from org.commands import import_failures_reported
 from org.models import UnitLevel
-from org.tabular import TabularError, TabularFile
+from org.tabular import TabularFile
 
 _YEARS = re.compile(r"(\d{4})(?:\s*[-–]\s*(\d{4}))?")
 
@@ -84,21 +85,20 @@ class Command(BaseCommand):
         publish: bool,
         **options: Any,
     ) -> None:
-        try:
-            with TabularFile(file, required=FRAMEWORK_REQUIRED_COLUMNS) as table:
-                result = framework_import(
-                    rows=table,
-                    name=name,
-                    year_from=year[0],
-                    year_to=year[1],
-                    level=level,
-                    bands=bands,
-                    source_filename=Path(file).name,
-                )
-        except TabularError as exc:
-            raise CommandError(str(exc), returncode=1) from exc
-        except ValidationError as exc:
-            raise CommandError("; ".join(exc.messages), returncode=1) from exc
+        with import_failures_reported():
+            try:
+                with TabularFile(file, required=FRAMEWORK_REQUIRED_COLUMNS) as table:
+                    result = framework_import(
+                        rows=table,
+                        name=name,
+                        year_from=year[0],
+                        year_to=year[1],
+                        level=level,
+                        bands=bands,
+                        source_filename=Path(file).name,
+                    )
+            except ValidationError as exc:
+                raise CommandError("; ".join(exc.messages), returncode=1) from exc
         if result.errors:
             for line in result.errors.lines():
                 self.stderr.write(line)
