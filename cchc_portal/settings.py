@@ -274,6 +274,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "committee.tasks.task_reminders_send",
         "schedule": crontab(hour=7, minute=30),
     },
+    # Dossiers partitioned by year of receipt (docs/partitioning.md): next year's partition
+    # exists well ahead. A no-op on the plain table.
+    "dossier-partitions-ensure": {
+        "task": "dossiers.tasks.dossier_partitions_ensure",
+        "schedule": crontab(day_of_month=1, hour=3, minute=15),
+    },
 }
 EXPORT_JOBS_KEEP_DAYS = env.int("EXPORT_JOBS_KEEP_DAYS", default=7)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

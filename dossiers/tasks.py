@@ -9,6 +9,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from .notifications import applicant_notify_send
+from .partitioning import partition_years_ensure
 from .watch import overdue_watch_send
 
 
@@ -43,3 +44,15 @@ def overdue_watch_daily(now: str | None = None) -> int:
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)  # local time, as everywhere in the portal
     return overdue_watch_send(now=moment)
+
+
+@shared_task
+def dossier_partitions_ensure() -> list[int]:
+    """Monthly (beat): on dossiers partitioned by year (docs/partitioning.md), this year's and
+    next year's partitions exist; returns the years created.
+
+    Does nothing on SQLite or on the plain table. Safe to run any number of times: next year's
+    partition is there eleven months ahead, and the default partition catches the intakes of
+    a year if every run failed until then.
+    """
+    return partition_years_ensure()
