@@ -18,9 +18,11 @@ from collections.abc import Callable
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import (
@@ -32,6 +34,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -44,6 +47,7 @@ from procedures.selectors import procedure_version_on
 from . import services
 from .models import Apology, Dossier, DossierStatus, Event, SupplementRequest, local_date
 from .permissions import ROLE_ACTIONS, Action, actions_allowed, can_receive
+from .queues import COUNT_CAP
 from .selectors import dossiers_visible_to
 
 
@@ -237,6 +241,47 @@ FILTER_PARAMETERS = [
 ]
 
 
+class CappedPaginator(Paginator):
+    """Pages over the first ``COUNT_CAP`` dossiers of a list: counting stops there, and so does
+    paging, so no request counts or skips (OFFSET) more than ``COUNT_CAP`` rows, however many
+    the caller sees (DESIGN §5). A longer list is narrowed with the filters (received_from …)."""
+
+    @cached_property
+    def matched(self) -> int:
+        """How many dossiers the list holds, up to ``COUNT_CAP + 1`` ("more than the cap")."""
+        return self.object_list.order_by()[: COUNT_CAP + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.matched, COUNT_CAP)
+
+    @property
+    def capped(self) -> bool:
+        return self.matched > COUNT_CAP
+
+
+class DossierPagination(PageNumberPagination):
+    django_paginator_class = CappedPaginator
+
+    def get_paginated_response(self, data) -> Response:
+        response = super().get_paginated_response(data)
+        response.data["count_capped"] = self.page.paginator.capped
+        return response
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"]["count"]["description"] = (
+            f"How many dossiers match, counted up to {COUNT_CAP}."
+        )
+        paginated["properties"]["count_capped"] = {
+            "type": "boolean",
+            "description": f"More than {COUNT_CAP} dossiers match; only the first {COUNT_CAP} "
+            "are paged through: narrow the list with the filters.",
+        }
+        paginated["required"] = [*paginated["required"], "count_capped"]
+        return paginated
+
+
 # --- intake -----------------------------------------------------------------------------
 
 
@@ -385,6 +430,7 @@ class DossierViewSet(
     lookup_field = "code"
     lookup_value_regex = r"[^/]+"
     queryset = Dossier.objects.none()
+    pagination_class = DossierPagination
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
         return DossierSerializer if self.action == "list" else DossierDetailSerializer

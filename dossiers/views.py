@@ -14,11 +14,11 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import dateformat, timezone
+from django.utils import dateformat, numberformat, timezone
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -42,15 +42,18 @@ from .forms import (
 from .models import Apology, Dossier, DossierStatus
 from .permissions import Action, actions_allowed, can_receive
 from .queues import (
+    COUNT_CAP,
     DEFAULT_QUEUE,
     QUEUES,
     QUEUES_BY_NAME,
     STATUS_BADGES,
+    Cursor,
+    QueuePage,
     dossier_search,
     due_soon_cutoff,
     due_state,
     queue_counts,
-    queue_dossiers,
+    queue_page,
 )
 from .selectors import dossiers_visible_to
 
@@ -87,7 +90,10 @@ def _errors_to_form(form, error: ValidationError) -> None:
 class QueueTab:
     name: str
     label: str
+    # Capped: above the cap it is cap + 1, and ``count_text`` says "10,000+".
     count: int
+    count_text: str
+    capped: bool
     active: bool
     query: str
 
@@ -99,30 +105,89 @@ class QueueRow:
     badge: str
 
 
+def _grouped(number: int) -> str:
+    # In thousands whatever the locale's NUMBER_GROUPING (Django's Vietnamese has none):
+    # "10.000" in Vietnamese, "10,000" in English.
+    return numberformat.format(
+        number,
+        get_format("DECIMAL_SEPARATOR"),
+        grouping=3,
+        thousand_sep=get_format("THOUSAND_SEPARATOR"),
+        force_grouping=True,
+    )
+
+
+def count_text(count: int, cap: int) -> str:
+    """A queue's count as the page shows it; above ``cap``: "10,000+"."""
+    if count > cap:
+        return _("%(count)s+") % {"count": _grouped(cap)}
+    return _grouped(count)
+
+
+def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "dossiers/bad_request.html", {"message": message}, status=400)
+
+
+def _page_cursors(request: HttpRequest) -> tuple[Cursor | None, Cursor | None]:
+    """The ``after`` / ``before`` cursors of a page link; ValueError for a damaged link."""
+    after, before = request.GET.get("after"), request.GET.get("before")
+    if after and before:
+        raise ValueError("both")
+    return (
+        Cursor.parse(after) if after else None,
+        Cursor.parse(before) if before else None,
+    )
+
+
+def _page_links(page: QueuePage, filters: str) -> tuple[str, str]:
+    previous = ""
+    if page.previous is not None:
+        previous = f"?{filters}&{urlencode({'before': str(page.previous)})}"
+    elif page.previous_is_first:
+        previous = f"?{filters}"
+    following = f"?{filters}&{urlencode({'after': str(page.next)})}" if page.next else ""
+    return previous, following
+
+
+def desk_dossiers(user) -> QuerySet[Dossier]:
+    """``dossiers_visible_to(user)``, its units also written out as a list of ids.
+
+    The selector reads "received or handled by a unit in (subquery)"; PostgreSQL runs an OR of
+    subqueries as a filter on every row (a hashed SubPlan), so no unit index serves it and a
+    commune's page reads the whole table (1 M dossiers: 350–500 ms for a commune of 500). The
+    same units as literal ids let it use the unit indexes and know how many rows a unit has
+    (the same page: 25 ms). The selector stays the rule; this only repeats what it says.
+    """
+    unit_ids = list(units_visible_to(user).values_list("id", flat=True))
+    return dossiers_visible_to(user).filter(
+        Q(receiving_unit__in=unit_ids) | Q(handling_unit__in=unit_ids)
+    )
+
+
 @login_required
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     name = request.GET.get("queue") or DEFAULT_QUEUE
     if name not in QUEUES_BY_NAME:
-        return render(
-            request,
-            "dossiers/bad_request.html",
-            {"message": _("Unknown queue: %(name)s.") % {"name": name}},
-            status=400,
-        )
+        return _bad_request(request, _("Unknown queue: %(name)s.") % {"name": name})
     form = QueueSearchForm(request.GET)
     if not form.is_valid():
-        return render(
-            request, "dossiers/bad_request.html", {"message": form_errors_text(form)}, status=400
+        return _bad_request(request, form_errors_text(form))
+    try:
+        after, before = _page_cursors(request)
+    except ValueError:
+        return _bad_request(
+            request,
+            _("This page link is damaged or incomplete. Open the list again from its first page."),
         )
     query = form.cleaned_data["q"].strip()
 
     now = timezone.now()
     calendar = working_calendar()
-    dossiers = dossier_search(dossiers_visible_to(request.user), query)
-    counts = queue_counts(dossiers, now, calendar)
-    page = Paginator(queue_dossiers(dossiers, name, now, calendar), DOSSIERS_PER_PAGE).get_page(
-        request.GET.get("page")
+    dossiers = dossier_search(desk_dossiers(request.user), query)
+    counts = queue_counts(dossiers, now, calendar, cap=COUNT_CAP)
+    page = queue_page(
+        dossiers, name, now, calendar, size=DOSSIERS_PER_PAGE, after=after, before=before
     )
     cutoff = due_soon_cutoff(now, calendar)
     rows = [
@@ -131,18 +196,22 @@ def queue(request: HttpRequest) -> HttpResponse:
             due_state=due_state(dossier, now, cutoff),
             badge=STATUS_BADGES.get(dossier.status, "text-bg-secondary"),
         )
-        for dossier in page
+        for dossier in page.dossiers
     ]
     tabs = [
         QueueTab(
             name=tab.name,
             label=tab.label,
             count=counts[tab.name],
+            count_text=count_text(counts[tab.name], COUNT_CAP),
+            capped=counts[tab.name] > COUNT_CAP,
             active=tab.name == name,
             query=urlencode({"queue": tab.name, **({"q": query} if query else {})}),
         )
         for tab in QUEUES
     ]
+    filters = urlencode({"queue": name, **({"q": query} if query else {})})
+    previous_url, next_url = _page_links(page, filters)
     return render(
         request,
         "dossiers/queue.html",
@@ -151,9 +220,10 @@ def queue(request: HttpRequest) -> HttpResponse:
             "query": query,
             "queue": QUEUES_BY_NAME[name],
             "tabs": tabs,
+            "active_tab": next(tab for tab in tabs if tab.active),
             "rows": rows,
-            "page_obj": page,
-            "filters": urlencode({"queue": name, **({"q": query} if query else {})}),
+            "previous_url": previous_url,
+            "next_url": next_url,
             "can_receive": can_receive(request.user),
         },
     )

@@ -83,6 +83,58 @@ class Rollup(models.Model):
         return f"{self.period_key} {self.unit_id} {self.procedure_id}"
 
 
+class UnitRollup(models.Model):
+    """The counters of one period × receiving unit: the sum of its :class:`Rollup` cells.
+
+    What the dashboard and the report read for totals and per-unit figures: one row per unit
+    instead of one per unit × procedure used (thousands in a province quarter, more every
+    year). Written by :mod:`reports.services` in the same transaction as the cells, from them,
+    so it always equals their sum; only units with a cell have a row.
+    """
+
+    period_key = models.CharField(_("period"), max_length=40)
+    scheme = models.CharField(_("scheme"), max_length=10)
+    kind = models.CharField(_("kind"), max_length=10)
+    year = models.PositiveSmallIntegerField(_("year"))
+    index = models.PositiveSmallIntegerField(_("index"))
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("receiving unit"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    received_online = _counter()
+    received_direct = _counter()
+    received_postal = _counter()
+    received_in_period = _counter()
+    carried_over = _counter()
+    received_total = _counter()
+    resolved = _counter()
+    resolved_early = _counter()
+    resolved_on_time = _counter()
+    resolved_late = _counter()
+    in_progress = _counter()
+    in_progress_within = _counter()
+    in_progress_overdue = _counter()
+    paused = _counter()
+    withdrawn = _counter()
+    refused = _counter()
+    digitised = _counter()
+    digitised_received = _counter()
+
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("unit rollup")
+        verbose_name_plural = _("unit rollups")
+        ordering = ["period_key", "unit"]
+        constraints = [
+            # Its index (period_key, unit_id) serves every read of a period for a set of units.
+            models.UniqueConstraint(fields=["period_key", "unit"], name="unit_rollup_period_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_key} {self.unit_id}"
+
+
 class RollupRun(models.Model):
     """When the rollups of a period were last computed for a receiving unit.
 

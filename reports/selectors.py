@@ -14,7 +14,7 @@ from django.db.models import Sum
 from dossiers.models import Dossier
 
 from .counters import COUNTERS
-from .models import PeriodFreeze, Rollup, RollupRun
+from .models import PeriodFreeze, Rollup, RollupRun, UnitRollup
 from .periods import Period
 
 # group_by → the rollup column it groups on.
@@ -32,7 +32,10 @@ def period_counters(
     zero): callers list the units they want and default to ``zero_counters()``.
     """
     unit_ids = set(unit_ids)
-    rows = Rollup.objects.filter(period_key=period.key, unit_id__in=unit_ids)
+    # Totals, per unit and per level: the unit totals, one row per unit (the sums of the
+    # cells, written with them); per procedure: the cells.
+    model = Rollup if group_by == "procedure" else UnitRollup
+    rows = model.objects.filter(period_key=period.key, unit_id__in=unit_ids)
     # Aliases: an annotation may not reuse a field's name.
     sums = {f"sum_{name}": Sum(name) for name in COUNTERS}
     if group_by is None:

@@ -57,7 +57,7 @@ from procedures.models import ProcedureVersion
 
 from .aggregate import counters_query
 from .counters import COUNTERS
-from .models import PeriodFreeze, Rollup, RollupDirty, RollupRun
+from .models import PeriodFreeze, Rollup, RollupDirty, RollupRun, UnitRollup
 from .periods import (
     _SPANS,
     Period,
@@ -238,6 +238,12 @@ def _refresh(
             )
         _rollups_stale_delete(keys=[period.key for period in derived], scope=scope, at=computed_at)
         keys = [period.key for period in periods] + list(extra)
+        # The unit totals of every unit whose cells were written, from the cells as they are now.
+        _unit_rollups_write(
+            keys=keys,
+            units=None if units is None else sorted({*units, *procedures_of}),
+            at=computed_at,
+        )
         # A run says "every cell of the unit computed": a refresh of some cells leaves it be.
         run_units = units if units is not None else list(Unit.objects.values_list("pk", flat=True))
         if not run_units:
@@ -265,6 +271,34 @@ def _rollups_stale_delete(*, keys: list[str], scope: Q | None, at: dt.datetime) 
     if scope is not None:
         stale = stale.filter(scope)
     stale.delete()
+
+
+def _unit_rollups_write(*, keys: list[str], units: list[int] | None, at: dt.datetime) -> None:
+    """Rewrite the :class:`UnitRollup` rows of ``keys`` for ``units`` (None: all) as the sums
+    of their :class:`Rollup` cells: one ``DELETE`` and one ``INSERT … SELECT … GROUP BY``."""
+    if not keys or units == []:
+        return
+    stale = UnitRollup.objects.filter(period_key__in=keys)
+    if units is not None:
+        stale = stale.filter(unit_id__in=units)
+    stale.delete()
+    quote = connection.ops.quote_name
+    group = [quote(name) for name in ("period_key", "scheme", "kind", "year", "index", "unit_id")]
+    names = [quote(name) for name in (*COUNTERS, "digitised_received")]
+    where = f"{quote('period_key')} IN ({', '.join(['%s'] * len(keys))})"
+    params: list = [connection.ops.adapt_datetimefield_value(at), *keys]
+    if units is not None:
+        where += f" AND {quote('unit_id')} IN ({', '.join(['%s'] * len(units))})"
+        params += units
+    sql = (
+        f"INSERT INTO {quote(UnitRollup._meta.db_table)} "
+        f"({', '.join([*group, *names, quote('computed_at')])}) "
+        f"SELECT {', '.join(group)}, "
+        + ", ".join(f"SUM({name})" for name in names)
+        + f", %s FROM {quote(Rollup._meta.db_table)} WHERE {where} GROUP BY {', '.join(group)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def _months_of(period: Period, today: dt.date) -> list[Period]:

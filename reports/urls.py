@@ -8,6 +8,8 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("don-vi/", views.dashboard_units, name="dashboard_units"),
+    path("so-hoa/", views.dashboard_digitisation, name="dashboard_digitisation"),
     path("ho-so/", views.drilldown, name="drilldown"),
     path("bieu-do/<str:name>.svg", views.chart, name="chart"),
     path("ho-so/xuat/", views.drilldown_export, name="drilldown_export"),

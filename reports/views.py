@@ -2,7 +2,9 @@
 
 Both pages are scoped by ``units_visible_to``: a unit outside it answers 404. The dashboard reads
 only the rollups (through ``quarterly_report``), so its query count does not grow with the data;
-the drill-down lists the dossiers of one figure, a page at a time.
+its two tables with a row per unit are fragments of their own (``dashboard_units``,
+``dashboard_digitisation``) that the page loads after itself with htmx, or pages of their own
+without JavaScript. The drill-down lists the dossiers of one figure, a page at a time.
 
 Their exports (form II.06a, the Word report, the drill-down's dossiers) are export jobs
 (:mod:`reports.export_jobs`): a POST asks for one, the page shows its progress bar, polled with
@@ -16,11 +18,13 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -30,7 +34,14 @@ from org.models import Unit, UnitLevel
 from org.selectors import membership_of, unit_subtree, units_visible_to
 
 from . import charts
-from .dashboard import counter_label, dashboard_build, dashboard_panels, previous_quarter
+from .dashboard import (
+    DASHBOARD_TABLES,
+    counter_label,
+    dashboard_build,
+    dashboard_panels,
+    dashboard_table_build,
+    previous_quarter,
+)
 from .drilldown import drilldown_dossiers
 from .export_jobs import export_job_of, export_job_request, export_jobs_recent
 from .forms import DashboardForm, DrilldownForm
@@ -52,10 +63,9 @@ def _bad_request_message(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, template, {"message": message}, status=400)
 
 
-def _dashboard_unit(request: HttpRequest, code: str) -> Unit:
+def _dashboard_unit(request: HttpRequest, code: str, visible: QuerySet[Unit]) -> Unit:
     """The unit asked for, or the user's own (the root for a user without one); 404 when the
-    user may not see it, so nobody learns that another commune's code exists."""
-    visible = units_visible_to(request.user)
+    user may not see it (``visible``), so nobody learns that another commune's code exists."""
     if code:
         unit = visible.filter(code=code).first()
     else:
@@ -75,23 +85,28 @@ class _BadRequest(Exception):
 
 
 def _report_arguments(
-    request: HttpRequest, data: QueryDict | None = None
+    request: HttpRequest, data: QueryDict | None = None, visible: QuerySet[Unit] | None = None
 ) -> tuple[DashboardForm, Unit, int, int, str]:
     """The dashboard's form, unit, year, quarter and scheme from the query string (the page,
-    its charts and its exports read the same ones; an export's come in its POST body)."""
+    its charts and its exports read the same ones; an export's come in its POST body).
+    ``visible``: the user's ``units_visible_to``, when the caller has it already."""
     form = DashboardForm(request.GET if data is None else data, today=timezone.localdate())
     if not form.is_valid():
         raise _BadRequest(_bad_request(request, form))
     data = form.cleaned_data
-    unit = _dashboard_unit(request, data["unit"])
+    if visible is None:
+        visible = units_visible_to(request.user)
+    unit = _dashboard_unit(request, data["unit"], visible)
     return form, unit, data["year"], data["quarter"], data["scheme"]
 
 
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
+    # Worked out once (a few queries): the unit asked for and the unit picker both need it.
+    visible = units_visible_to(request.user)
     try:
-        form, unit, year, quarter, scheme = _report_arguments(request)
+        form, unit, year, quarter, scheme = _report_arguments(request, visible=visible)
     except _BadRequest as bad:
         return bad.response
     period = period_make(kind=PeriodKind.QUARTER, year=year, index=quarter, scheme=scheme)
@@ -106,11 +121,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
     arguments = {"year": year, "quarter": quarter, "scheme": scheme, "unit": unit.code}
     query = urlencode(arguments)
-    choices = list(
-        units_in_period(units_visible_to(request.user), period)
-        .order_by("path")
-        .values("code", "name", "path")
-    )
+    choices = list(units_in_period(visible, period).order_by("path").values("code", "name", "path"))
     if unit.code not in {choice["code"] for choice in choices}:
         choices.append({"code": unit.code, "name": unit.name, "path": unit.path})
     for choice in choices:
@@ -135,6 +146,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 {"url": f"{reverse('reports:chart', args=[name])}?{query}", "title": title}
                 for name, title in CHART_TITLES.items()
             ],
+            # So are the tables with a row per unit: fragments the page loads after itself.
+            "tables": {
+                name: f"{reverse(url_name)}?{query}"
+                for name, (url_name, _rows) in DASHBOARD_TABLES.items()
+            },
             # Each export is a form that asks for an export job with the page's arguments.
             "exports": [
                 {"url": reverse("reports:export", args=[fmt]), "label": label, "fmt": fmt}
@@ -153,6 +169,54 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             **dashboard_build(report=report, previous_total=previous_total, period_key=period.key),
         },
     )
+
+
+DASHBOARD_TABLE_TITLES = {
+    "by_unit": gettext_lazy("Dossiers by unit (form II.06a)"),
+    "digitisation": gettext_lazy("Recorded in the electronic one-stop system"),
+}
+
+
+def _dashboard_table(request: HttpRequest, name: str) -> HttpResponse:
+    """One of the dashboard's tables by unit (same query as the page): the fragment the page
+    loads with htmx, or a page of its own (without JavaScript, or to read it alone)."""
+    try:
+        _form, unit, year, quarter, scheme = _report_arguments(request)
+    except _BadRequest as bad:
+        return bad.response
+    period = period_make(kind=PeriodKind.QUARTER, year=year, index=quarter, scheme=scheme)
+    report = quarterly_report(year=year, quarter=quarter, unit=unit, scheme=scheme)
+    context = {
+        "name": name,
+        "title": DASHBOARD_TABLE_TITLES[name],
+        "unit": unit,
+        "period": period,
+        "back_query": urlencode(
+            {"year": year, "quarter": quarter, "scheme": scheme, "unit": unit.code}
+        ),
+        **dashboard_table_build(name=name, report=report, period_key=period.key),
+    }
+    template = "reports/partials/dashboard_table.html"
+    response = render(
+        request, template if request.htmx else "reports/dashboard_table.html", context
+    )
+    # One URL, two answers (fragment or page): a cache must keep them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@login_required
+@require_GET
+def dashboard_units(request: HttpRequest) -> HttpResponse:
+    """The dashboard's 06a table by receiving unit."""
+    return _dashboard_table(request, "by_unit")
+
+
+@login_required
+@require_GET
+def dashboard_digitisation(request: HttpRequest) -> HttpResponse:
+    """The dashboard's table of dossiers recorded in the electronic one-stop system by unit."""
+    return _dashboard_table(request, "digitisation")
 
 
 def _drilldown_arguments(

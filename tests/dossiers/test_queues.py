@@ -220,6 +220,26 @@ def test_it_counts_every_queue_in_one_query(statuses, django_assert_num_queries)
     assert set(counts) == {queue.name for queue in QUEUES}
 
 
+def test_it_counts_each_queue_only_up_to_the_cap(statuses, django_assert_num_queries) -> None:
+    now = local("2021-03-05 08:00")
+    calendar = working_calendar()
+    # Seven dossiers, cap 1: the first query finds more than one, the second counts each queue
+    # up to two ("more than one").
+    with django_assert_num_queries(2):
+        counts = queue_counts(Dossier.objects.all(), now, calendar, cap=1)
+    assert counts == {
+        "new": 1,
+        "processing": 1,
+        "supplement": 1,
+        "due_soon": 0,
+        "overdue": 2,
+        "ready": 1,
+        "all": 2,
+    }
+    assert queue_counts(Dossier.objects.all(), now, calendar, cap=7)["all"] == 7
+    assert queue_counts(Dossier.objects.all(), now, calendar, cap=6)["all"] == 7
+
+
 # Search --------------------------------------------------------------------------------------
 
 

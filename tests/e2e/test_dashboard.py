@@ -60,6 +60,13 @@ def test_a_committee_member_reads_the_quarter_and_drills_down(
     expect(cards.locator('[data-card="resolved"] .dash-figure').first).to_have_text("3.328")
     expect(page.locator("main")).to_contain_text("3.136")
     expect(page.locator("main")).to_contain_text("9,22%")
+    # The tables by unit arrive after the page (htmx): the 16 units and the total, each row
+    # linking its figures; the loaders are gone.
+    by_unit = page.get_by_test_id("table-by-unit")
+    expect(by_unit.locator("tbody tr")).to_have_count(17)
+    expect(by_unit.get_by_test_id("total-row")).to_contain_text("3.329")
+    expect(page.get_by_test_id("table-digitisation").locator("tbody tr")).to_have_count(16)
+    expect(page.get_by_test_id("dashboard-table-loader")).to_have_count(0)
     for chart in page.get_by_test_id("chart").all():
         chart.scroll_into_view_if_needed()
         # Loaded, drawn (not the alt text of a broken image) and of a readable size.

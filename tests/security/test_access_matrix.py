@@ -68,6 +68,8 @@ EXPECTED: dict[str, str] = {
     "dossier_forms:register": "login 400 400 400 400 400",
     "lookup:search": "200 200 200 200 200 200",
     "reports:dashboard": "login 200 200 200 200 200",
+    "reports:dashboard_units": "login 200 200 200 200 200",
+    "reports:dashboard_digitisation": "login 200 200 200 200 200",
     "reports:drilldown": "login 400 400 400 400 400",
     "reports:chart": "login 200 200 200 200 200",
     "reports:drilldown_export": "login 400 400 400 400 400",
