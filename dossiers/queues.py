@@ -282,6 +282,20 @@ def dossier_search(qs: QuerySet[Dossier], q: str) -> QuerySet[Dossier]:
     return qs.filter(condition)
 
 
+def search_matches(matching: QuerySet[Dossier], cap: int = COUNT_CAP) -> QuerySet[Dossier]:
+    """The dossiers of a search (``matching``), read once.
+
+    A search reads its matches through the trigram and prefix indexes; the tab counts and the
+    page would each read them again (a common name at 10 M dossiers: 130 ms a time). Up to
+    ``cap`` matches, their ids are fetched once and the counts and the page read those rows by
+    primary key; beyond it, ``matching`` as it is (the counts stop at the cap anyway).
+    """
+    ids = list(matching.order_by().values_list("pk", flat=True)[: cap + 1])
+    if len(ids) > cap:
+        return matching
+    return Dossier.objects.filter(pk__in=ids)
+
+
 def due_state(dossier: Dossier, now: dt.datetime, cutoff: dt.datetime) -> str:
     """ "overdue", "due_soon" or "" for a row's due-date highlight (paused dossiers: "")."""
     if dossier.status not in RUNNING_STATUSES:

@@ -37,13 +37,25 @@ def units_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Unit]:
     the root of their unit's tree. Units merged into a visible unit stay visible, so a commune
     formed in the 2025 reform still sees the dossiers of the communes it absorbed.
     """
-    if not user.is_authenticated or not user.is_active:
-        return Unit.objects.none()
-    if user.is_superuser:
+    unit_ids = unit_ids_visible_to(user)
+    if unit_ids is None:
         return Unit.objects.all()
+    return Unit.objects.filter(id__in=unit_ids)
+
+
+def unit_ids_visible_to(user: AbstractBaseUser | AnonymousUser) -> set[int] | None:
+    """The ids of :func:`units_visible_to` (None: every unit, for a superuser).
+
+    As literal ids, a filter on them lets PostgreSQL use the unit indexes of big tables and
+    know how many rows each unit has, which a subquery does not.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    if user.is_superuser:
+        return None
     membership = membership_of(user)
     if membership is None:
-        return Unit.objects.none()
+        return set()
     unit = membership.unit
     top_path = f"/{unit.root_id}/" if membership.role in ROOT_WIDE_ROLES else unit.path
     visible_ids = set(Unit.objects.filter(path__startswith=top_path).values_list("id", flat=True))
@@ -62,7 +74,7 @@ def units_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Unit]:
             break
         frontier = set(Unit.objects.filter(condition).values_list("id", flat=True)) - visible_ids
         visible_ids |= frontier
-    return Unit.objects.filter(id__in=visible_ids)
+    return visible_ids
 
 
 def unit_is_visible_to(user: AbstractBaseUser | AnonymousUser, unit: Unit) -> bool:

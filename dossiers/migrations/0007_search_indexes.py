@@ -45,6 +45,11 @@ def create_indexes(apps, schema_editor) -> None:
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     for name, definition in INDEXES.items():
         schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON dossiers_dossier {definition}")
+    # Statistics of the indexed expressions (upper(code), upper(applicant_name)): without them
+    # the planner guesses 50,000 matches for a code prefix, walks the "all" order index for
+    # the first page and reads the whole table (10 M dossiers: 6 s for a phone number, 50 ms
+    # after ANALYZE). A sample of the table, about a second at 10 M.
+    schema_editor.execute("ANALYZE dossiers_dossier")
 
 
 def drop_indexes(apps, schema_editor) -> None:

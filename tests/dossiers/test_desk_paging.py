@@ -15,7 +15,7 @@ from django.utils import translation
 from rest_framework.test import APIClient
 
 from dossiers import api, views
-from dossiers.queues import Cursor
+from dossiers.queues import Cursor, dossier_search, search_matches
 from dossiers.selectors import dossiers_visible_to
 from dossiers.services import dossier_transfer
 from org.models import Role
@@ -178,9 +178,9 @@ def test_a_cursor_reads_back_as_itself() -> None:
 # The desk's dossiers ----------------------------------------------------------------------------
 
 
-def test_the_desk_lists_exactly_what_the_selector_lets_it_see(commune, officer) -> None:
-    """``desk_dossiers`` writes the units out as ids for the database's sake: the same set as
-    ``dossiers_visible_to``, merged communes and handed-over dossiers included."""
+def test_the_desk_sees_its_own_merged_and_handed_over_dossiers_only(commune, officer) -> None:
+    """``dossiers_visible_to`` writes the units out as ids for the database's sake: the set is
+    still the units' rule, merged communes and handed-over dossiers included."""
     absorbed = UnitFactory(name="Xã cũ", successor=commune)  # merged into the officer's commune
     other = UnitFactory(name="Xã khác")
     version = published_procedure(code="1.000001")
@@ -194,9 +194,8 @@ def test_the_desk_lists_exactly_what_the_selector_lets_it_see(commune, officer) 
     )
     received_dossier(desk=other, procedure_version=version)  # not the officer's
 
-    listed = set(views.desk_dossiers(officer).values_list("code", flat=True))
+    listed = set(dossiers_visible_to(officer).values_list("code", flat=True))
     assert listed == {own.code, inherited.code, handed_over.code}
-    assert listed == set(dossiers_visible_to(officer).values_list("code", flat=True))
 
 
 # Capped counts ----------------------------------------------------------------------------------
@@ -266,3 +265,31 @@ def test_the_api_list_counts_and_pages_only_up_to_the_cap(commune, officer, monk
     narrowed = client.get("/api/v1/dossiers/", {"received_to": "2021-03-02"}).json()
     assert (narrowed["count"], narrowed["count_capped"]) == (2, False)
     assert [row["code"] for row in narrowed["results"]] == [codes[1], codes[0]]
+
+
+# A search read once -----------------------------------------------------------------------------
+
+
+def test_a_search_is_read_once_and_gives_the_same_dossiers(commune, officer) -> None:
+    """Up to the cap, the matches are read once and the page and counts use their ids; over
+    it, the search itself. Either way: the same dossiers, and never one outside the scope."""
+    version = published_procedure(code="1.000001")
+    wanted = {
+        received_dossier(desk=commune, procedure_version=version, applicant={"name": name}).code
+        for name in ("Nguyễn Văn An", "Ông Nguyễn Văn An", "Lê Nguyễn Văn Anh")
+    }
+    received_dossier(desk=commune, procedure_version=version, applicant={"name": "Trần Thị Hà"})
+    received_dossier(
+        desk=UnitFactory(name="Xã khác"),
+        procedure_version=version,
+        applicant={"name": "Nguyễn Văn An"},
+    )
+    matching = dossier_search(dossiers_visible_to(officer), "Nguyễn Văn An")
+
+    read_once = search_matches(matching, cap=3)
+    assert set(read_once.values_list("code", flat=True)) == wanted
+    with CaptureQueriesContext(connection) as queries:
+        over_the_cap = search_matches(matching, cap=2)
+    assert len(queries) == 1 and over_the_cap is matching
+    assert set(over_the_cap.values_list("code", flat=True)) == wanted
+    assert not search_matches(dossier_search(dossiers_visible_to(officer), "Phạm")).exists()

@@ -508,6 +508,5 @@ def test_the_queue_page_query_count_does_not_grow_with_rows(commune, justice, ve
     add(27)
     with_thirty = queue_queries(client)
     assert with_thirty == with_three
-    # Session, user, membership; the visible units (twice: once written out as ids, see
-    # desk_dossiers); the counts; the page.
-    assert with_three <= 10
+    # Session, user, membership; the visible units; the counts; the page.
+    assert with_three <= 8
