@@ -42,11 +42,11 @@ from .forms import (
 from .models import Apology, Dossier, DossierStatus
 from .permissions import Action, actions_allowed, can_receive
 from .queues import (
-    COUNT_CAP,
     DEFAULT_QUEUE,
     QUEUES,
     QUEUES_BY_NAME,
     STATUS_BADGES,
+    TAB_COUNT_CAP,
     Cursor,
     QueuePage,
     dossier_search,
@@ -91,7 +91,7 @@ def _errors_to_form(form, error: ValidationError) -> None:
 class QueueTab:
     name: str
     label: str
-    # Capped: above the cap it is cap + 1, and ``count_text`` says "10,000+".
+    # Capped: above the cap it is cap + 1, and ``count_text`` says "1,000+".
     count: int
     count_text: str
     capped: bool
@@ -119,7 +119,7 @@ def _grouped(number: int) -> str:
 
 
 def count_text(count: int, cap: int) -> str:
-    """A queue's count as the page shows it; above ``cap``: "10,000+"."""
+    """A queue's count as the page shows it; above ``cap``: "1,000+"."""
     if count > cap:
         return _("%(count)s+") % {"count": _grouped(cap)}
     return _grouped(count)
@@ -173,7 +173,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     dossiers = dossiers_visible_to(request.user)
     if query:
         dossiers = search_matches(dossier_search(dossiers, query))
-    counts = queue_counts(dossiers, now, calendar, cap=COUNT_CAP)
+    counts = queue_counts(dossiers, now, calendar, cap=TAB_COUNT_CAP)
     page = queue_page(
         dossiers, name, now, calendar, size=DOSSIERS_PER_PAGE, after=after, before=before
     )
@@ -191,8 +191,8 @@ def queue(request: HttpRequest) -> HttpResponse:
             name=tab.name,
             label=tab.label,
             count=counts[tab.name],
-            count_text=count_text(counts[tab.name], COUNT_CAP),
-            capped=counts[tab.name] > COUNT_CAP,
+            count_text=count_text(counts[tab.name], TAB_COUNT_CAP),
+            capped=counts[tab.name] > TAB_COUNT_CAP,
             active=tab.name == name,
             query=urlencode({"queue": tab.name, **({"q": query} if query else {})}),
         )

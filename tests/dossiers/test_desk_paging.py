@@ -202,7 +202,7 @@ def test_the_desk_sees_its_own_merged_and_handed_over_dossiers_only(commune, off
 
 
 def test_a_count_above_the_cap_shows_the_cap_and_a_plus(commune, client, monkeypatch) -> None:
-    monkeypatch.setattr(views, "COUNT_CAP", 3)
+    monkeypatch.setattr(views, "TAB_COUNT_CAP", 3)
     version = published_procedure(code="1.000001")
     for _ in range(5):
         received_dossier(desk=commune, procedure_version=version)
@@ -218,7 +218,7 @@ def test_a_count_above_the_cap_shows_the_cap_and_a_plus(commune, client, monkeyp
 
 
 def test_counts_under_the_cap_are_exact(commune, client, monkeypatch) -> None:
-    monkeypatch.setattr(views, "COUNT_CAP", 5)
+    monkeypatch.setattr(views, "TAB_COUNT_CAP", 5)
     version = published_procedure(code="1.000001")
     for _ in range(5):
         received_dossier(desk=commune, procedure_version=version)
