@@ -179,6 +179,7 @@ def _refresh(
     with transaction.atomic():
         for key in sorted(every_key):  # in key order: two writers never wait in a cycle
             _period_lock(key)
+        _plan_memory()
         frozen = set(
             PeriodFreeze.objects.filter(period_key__in=every_key).values_list(
                 "period_key", flat=True
@@ -232,6 +233,7 @@ def _refresh(
         _rollups_stale_delete(
             keys=[period.key for period in computed] + list(extra), scope=scope, at=computed_at
         )
+        _plan_default()
         for period in derived:
             written += _rollup_derive(
                 period=period, months=months_of[period.key], scope=scope, at=computed_at
@@ -791,6 +793,30 @@ def _plan_for_many_cells(cells: int) -> None:
     if connection.vendor == "postgresql" and cells >= _MANY_CELLS:
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_nestloop = off")
+
+
+# Memory for the aggregates' sorts and bitmaps in a refresh (PostgreSQL's default is 4 MB).
+_REFRESH_WORK_MEM = "64MB"
+
+
+def _plan_memory() -> None:
+    """Let the refresh sort and hash in memory for the rest of its transaction: with the
+    default 4 MB, a quarter at 10 M dossiers sorts ~700,000 rows on disk and the bitmap of a
+    month's open dossiers turns lossy, rechecking 2 M rows (the month of 800 changed cells:
+    0.95 s instead of 1.2 s)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL work_mem = '{_REFRESH_WORK_MEM}'")
+
+
+def _plan_default() -> None:
+    """Back to the planner's own choices for the rest of the transaction: what follows the
+    dossier aggregates (the derived periods, the unit totals) reads rollup rows, which the
+    cells find best through the rollup index one by one (10 M dossiers, 800 cells: a quarter
+    summed from its months in 0.2 s instead of 0.74 s for a scan of every rollup row)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_nestloop TO DEFAULT")
 
 
 def _period_lock(key: str) -> None:
