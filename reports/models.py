@@ -24,20 +24,17 @@ def _counter() -> models.PositiveIntegerField:
     return models.PositiveIntegerField(default=0)
 
 
-class Rollup(models.Model):
-    """The counters of one period × receiving unit × procedure; only non-zero rows are stored."""
+class PeriodCounters(models.Model):
+    """What every rollup row holds: its period (the key and its parts again, so that the admin
+    and ad-hoc queries can filter on them), its receiving unit and the counters."""
 
     period_key = models.CharField(_("period"), max_length=40)
-    # The parts of the key again, so that the admin and ad-hoc queries can filter on them.
     scheme = models.CharField(_("scheme"), max_length=10)
     kind = models.CharField(_("kind"), max_length=10)
     year = models.PositiveSmallIntegerField(_("year"))
     index = models.PositiveSmallIntegerField(_("index"))
     unit = models.ForeignKey(
         Unit, verbose_name=_("receiving unit"), on_delete=models.PROTECT, related_name="+"
-    )
-    procedure = models.ForeignKey(
-        Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="+"
     )
 
     received_online = _counter()
@@ -65,6 +62,17 @@ class Rollup(models.Model):
     computed_at = models.DateTimeField(_("computed at"))
 
     class Meta:
+        abstract = True
+
+
+class Rollup(PeriodCounters):
+    """The counters of one period × receiving unit × procedure; only non-zero rows are stored."""
+
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
         verbose_name = _("rollup")
         verbose_name_plural = _("rollups")
         ordering = ["period_key", "unit", "procedure"]
@@ -83,7 +91,7 @@ class Rollup(models.Model):
         return f"{self.period_key} {self.unit_id} {self.procedure_id}"
 
 
-class UnitRollup(models.Model):
+class UnitRollup(PeriodCounters):
     """The counters of one period × receiving unit: the sum of its :class:`Rollup` cells.
 
     What the dashboard and the report read for totals and per-unit figures: one row per unit
@@ -91,36 +99,6 @@ class UnitRollup(models.Model):
     year). Written by :mod:`reports.services` in the same transaction as the cells, from them,
     so it always equals their sum; only units with a cell have a row.
     """
-
-    period_key = models.CharField(_("period"), max_length=40)
-    scheme = models.CharField(_("scheme"), max_length=10)
-    kind = models.CharField(_("kind"), max_length=10)
-    year = models.PositiveSmallIntegerField(_("year"))
-    index = models.PositiveSmallIntegerField(_("index"))
-    unit = models.ForeignKey(
-        Unit, verbose_name=_("receiving unit"), on_delete=models.PROTECT, related_name="+"
-    )
-
-    received_online = _counter()
-    received_direct = _counter()
-    received_postal = _counter()
-    received_in_period = _counter()
-    carried_over = _counter()
-    received_total = _counter()
-    resolved = _counter()
-    resolved_early = _counter()
-    resolved_on_time = _counter()
-    resolved_late = _counter()
-    in_progress = _counter()
-    in_progress_within = _counter()
-    in_progress_overdue = _counter()
-    paused = _counter()
-    withdrawn = _counter()
-    refused = _counter()
-    digitised = _counter()
-    digitised_received = _counter()
-
-    computed_at = models.DateTimeField(_("computed at"))
 
     class Meta:
         verbose_name = _("unit rollup")
