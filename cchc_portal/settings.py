@@ -286,6 +286,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # Working calendar (DESIGN §3): office hours as "HH:MM-HH:MM" blocks, Monday to Friday.
 OFFICE_HOURS = env.list("OFFICE_HOURS", default=["07:00-11:30", "13:30-17:00"])
+# Intake (DESIGN §3 "Today and the past"): a received time more than this many working days
+# before today needs a reason, kept on the RECEIVED event and in the audit trail.
+INTAKE_BACKDATE_WORKING_DAYS = env.int("INTAKE_BACKDATE_WORKING_DAYS", default=3)
 
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",

@@ -10,12 +10,11 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from org.models import Unit
-from org.selectors import membership_of, unit_subtree, units_visible_to
+from org.selectors import membership_of, unit_lineage_ids, units_visible_to
 
 from .models import Task
 from .permissions import is_standing_office
@@ -30,9 +29,9 @@ def committee_tasks_panel(*, user: AbstractBaseUser, unit: Unit, period) -> dict
     standing_office = is_standing_office(user)
     if standing_office:
         units = list(
-            unit_subtree(unit)
+            Unit.objects.filter(id__in=unit_lineage_ids(unit))
             .filter(id__in=units_visible_to(user).values("id"))
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=period.start))
+            .valid_during(period.start, period.end)
             .order_by("path")
         )
     else:

@@ -16,11 +16,23 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
-from org.demo import COMMUNE, DISTRICT
+from org.calendar_source import working_calendar
+from org.demo import (
+    CENTRE,
+    COMMUNE,
+    DEPARTMENT,
+    DISTRICT,
+    IA_DREH,
+    PHU_TUC,
+    PROVINCE,
+    demo_users_in_2021,
+)
 from org.models import Unit
 
 from . import services
+from .deadlines import deadline_after_working_days
 from .models import Meeting
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -48,7 +60,7 @@ def demo_committee_load() -> Meeting:
     def commune(code: str) -> Unit:
         return Unit.objects.get(code=code)
 
-    with transaction.atomic():
+    with transaction.atomic(), demo_users_in_2021():
         meeting = services.meeting_create(
             by=office,
             unit=district,
@@ -149,4 +161,118 @@ def demo_committee_load() -> Meeting:
             percent=40,
             at=_at("2021-04-20"),
         )
+    return meeting
+
+
+PRESENT_TITLE = "Họp Ban chỉ đạo Cải cách hành chính tỉnh quý {quarter}/{year}"
+
+
+def demo_committee_present_load(*, today: dt.date | None = None) -> Meeting:
+    """The province committee's quarterly meeting on the last finished quarter, held about
+    three weeks before ``today``, with tasks for today's units: one done, one in progress, one
+    due soon and one overdue, so the committee's task list has life on the day the demo loads.
+    Idempotent: once such a meeting exists, later loads leave it (and its tasks) as they are."""
+    province = Unit.objects.get(code=PROVINCE)
+    existing = Meeting.objects.filter(
+        unit=province, title__startswith=PRESENT_TITLE.split("{")[0]
+    ).first()
+    if existing is not None:
+        return existing
+    today = today or timezone.localdate()
+    calendar = working_calendar()
+    held_on = today - dt.timedelta(days=21)
+    while not calendar.is_working_day(held_on):
+        held_on -= dt.timedelta(days=1)
+    last_quarter_end = dt.date(held_on.year, 3 * ((held_on.month - 1) // 3) + 1, 1)
+    last_quarter_end -= dt.timedelta(days=1)
+    quarter = (last_quarter_end.month - 1) // 3 + 1
+    notice_date = deadline_after_working_days(start=held_on, working_days=2, calendar=calendar)
+    users = get_user_model().objects
+    office = users.get(username="bcd")
+    units = Unit.objects.in_bulk([PHU_TUC, CENTRE, DEPARTMENT, IA_DREH], field_name="code")
+
+    def after(days: int) -> dt.date:
+        return deadline_after_working_days(start=notice_date, working_days=days, calendar=calendar)
+
+    with transaction.atomic():
+        meeting = services.meeting_create(
+            by=office,
+            unit=province,
+            held_on=held_on,
+            kind="quarterly",
+            title=PRESENT_TITLE.format(quarter=quarter, year=last_quarter_end.year),
+            chair="Đồng chí Chủ tịch UBND tỉnh, Trưởng Ban chỉ đạo CCHC tỉnh",
+            attendees="Thành viên Ban chỉ đạo CCHC tỉnh; Giám đốc các sở; Chủ tịch UBND các "
+            "xã, phường; Giám đốc Trung tâm Phục vụ hành chính công tỉnh.",
+            minutes="Đánh giá kết quả giải quyết TTHC của quý sau sắp xếp đơn vị hành chính "
+            "hai cấp; hồ sơ quá hạn tại một số xã; tỷ lệ số hóa hồ sơ còn thấp.",
+            notice_number=f"{120 + quarter}/TB-UBND",
+            notice_date=notice_date,
+        )
+        overdue, digitise, review = (
+            services.conclusion_add(meeting=meeting, by=office, text=text)
+            for text in (
+                "Các xã giải quyết dứt điểm hồ sơ quá hạn, thực hiện xin lỗi người dân theo "
+                "quy định khi trễ hẹn.",
+                "Trung tâm Phục vụ hành chính công tỉnh số hóa 100% thành phần hồ sơ khi tiếp "
+                "nhận.",
+                "Các sở rà soát, công bố lại TTHC sau khi phân cấp, phân quyền.",
+            )
+        )
+        done = services.task_assign(
+            conclusion=review,
+            by=office,
+            title="Rà soát TTHC lĩnh vực đất đai, môi trường sau phân cấp cho cấp xã",
+            lead_unit=units[DEPARTMENT],
+            deadline=after(5),
+            expected_output="Danh mục TTHC trình công bố",
+        )
+        services.task_assign(
+            conclusion=overdue,
+            by=office,
+            title="Giải quyết dứt điểm hồ sơ quá hạn tồn đọng, báo cáo nguyên nhân",
+            lead_unit=units[IA_DREH],
+            deadline=after(7),
+            expected_output="Báo cáo bằng văn bản",
+        )
+        soon = services.task_assign(
+            conclusion=overdue,
+            by=office,
+            title="Rà soát quy trình tiếp nhận, trả kết quả tại xã sau sắp xếp",
+            lead_unit=units[PHU_TUC],
+            deadline=after(20),
+            expected_output="Báo cáo rà soát",
+        )
+        ongoing = services.task_assign(
+            conclusion=digitise,
+            by=office,
+            title="Số hóa thành phần hồ sơ khi tiếp nhận, đạt tối thiểu 80% trong quý",
+            lead_unit=units[CENTRE],
+            supporting_units=[units[PHU_TUC]],
+            deadline=after(40),
+            expected_output="Báo cáo tỷ lệ số hóa",
+        )
+        moment = dt.datetime.combine(after(3), dt.time(15), tzinfo=HCM)
+        if moment.date() <= today:
+            services.task_report_submit(
+                task=done,
+                by=users.get(username="chuyenvien"),
+                text="Đã rà soát xong, trình UBND tỉnh công bố danh mục.",
+                percent=100,
+                at=moment,
+            )
+            services.task_report_submit(
+                task=ongoing,
+                by=users.get(username="motcua.huyen"),
+                text="Đã số hóa khoảng 55% thành phần hồ sơ tiếp nhận trong tháng.",
+                percent=55,
+                at=moment,
+            )
+            services.task_report_submit(
+                task=soon,
+                by=users.get(username="motcua.xa"),
+                text="Đang rà soát quy trình tại bộ phận một cửa.",
+                percent=30,
+                at=moment,
+            )
     return meeting

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from org.models import Unit
@@ -30,10 +30,7 @@ def units_on(units: QuerySet[Unit], day: dt.date | None) -> QuerySet[Unit]:
     """The units of ``units`` that existed on ``day`` (all of them without a day)."""
     if day is None:
         return units.order_by("path")
-    return units.filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=day),
-        Q(valid_to__isnull=True) | Q(valid_to__gte=day),
-    ).order_by("path")
+    return units.valid_on(day).order_by("path")
 
 
 class MeetingForm(forms.ModelForm):

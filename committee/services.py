@@ -242,6 +242,12 @@ def task_assign(
         raise ValidationError(
             {"supporting_units": _("The lead unit cannot also be a supporting unit.")}
         )
+    # A task goes to units that exist when the committee decides it.
+    for field, units in (("lead_unit", [lead_unit]), ("supporting_units", supporting)):
+        for unit in units:
+            problem = unit.validity_error(meeting.held_on)
+            if problem:
+                raise ValidationError({field: problem})
     title = title.strip()
     if not title:
         raise ValidationError({"title": _("Name the task.")})

@@ -5,8 +5,9 @@
 - Intake is for the desk roles (:func:`~dossiers.permissions.can_receive`); the desk is the
   caller's membership unit.
 - A step (``POST /dossiers/<code>/<action>/``) must be in
-  :func:`~dossiers.permissions.actions_allowed` (403 otherwise, saying whether the role or the
-  dossier's state is the reason); the service stays the last word (400 with its message).
+  :func:`~dossiers.permissions.actions_allowed` (403 otherwise, saying whether the role, the
+  unit handling the dossier or the dossier's state is the reason); the service stays the last
+  word (400 with its message: a frozen period, a unit not in force, a competence refusal…).
   ``expected_version`` is the optimistic check: a dossier changed since the caller read it
   answers 409.
 """
@@ -46,7 +47,7 @@ from procedures.selectors import procedure_version_on
 
 from . import services
 from .models import Apology, Dossier, DossierStatus, Event, SupplementRequest, local_date
-from .permissions import ROLE_ACTIONS, Action, actions_allowed, can_receive
+from .permissions import ROLE_ACTIONS, Action, actions_allowed, can_receive, unit_refusal
 from .queues import COUNT_CAP
 from .selectors import dossiers_visible_to
 
@@ -356,6 +357,16 @@ class IntakeSerializer(serializers.Serializer):
 class ReceiveSerializer(IntakeSerializer):
     sets_count = serializers.IntegerField(min_value=1, max_value=999, default=1)
     digitised = serializers.BooleanField(default=False)
+    backdate_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=2000,
+        help_text=gettext_lazy(
+            "Why the dossier is entered late: required when received_at is more than "
+            "INTAKE_BACKDATE_WORKING_DAYS working days ago."
+        ),
+    )
 
 
 class RefuseSerializer(IntakeSerializer):
@@ -376,12 +387,9 @@ class StepSerializer(serializers.Serializer):
 class TransferSerializer(StepSerializer):
     to_unit = CodeRelatedField(slug_field="code", queryset=Unit.objects.all())
     note = serializers.CharField(required=False, allow_blank=True, default="")
+    # Whether the unit is in force on the step's day is the service's check (400, naming the
+    # unit's successors).
     step_due_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-
-    def validate_to_unit(self, unit: Unit) -> Unit:
-        if not unit.is_valid_on(timezone.localdate()):
-            raise serializers.ValidationError(_("This unit is not in force today."))
-        return unit
 
 
 class SupplementRequestInputSerializer(StepSerializer):
@@ -537,6 +545,8 @@ class DossierViewSet(
         )
         if step in allowed:
             return
+        if refusal := unit_refusal(user=request.user, dossier=dossier):
+            raise exceptions.PermissionDenied(refusal)
         membership = membership_of(request.user)
         if membership is None or step not in ROLE_ACTIONS.get(membership.role, frozenset()):
             raise exceptions.PermissionDenied(_("Your role does not allow this step."))

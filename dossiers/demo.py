@@ -164,7 +164,7 @@ def demo_dossier_rows(*, calendar: WorkingCalendar | None = None) -> list[dict[s
     still_open = next(plan for plan in plans if plan.unit.code == COMMUNES[0])
     still_open.version = long_ones[0]
     still_open.channel = "direct"
-    still_open.received_at = _local(calendar, QUARTER_END, dt.time(9, 15))
+    still_open.received_at = local_moment(calendar, QUARTER_END, dt.time(9, 15))
     still_open.open = True
 
     candidates = [
@@ -213,7 +213,7 @@ def _shares(total: int, weights: tuple[int, ...]) -> list[int]:
     return shares
 
 
-def _local(calendar: WorkingCalendar, day: dt.date, time: dt.time) -> dt.datetime:
+def local_moment(calendar: WorkingCalendar, day: dt.date, time: dt.time) -> dt.datetime:
     return dt.datetime.combine(day, time, tzinfo=calendar.tz)
 
 
@@ -231,7 +231,7 @@ def _plan_new(
     channel = "online" if online and draw < 0.18 else "postal" if draw > 0.97 else "direct"
     # 07:15–11:15 or 13:45–16:30, to the minute.
     minute = rng.choice((rng.randint(7 * 60 + 15, 11 * 60 + 15), rng.randint(825, 990)))
-    received_at = _local(calendar, rng.choice(days), dt.time(minute // 60, minute % 60))
+    received_at = local_moment(calendar, rng.choice(days), dt.time(minute // 60, minute % 60))
     return _Plan(
         unit=unit,
         version=version,
@@ -242,26 +242,36 @@ def _plan_new(
 
 
 def _applicant(rng: random.Random, unit: Unit) -> dict:
-    woman = rng.random() < 0.5
-    if rng.random() < 0.45:
-        family = rng.choice(JRAI_FAMILY_NAMES)
-        name = f"{family} {rng.choice(JRAI_GIVEN_NAMES_WOMEN if woman else JRAI_GIVEN_NAMES_MEN)}"
-    else:
-        middle = rng.choice(MIDDLE_NAMES_WOMEN if woman else MIDDLE_NAMES_MEN)
-        given = rng.choice(GIVEN_NAMES_WOMEN if woman else GIVEN_NAMES_MEN)
-        name = f"{rng.choice(FAMILY_NAMES)} {middle} {given}"
+    name = _name_make(rng)
     place = unit.name.removeprefix("UBND ")
     if unit.code == DISTRICT:
         place = f"xã {rng.choice(('Chư Drăng', 'Ia Rsươm', 'Phú Cần', 'Uar', 'Đất Bằng'))}"
+    return _contacts_make(rng, name=name, place=f"{place}, huyện Krông Pa, tỉnh Gia Lai")
+
+
+def applicant_make(rng: random.Random, *, place: str) -> dict:
+    """A plausible applicant of the area (Kinh and Jrai names), living in ``place``."""
+    return _contacts_make(rng, name=_name_make(rng), place=place)
+
+
+def _name_make(rng: random.Random) -> str:
+    woman = rng.random() < 0.5
+    if rng.random() < 0.45:
+        family = rng.choice(JRAI_FAMILY_NAMES)
+        return f"{family} {rng.choice(JRAI_GIVEN_NAMES_WOMEN if woman else JRAI_GIVEN_NAMES_MEN)}"
+    middle = rng.choice(MIDDLE_NAMES_WOMEN if woman else MIDDLE_NAMES_MEN)
+    given = rng.choice(GIVEN_NAMES_WOMEN if woman else GIVEN_NAMES_MEN)
+    return f"{rng.choice(FAMILY_NAMES)} {middle} {given}"
+
+
+def _contacts_make(rng: random.Random, *, name: str, place: str) -> dict:
     return {
         "applicant_name": name,
         "applicant_phone": f"0{rng.choice(MOBILE_PREFIXES)}{rng.randrange(10**7):07d}",
         "applicant_id_number": (
             f"{ID_PROVINCE}{rng.choice('0123')}{rng.randint(40, 99):02d}{rng.randrange(10**6):06d}"
         ),
-        "applicant_address": (
-            f"{rng.choice(VILLAGES)} {rng.randint(1, 12)}, {place}, huyện Krông Pa, tỉnh Gia Lai"
-        ),
+        "applicant_address": f"{rng.choice(VILLAGES)} {rng.randint(1, 12)}, {place}",
     }
 
 
@@ -276,6 +286,29 @@ def _codes_assign(plans: list[_Plan]) -> None:
         )
 
 
+def _row_finished_after_the_quarter(
+    calendar: WorkingCalendar, plan: _Plan, row: dict[str, str]
+) -> dict[str, str]:
+    """The dossier still in progress on 31 March: its result was ready on the first working
+    day of April, within its deadline, and collected two office hours later, so that nothing
+    of 2021 is still open years later. (No draw from the shared random stream: the other
+    rows stay as they always were.)"""
+    due_at = due_at_compute(
+        version=plan.version, channel=plan.channel, received_at=plan.received_at, calendar=calendar
+    )
+    first_april_morning = calendar.next_office_moment(
+        local_moment(calendar, QUARTER_END + dt.timedelta(days=1), dt.time(0, 0))
+    )
+    finished_at = min(calendar.add_office_time(first_april_morning, dt.timedelta(hours=3)), due_at)
+    returned_at = calendar.add_office_time(finished_at, dt.timedelta(hours=2))
+    row.update(
+        finished_at=finished_at.isoformat(),
+        returned_at=returned_at.isoformat(),
+        outcome=OUTCOME_RESOLVED,
+    )
+    return row
+
+
 def _row_of(rng: random.Random, calendar: WorkingCalendar, plan: _Plan) -> dict[str, str]:
     received_at = plan.received_at
     row = {
@@ -288,12 +321,12 @@ def _row_of(rng: random.Random, calendar: WorkingCalendar, plan: _Plan) -> dict[
         **plan.applicant,
     }
     if plan.open:
-        return row
+        return _row_finished_after_the_quarter(calendar, plan, row)
     due_at = due_at_compute(
         version=plan.version, channel=plan.channel, received_at=received_at, calendar=calendar
     )
     # Every result is ready by the last afternoon of the quarter.
-    last_moment = _local(calendar, QUARTER_END, dt.time(16, 50))
+    last_moment = local_moment(calendar, QUARTER_END, dt.time(16, 50))
     start = received_at
     if plan.handling_unit_code:
         span = calendar.office_time_between(received_at, due_at)

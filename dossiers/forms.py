@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db.models import QuerySet
@@ -103,6 +104,13 @@ class IntakeForm(ReceivedAtMixin, forms.Form):
         label=_("Recorded in the electronic one-stop system"), required=False
     )
     received_at = _datetime_field(_("Received at"))
+    # Required by the service only for a time more than INTAKE_BACKDATE_WORKING_DAYS back.
+    backdate_reason = forms.CharField(
+        label=_("Reason for entering it late"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     refusal_reason = forms.CharField(
         label=_("Reason for refusal"),
         required=False,
@@ -113,6 +121,9 @@ class IntakeForm(ReceivedAtMixin, forms.Form):
     def __init__(self, *args, refusing: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.refusing = refusing
+        self.fields["backdate_reason"].help_text = _(
+            "Only when the received time is more than %(days)s working days ago."
+        ) % {"days": settings.INTAKE_BACKDATE_WORKING_DAYS}
 
     def clean_applicant_phone(self) -> str:
         phone = phone_normalise(self.cleaned_data["applicant_phone"])

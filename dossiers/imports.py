@@ -29,6 +29,20 @@ Choices written down here because the design is silent:
   ``withdrawn`` and ``refused`` as they say; a withdrawn dossier needs ``finished_at`` (when it
   was withdrawn) and ends an open pause then, as ``dossier_withdraw`` does. A refused dossier
   has no due date: like ``dossier_refuse``, ``due_at`` = ``received_at``.
+  A resolved row may carry only ``returned_at`` (iGate exports often do): finished = returned
+  (DESIGN §3, "result ready or returned, whichever comes first"), so ``finished_at`` is stored
+  as the return time, with a ``finished`` event then, and the finished date, the status and
+  the early / on time / late judgement follow from it as for any returned dossier
+  (:func:`dossiers.models.finished_date_of`).
+- **Units have a life.** The receiving unit must be in force on the received day and a
+  handling unit other than it on the hand-over day (``transferred_at``, else the received
+  time); the message is :meth:`org.models.Unit.validity_error`, naming the successors.
+- **Frozen periods.** A new row with a step (received, transferred, supplement requested or
+  completed, finished, returned) dated in a frozen period is refused, naming the period
+  (:mod:`dossiers.guards`; a given ``due_at`` is no step). A row matching a dossier it equals
+  changes nothing and is never refused for it: re-importing a file keeps succeeding after its
+  quarter was frozen. The frozen periods are read once per import in the usual case
+  (:class:`_WritableDays`), never once per row.
 - **History.** Each new dossier gets the events of the steps the row states (received or
   refused; transferred to the handling unit at ``transferred_at``, or at receipt; supplement
   requested and completed, with a :class:`SupplementRequest` row; finished or withdrawn;
@@ -78,6 +92,7 @@ from procedures.models import Channel, ProcedureVersion, VersionStatus
 
 from .codes import dossier_code_format, dossier_code_parse
 from .deadlines import due_at_compute, supplement_due_at_shift
+from .guards import dates_refusals, dates_writable_check
 from .models import (
     Dossier,
     DossierCodeCounter,
@@ -134,6 +149,15 @@ _TIME_COLUMNS = (
     "finished_at",
     "returned_at",
 )
+# The steps a row records: none may be dated in a frozen period (refused on the first that is).
+_STEP_COLUMNS = (
+    "received_at",
+    "transferred_at",
+    "supplement_requested_at",
+    "supplement_completed_at",
+    "finished_at",
+    "returned_at",
+)
 # Steps that must come in this order when present (received ≤ requested ≤ completed ≤ …).
 _TIME_ORDER = (
     "received_at",
@@ -183,6 +207,8 @@ class _DossierRow:
     original_due_at: dt.datetime | None = None
     status: str = ""
     existing: bool = False
+    # A resolved row with returned_at only: its finished_at in ``times`` is the return time.
+    return_only: bool = False
 
     @property
     def received_at(self) -> dt.datetime:
@@ -323,13 +349,8 @@ class _Check:
         self.spool = spool
         self.import_note = import_note
         self.by_id = by_id
-        self.units = {
-            code: (pk, valid_from, valid_to)
-            for code, pk, valid_from, valid_to in (
-                Unit.objects.values_list("code", "pk", "valid_from", "valid_to")
-            )
-        }
-        self.unit_code_of = {pk: code for code, (pk, _from, _to) in self.units.items()}
+        self.units = _Units()
+        self.unit_code_of = {unit.pk: code for code, unit in self.units.by_code.items()}
         self.versions: dict[str, list[ProcedureVersion]] = {}
         self.first_row_of_code: dict[str, int] = {}
         self.first_row_of_key: dict[bytes, int] = {}
@@ -338,6 +359,7 @@ class _Check:
         self.highest: dict[tuple[int, dt.date], int] = {}
         self.waiting: dict[tuple[int, dt.date], list[int]] = defaultdict(list)
         self.touched = _Touched()
+        self.writable = _WritableDays(now=now)
         self.created = 0
         self.unchanged = 0
 
@@ -360,6 +382,8 @@ class _Check:
         )
         _rows_match(parsed=parsed, errors=self.errors)
         new = [item for item in parsed if item.ok and not item.existing]
+        if new and self._frozen_refuse(new):
+            new = [item for item in new if item.ok]
         self.unchanged += sum(1 for item in parsed if item.ok and item.existing)
         self.created += len(new)
         if self.errors:
@@ -394,15 +418,39 @@ class _Check:
         item.ok = len(errors) == before
         return item
 
+    def _frozen_refuse(self, new: list[_DossierRow]) -> bool:
+        """Refuse the new rows with a step dated in a frozen period (DESIGN §3), naming it on
+        the first such step; whether any was refused. A row equal to its dossier was matched:
+        it changes nothing and is never refused for its dates."""
+        writable = self.writable
+        # Every step comes at or after the receipt and by now (checked): a row received since
+        # the start of the writable range is writable, at the cost of one comparison.
+        since = writable.since
+        pending = [item for item in new if item.received_at < since]
+        if not pending or writable.range_extend(min(item.received_at for item in pending)):
+            return False
+        # A frozen date lies between these rows and today: their dates one by one.
+        days_of = [
+            (item, {column: _local_day(item.times[column]) for column in _step_columns(item)})
+            for item in pending
+        ]
+        refused = writable.refusals({day for _item, days in days_of for day in days.values()})
+        for item, days in days_of:
+            column = next((column for column, day in days.items() if day in refused), None)
+            if column is not None:
+                self.errors.add(item.row, column, refused[days[column]])
+                item.ok = False
+        return bool(refused)
+
     def _planned(self, item: _DossierRow) -> tuple:
         """What the writing pass needs of a new row: its dossier (the code blank when it is to
         be numbered), the ordering key of a code-less row, its events and supplement request."""
         received_at = item.received_at
         if item.code:
             unit_code, day, n = item.code_parts
-            unit = self.units.get(unit_code)
+            unit = self.units.by_code.get(unit_code)
             if unit is not None:
-                key = (unit[0], day)
+                key = (unit.id, day)
                 if n > self.highest.get(key, 0):
                     self.highest[key] = n
             order = None
@@ -419,6 +467,63 @@ class _Check:
             item=item, import_note=self.import_note, by_id=self.by_id, now=self.now
         )
         return (_dossier_values(item, self.now), key, order, events, supplement)
+
+
+def _step_columns(item: _DossierRow) -> list[str]:
+    """The step columns the row's file gives, in order (a return-only row's finished time is
+    its returned_at, named as such)."""
+    return [
+        column
+        for column in _STEP_COLUMNS
+        if column in item.times and not (column == "finished_at" and item.return_only)
+    ]
+
+
+class _WritableDays:
+    """Which local dates new rows may carry (:mod:`dossiers.guards`, the frozen periods).
+
+    The frozen periods are read once per import in the usual case: the range from the first
+    rows' earliest received day to today is checked as a whole, and a later row received
+    since its start needs neither a reading nor a date computed (no step lies in the future or
+    before the receipt: such rows are refused). Only when the range holds a frozen date are the
+    dates of the rows before it checked as they come (:func:`dates_refusals`), each date's
+    answer remembered.
+    """
+
+    def __init__(self, *, now: dt.datetime) -> None:
+        self.today = _local_day(now)
+        # Every date from the local midnight ``since`` to today may be written.
+        self.since = self._midnight(self.today + dt.timedelta(days=1))
+        self.ranges = True
+        self.known: set[dt.date] = set()
+        self.refused: dict[dt.date, str] = {}
+
+    @staticmethod
+    def _midnight(day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_default_timezone())
+
+    def range_extend(self, earliest: dt.datetime) -> bool:
+        """Whether every date from ``earliest``'s to today may be written (the range grows)."""
+        if not self.ranges:
+            return False
+        first = _local_day(earliest)
+        end = self.since.date()
+        try:
+            dates_writable_check(first + dt.timedelta(days=n) for n in range((end - first).days))
+        except ValidationError:
+            self.ranges = False  # A frozen date before today: date by date from now on.
+            return False
+        self.since = self._midnight(first)
+        return True
+
+    def refusals(self, days: set[dt.date]) -> dict[dt.date, str]:
+        """The refused dates (with the message naming their period) among all asked so far."""
+        unknown = days - self.known - self.refused.keys()
+        if unknown:
+            found = dates_refusals(unknown)
+            self.known.update(unknown - found.keys())
+            self.refused.update({day: " ".join(error.messages) for day, error in found.items()})
+        return self.refused
 
 
 # Rows may number up to 2**27 (134 million) in one file.
@@ -578,6 +683,13 @@ def _row_clean(*, number: int, row: dict[str, str], now: dt.datetime, errors: Ro
             times[column] = moment
 
     _times_check(times=times, outcome=outcome, row=row, error=error)
+    return_only = (
+        outcome == OUTCOME_RESOLVED and "returned_at" in times and not row.get("finished_at")
+    )
+    if return_only:
+        # iGate exports often carry only the return time: finished = returned, "result ready
+        # or returned, whichever comes first" (DESIGN §3).
+        times["finished_at"] = times["returned_at"]
 
     return _DossierRow(
         row=number,
@@ -592,6 +704,7 @@ def _row_clean(*, number: int, row: dict[str, str], now: dt.datetime, errors: Ro
         times=times,
         applicant=applicant,
         code_parts=code_parts,
+        return_only=return_only,
     )
 
 
@@ -619,10 +732,12 @@ def _times_check(*, times: dict, outcome: str | None, row: dict[str, str], error
     if transferred_at is not None:
         if not row.get("handling_unit_code"):
             error("transferred_at", _("needs a handling_unit_code"))
+        # The end comes after the hand-over: result ready, else (return-only row) returned.
+        end = next((column for column in ("finished_at", "returned_at") if column in times), None)
         if received_at is not None and transferred_at < received_at:
             error("transferred_at", _("is before %(column)s") % {"column": "received_at"})
-        elif "finished_at" in times and times["finished_at"] < transferred_at:
-            error("finished_at", _("is before %(column)s") % {"column": "transferred_at"})
+        elif end is not None and times[end] < transferred_at:
+            error(end, _("is before %(column)s") % {"column": "transferred_at"})
     due_at = times.get("due_at")
     if due_at is not None and received_at is not None and due_at < received_at:
         error("due_at", _("is before %(column)s") % {"column": "received_at"})
@@ -653,7 +768,16 @@ def _times_check(*, times: dict, outcome: str | None, row: dict[str, str], error
         if due_at is not None and received_at is not None and due_at != received_at:
             error("due_at", _("must be blank for a dossier refused at intake"))
         return
-    if not row.get("finished_at"):
+    if outcome == OUTCOME_RESOLVED:
+        if not row.get("finished_at") and not row.get("returned_at"):
+            error(
+                "finished_at",
+                _(
+                    "is required when the outcome is resolved, unless returned_at is given "
+                    "(then finished = returned)"
+                ),
+            )
+    elif not row.get("finished_at"):
         error(
             "finished_at",
             _("is required when the outcome is %(outcome)s") % {"outcome": outcome},
@@ -684,14 +808,30 @@ def _versions_by_code(codes: set[str]) -> dict[str, list[ProcedureVersion]]:
     return found
 
 
-def _unit_in_force(valid_from: dt.date | None, valid_to: dt.date | None, day: dt.date) -> bool:
-    return (valid_from is None or valid_from <= day) and (valid_to is None or day <= valid_to)
+class _Units:
+    """Every unit by code (read once per import), and why nothing can happen at one on a day:
+    :meth:`Unit.validity_error`, remembered per unit and day (its message reads the
+    successors). Rows read ``unit.id``, a plain attribute, rather than the ``pk`` property."""
+
+    def __init__(self) -> None:
+        self.by_code: dict[str, Unit] = {
+            unit.code: unit for unit in Unit.objects.only("code", "name", "valid_from", "valid_to")
+        }
+        self._problems: dict[tuple[int, dt.date], str] = {}
+
+    def problem(self, unit: Unit, day: dt.date) -> str:
+        key = (unit.id, day)
+        try:
+            return self._problems[key]
+        except KeyError:
+            problem = self._problems[key] = unit.validity_error(day)
+            return problem
 
 
 def _rows_resolve(
     *,
     parsed: list[_DossierRow],
-    units: dict[str, tuple],
+    units: _Units,
     versions: dict[str, list[ProcedureVersion]],
     calendar: WorkingCalendar,
     errors: RowErrors,
@@ -702,23 +842,27 @@ def _rows_resolve(
         day = _local_day(received_at) if received_at else None
 
         if item.unit_code:
-            unit = units.get(item.unit_code)
+            unit = units.by_code.get(item.unit_code)
             if unit is None:
                 errors.add(
                     item.row, "unit_code", _("unknown unit '%(code)s'") % {"code": item.unit_code}
                 )
             else:
-                item.unit_id = unit[0]
-                if day and not _unit_in_force(unit[1], unit[2], day):
+                item.unit_id = unit.id
+                problem = units.problem(unit, day) if day else ""
+                if problem:
                     errors.add(
                         item.row,
                         "unit_code",
-                        _("unit '%(code)s' did not exist on %(day)s")
-                        % {"code": item.unit_code, "day": day.isoformat()},
+                        _(
+                            "%(problem)s It cannot receive a dossier on %(day)s: give the unit in "
+                            "force that day."
+                        )
+                        % {"problem": problem, "day": f"{day:%d/%m/%Y}"},
                     )
         item.handling_unit_id = item.unit_id
         if item.handling_unit_code:
-            unit = units.get(item.handling_unit_code)
+            unit = units.by_code.get(item.handling_unit_code)
             if unit is None:
                 errors.add(
                     item.row,
@@ -726,7 +870,22 @@ def _rows_resolve(
                     _("unknown unit '%(code)s'") % {"code": item.handling_unit_code},
                 )
             else:
-                item.handling_unit_id = unit[0]
+                item.handling_unit_id = unit.id
+                # Handed over at transferred_at, or at receipt when the file does not say.
+                handed_over = item.times.get("transferred_at", received_at)
+                if unit.id != item.unit_id and handed_over is not None:
+                    handover_day = _local_day(handed_over)
+                    problem = units.problem(unit, handover_day)
+                    if problem:
+                        errors.add(
+                            item.row,
+                            "handling_unit_code",
+                            _(
+                                "%(problem)s Nothing can be handed over to it on %(day)s: give "
+                                "the unit in force that day."
+                            )
+                            % {"problem": problem, "day": f"{handover_day:%d/%m/%Y}"},
+                        )
 
         if item.procedure_code:
             candidates = versions.get(item.procedure_code)

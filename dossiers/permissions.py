@@ -8,6 +8,11 @@ remain the last word) and the user's role is one that does it at a one-stop desk
 - processing officers hand over, ask for supplements, finish, stop and apologise;
 - unit leaders may do everything their staff do.
 
+A processing officer works on the dossiers their own unit handles, not on those of the units
+they can see below it or before it: a district officer does not finish a commune's dossier,
+and the processing officer of a new commune takes over an ended commune's dossier only once
+it has been handed over to the new commune.
+
 Committee members and administrators read; they do not process dossiers.
 """
 
@@ -16,8 +21,9 @@ from __future__ import annotations
 from enum import StrEnum
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.utils.translation import gettext as _
 
-from org.models import Role
+from org.models import Membership, Role
 from org.selectors import membership_of
 
 from .models import Dossier, DossierStatus
@@ -89,7 +95,7 @@ def actions_allowed(
     ``has_apology`` is passed in so that lists can compute it in their one query.
     """
     membership = membership_of(user)
-    if membership is None:
+    if membership is None or not _unit_may_act(membership, dossier):
         return frozenset()
     allowed = ROLE_ACTIONS.get(membership.role, frozenset()) & STATUS_ACTIONS.get(
         dossier.status, frozenset()
@@ -97,6 +103,23 @@ def actions_allowed(
     if has_apology:
         allowed -= {Action.APOLOGY}
     return allowed
+
+
+def _unit_may_act(membership: Membership, dossier: Dossier) -> bool:
+    return (
+        membership.role != Role.PROCESSING_OFFICER or dossier.handling_unit_id == membership.unit_id
+    )
+
+
+def unit_refusal(*, user: AbstractBaseUser | AnonymousUser, dossier: Dossier) -> str:
+    """Why ``user`` may take no step on ``dossier`` because of who handles it ("" if none)."""
+    membership = membership_of(user)
+    if membership is None or _unit_may_act(membership, dossier):
+        return ""
+    return _(
+        "Dossier %(code)s is handled by %(unit)s: only its processing officers act on it. Ask "
+        "that unit, or have the dossier handed over to %(own)s first."
+    ) % {"code": dossier.code, "unit": dossier.handling_unit.name, "own": membership.unit.name}
 
 
 def can_receive(user: AbstractBaseUser | AnonymousUser) -> bool:

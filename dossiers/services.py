@@ -13,12 +13,25 @@ Choices written down here because the design is silent:
   dossiers: the desk hands the citizen a refusal slip (Mẫu 03) that needs a reference, and the
   sequence stays gap-free either way. Its ``finished_at`` stays empty: it was never processed.
 - ``dossier_transfer`` records the hand-over at the moment it is made unless ``at`` is given.
+- Every write is dated (the received time, a step's ``at``) and refused when that date lies in
+  a frozen period (:func:`dossiers.guards.dates_writable_check`), before anything is written.
+- Intake checks, in this order, what the desk can fix: a received time in the future, a desk
+  not in force on the received day (the message names its successors), a procedure version
+  not in force or outside the desk's competence that day, a frozen period, and a back-dated
+  time without a reason. The back-dating rule is about an officer entering a past time, so it
+  applies to intakes made by someone (``by``); a record the system writes itself has nobody
+  to give a reason.
+- ``dossiers_hand_over`` moves the open dossiers of an ended unit to a successor: received and
+  processing ones become processing (as a transfer does), a dossier waiting for the citizen's
+  supplement keeps waiting. Dossiers whose result is ready stay where they are: the successor's
+  desk sees them through the lineage and returns them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,9 +42,12 @@ from audit.services import audit_record, snapshot
 from org.calendar_source import working_calendar
 from org.models import Unit
 from procedures.models import ProcedureVersion
+from procedures.selectors import procedure_version_receivable
 
+from .backdating import backdate_reason_required
 from .codes import dossier_code_next
 from .deadlines import due_at_compute, supplement_due_at_shift
+from .guards import dates_writable_check
 from .models import (
     OPEN_STATUSES,
     Apology,
@@ -79,9 +95,26 @@ def dossier_receive(
     by: AbstractBaseUser | None,
     digitised: bool = False,
     sets_count: int = 1,
+    backdate_reason: str = "",
 ) -> Dossier:
-    """Accept a dossier at the desk: code, due date and regime fixed at intake."""
-    _version_in_force_check(procedure_version=procedure_version, received_at=received_at)
+    """Accept a dossier at the desk: code, due date and regime fixed at intake.
+
+    A received time more than ``settings.INTAKE_BACKDATE_WORKING_DAYS`` working days back needs
+    ``backdate_reason``, kept as the RECEIVED event's note and in its audit entry.
+    """
+    _intake_check(desk=desk, procedure_version=procedure_version, received_at=received_at)
+    backdate_reason = (backdate_reason or "").strip()
+    if by is not None and not backdate_reason and backdate_reason_required(received_at=received_at):
+        raise _field_error(
+            "backdate_reason",
+            _(
+                "The received time %(time)s is more than %(days)s working days ago: give the "
+                "reason for entering it late (for example, the dossier came by post or the "
+                "system was down), or enter the real time of receipt."
+            )
+            % {"time": _local_text(received_at), "days": settings.INTAKE_BACKDATE_WORKING_DAYS},
+            code="backdate_reason",
+        )
     with transaction.atomic():
         due_at = due_at_compute(version=procedure_version, channel=channel, received_at=received_at)
         dossier = Dossier(
@@ -100,7 +133,15 @@ def dossier_receive(
             **_applicant_fields(applicant),
         )
         _dossier_save_new(dossier)
-        _event_record(dossier=dossier, kind=EventKind.RECEIVED, by=by, at=received_at, to_unit=desk)
+        _event_record(
+            dossier=dossier,
+            kind=EventKind.RECEIVED,
+            by=by,
+            at=received_at,
+            to_unit=desk,
+            note=backdate_reason,
+            audit_extra={"backdate_reason": backdate_reason} if backdate_reason else None,
+        )
         _changed_announce(
             dossier=dossier,
             unit_ids={desk.pk},
@@ -122,7 +163,7 @@ def dossier_refuse(
 ) -> Dossier:
     """Record a dossier the desk refused to accept (Mẫu 03); it never counts as received."""
     reason = _reason_required(reason)
-    _version_in_force_check(procedure_version=procedure_version, received_at=received_at)
+    _intake_check(desk=desk, procedure_version=procedure_version, received_at=received_at)
     with transaction.atomic():
         dossier = Dossier(
             code=dossier_code_next(unit=desk, on=received_at),
@@ -174,6 +215,8 @@ def dossier_transfer(
     ``at`` defaults to now; imports and back-office corrections pass the real hand-over time.
     """
     at = at or timezone.now()
+    _writable_at(at)
+    _in_force_for_hand_over_check(unit=to_unit, at=at)
     with transaction.atomic():
         dossier = _locked(dossier=dossier, expected_version=expected_version)
         _status_require(
@@ -187,27 +230,77 @@ def dossier_transfer(
                 code="same_unit",
             )
         _not_before(at, dossier.received_at, _("A dossier cannot be transferred before receipt."))
-        from_unit_id = dossier.handling_unit_id
-        dossier.handling_unit = to_unit
-        dossier.status = DossierStatus.PROCESSING
-        _dossier_save(dossier)
-        _event_record(
-            dossier=dossier,
-            kind=EventKind.TRANSFERRED,
-            by=by,
-            at=at,
-            from_unit_id=from_unit_id,
-            to_unit=to_unit,
-            note=note,
-            step_due_at=step_due_at,
-        )
-        _changed_announce(
-            dossier=dossier,
-            unit_ids={from_unit_id, to_unit.pk},
-            moments=[at],
-            event_kind=EventKind.TRANSFERRED,
+        _handling_unit_change(
+            dossier=dossier, to_unit=to_unit, by=by, at=at, note=note, step_due_at=step_due_at
         )
     return dossier
+
+
+def dossiers_hand_over(
+    *,
+    from_unit: Unit,
+    to_unit: Unit,
+    by: AbstractBaseUser | None,
+    at: dt.datetime | None = None,
+) -> int:
+    """Hand every open dossier handled by ``from_unit``, which has ended, over to ``to_unit``,
+    one of its successors in force: one TRANSFERRED event (and audit entry) each, all or none.
+
+    Returns how many dossiers were handed over. ``at`` defaults to now.
+    """
+    at = at or timezone.now()
+    day = local_date(at)
+    if from_unit.valid_to is None or from_unit.valid_to >= day:
+        raise ValidationError(
+            _(
+                "%(unit)s has not ended on %(day)s, so its dossiers are not handed over all at "
+                "once: transfer them one by one on each dossier's page."
+            )
+            % {"unit": from_unit.name, "day": f"{day:%d/%m/%Y}"},
+            code="unit_not_ended",
+        )
+    if not from_unit.successors.filter(pk=to_unit.pk).exists():
+        successors = from_unit.successors_label()
+        if successors:
+            message = _(
+                "%(target)s is not a successor of %(unit)s. Hand its dossiers over to one of "
+                "its successors: %(successors)s."
+            )
+        else:
+            message = _(
+                "%(target)s is not a successor of %(unit)s, which has none recorded. Record the "
+                "unit's successors first (Units in the administration), then hand over."
+            )
+        raise ValidationError(
+            message % {"target": to_unit.name, "unit": from_unit.name, "successors": successors},
+            code="not_successor",
+        )
+    _in_force_for_hand_over_check(unit=to_unit, at=at)
+    _writable_at(at)
+    note = _("%(unit)s ended on %(end)s; its open dossiers were handed over to %(successor)s.") % {
+        "unit": from_unit.name,
+        "end": f"{from_unit.valid_to:%d/%m/%Y}",
+        "successor": to_unit.name,
+    }
+    with transaction.atomic():
+        dossiers = list(
+            Dossier.objects.select_for_update()
+            .filter(handling_unit=from_unit, status__in=OPEN_STATUSES)
+            .order_by("pk")
+        )
+        for dossier in dossiers:
+            if at < dossier.received_at:
+                raise TransitionError(
+                    _(
+                        "Dossier %(code)s was received after %(at)s: hand the dossiers over at "
+                        "a later time."
+                    )
+                    % {"code": dossier.code, "at": _local_text(at)},
+                    code="time_order",
+                )
+            dossier._audit_before = snapshot(dossier)
+            _handling_unit_change(dossier=dossier, to_unit=to_unit, by=by, at=at, note=note)
+    return len(dossiers)
 
 
 def supplement_request(
@@ -221,6 +314,7 @@ def supplement_request(
 ) -> Dossier:
     """Ask the citizen to complete the dossier (Mẫu 02): the clock stops from ``at``."""
     reason = _reason_required(reason)
+    _writable_at(at)
     with transaction.atomic():
         dossier = _locked(dossier=dossier, expected_version=expected_version)
         _status_require(
@@ -260,6 +354,7 @@ def supplement_complete(
     expected_version: int | None = None,
 ) -> Dossier:
     """The citizen completed the dossier: the due date moves by the office time paused."""
+    _writable_at(at)
     with transaction.atomic():
         dossier = _locked(dossier=dossier, expected_version=expected_version)
         request = (
@@ -307,6 +402,7 @@ def dossier_finish(
     expected_version: int | None = None,
 ) -> Dossier:
     """The result is ready: processing ends at ``at``."""
+    _writable_at(at)
     with transaction.atomic():
         dossier = _locked(dossier=dossier, expected_version=expected_version)
         _status_require(
@@ -338,6 +434,7 @@ def dossier_return(
     expected_version: int | None = None,
 ) -> Dossier:
     """The result was handed to the citizen."""
+    _writable_at(at)
     with transaction.atomic():
         dossier = _locked(dossier=dossier, expected_version=expected_version)
         _status_require(
@@ -413,6 +510,7 @@ def apology_issue(
 ) -> Apology:
     """Issue the apology and new appointment (Mẫu 04); statistics still judge ``due_at``."""
     reason = _reason_required(reason)
+    _writable_at(at)
     with transaction.atomic():
         dossier = _locked(dossier=dossier, expected_version=expected_version)
         _status_require(
@@ -471,6 +569,7 @@ def _dossier_end(
     refusal: str,
 ) -> Dossier:
     reason = _reason_required(reason)
+    _writable_at(at)
     with transaction.atomic():
         dossier = _locked(dossier=dossier, expected_version=expected_version)
         _status_require(dossier, OPEN_STATUSES, refusal)
@@ -492,6 +591,116 @@ def _dossier_end(
         )
         _changed_announce(dossier=dossier, moments=[at], event_kind=kind)
     return dossier
+
+
+def _handling_unit_change(
+    *,
+    dossier: Dossier,
+    to_unit: Unit,
+    by: AbstractBaseUser | None,
+    at: dt.datetime,
+    note: str = "",
+    step_due_at: dt.datetime | None = None,
+) -> None:
+    """The hand-over itself (one line of the process control slip), on a locked dossier."""
+    from_unit_id = dossier.handling_unit_id
+    dossier.handling_unit = to_unit
+    # A dossier waiting for the citizen's supplement keeps waiting at its new unit.
+    if dossier.status == DossierStatus.RECEIVED:
+        dossier.status = DossierStatus.PROCESSING
+    _dossier_save(dossier)
+    _event_record(
+        dossier=dossier,
+        kind=EventKind.TRANSFERRED,
+        by=by,
+        at=at,
+        from_unit_id=from_unit_id,
+        to_unit=to_unit,
+        note=note,
+        step_due_at=step_due_at,
+    )
+    _changed_announce(
+        dossier=dossier,
+        unit_ids={from_unit_id, to_unit.pk},
+        moments=[at],
+        event_kind=EventKind.TRANSFERRED,
+    )
+
+
+def _writable_at(*moments: dt.datetime | None) -> None:
+    """Refuse a write dated in a frozen period (the one check every service passes)."""
+    dates_writable_check(local_date(moment) for moment in moments if moment is not None)
+
+
+def _in_force_for_hand_over_check(*, unit: Unit, at: dt.datetime) -> None:
+    day = local_date(at)
+    reason = unit.validity_error(day)
+    if reason:
+        raise _field_error(
+            "to_unit",
+            _("%(reason)s Hand the dossier over to a unit in force on %(day)s.")
+            % {"reason": reason, "day": f"{day:%d/%m/%Y}"},
+            code="unit_not_in_force",
+        )
+
+
+def _intake_check(
+    *, desk: Unit, procedure_version: ProcedureVersion, received_at: dt.datetime
+) -> None:
+    """What an intake (or a refusal at intake) must satisfy before anything is written."""
+    if received_at > timezone.now():
+        raise _field_error(
+            "received_at", _("The received time cannot be in the future."), code="future"
+        )
+    day = local_date(received_at)
+    reason = desk.validity_error(day)
+    if reason:
+        if desk.successors.exists():
+            message = _(
+                "%(reason)s No dossier can be received at its desk on %(day)s: receive it at "
+                "the desk of %(successors)s."
+            )
+        else:
+            message = _(
+                "%(reason)s No dossier can be received at its desk on %(day)s: receive it at a "
+                "desk in force that day."
+            )
+        raise ValidationError(
+            message
+            % {
+                "reason": reason,
+                "day": f"{day:%d/%m/%Y}",
+                "successors": desk.successors_label(),
+            },
+            code="unit_not_in_force",
+        )
+    _version_in_force_check(procedure_version=procedure_version, received_at=received_at)
+    if not procedure_version_receivable(version=procedure_version, unit=desk, on=day):
+        raise _field_error(
+            "procedure_version",
+            _(
+                "%(desk)s may not receive procedure %(code)s “%(name)s” on %(day)s: it is "
+                "handled at another level or by other units. Direct the applicant to the "
+                "competent desk, or choose a procedure this desk receives."
+            )
+            % {
+                "desk": desk.name,
+                "code": procedure_version.procedure.code,
+                "name": procedure_version.name,
+                "day": f"{day:%d/%m/%Y}",
+            },
+            code="competence",
+        )
+    _writable_at(received_at)
+
+
+def _field_error(field: str, message: str, code: str) -> ValidationError:
+    """A refusal tied to one input (forms show it under the field), keeping its code."""
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def _local_text(moment: dt.datetime) -> str:
+    return f"{timezone.localtime(moment, timezone.get_default_timezone()):%d/%m/%Y %H:%M}"
 
 
 def _locked(*, dossier: Dossier, expected_version: int | None) -> Dossier:
@@ -582,9 +791,17 @@ def _dossier_save(dossier: Dossier) -> None:
 
 
 def _event_record(
-    *, dossier: Dossier, kind: str, by, at: dt.datetime, note: str = "", **units_and_due
+    *,
+    dossier: Dossier,
+    kind: str,
+    by,
+    at: dt.datetime,
+    note: str = "",
+    audit_extra: dict | None = None,
+    **units_and_due,
 ) -> Event:
-    """The step's event in the dossier's history, and its audit entry (fields before → after)."""
+    """The step's event in the dossier's history, and its audit entry (fields before → after;
+    ``audit_extra`` adds values that are not fields of the dossier, e.g. a back-dating reason)."""
     event = Event(dossier=dossier, kind=kind, by=by, at=at, note=note, **units_and_due)
     event.full_clean(exclude=_RELATIONS_CHECKED_BY_THE_DATABASE)
     event.save()
@@ -593,7 +810,7 @@ def _event_record(
         action=kind,
         instance=dossier,
         before=getattr(dossier, "_audit_before", None),
-        after=snapshot(dossier),
+        after={**snapshot(dossier), **(audit_extra or {})},
         unit_id=dossier.handling_unit_id,
     )
     return event

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -24,12 +25,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from org.calendar_source import working_calendar
 from org.forms import form_errors_text
-from org.models import Unit
+from org.models import Unit, UnitLevel
 from org.selectors import membership_of, units_visible_to
 from procedures.models import TimeUnit
-from procedures.selectors import catalogue_search
 
 from . import services
+from .backdating import backdate_reason_required
 from .deadlines import due_at_compute
 from .forms import (
     ACTION_FORMS,
@@ -40,7 +41,7 @@ from .forms import (
     QueueSearchForm,
 )
 from .models import Apology, Dossier, DossierStatus
-from .permissions import Action, actions_allowed, can_receive
+from .permissions import Action, actions_allowed, can_receive, unit_refusal
 from .queues import (
     DEFAULT_QUEUE,
     QUEUES,
@@ -56,7 +57,7 @@ from .queues import (
     queue_page,
     search_matches,
 )
-from .selectors import dossiers_visible_to
+from .selectors import dossiers_visible_to, procedure_suggestions
 
 DOSSIERS_PER_PAGE = 25
 SUGGESTIONS_MAX = 15
@@ -230,9 +231,16 @@ def intake(request: HttpRequest) -> HttpResponse:
         return _forbidden(request, _("Only desk officers and unit leaders receive dossiers."))
     desk = membership_of(request.user).unit
     refusing = request.method == "POST" and request.POST.get("decision") == "refuse"
+    # Said before anything is typed: a desk that has ended takes nothing in (the service
+    # refuses it too, naming the successors).
+    desk_ended = desk.validity_error(timezone.localdate())
     if request.method != "POST":
         form = IntakeForm(initial={"received_at": _now_minute()})
-        return render(request, "dossiers/intake.html", {"form": form, "desk": desk})
+        return render(
+            request,
+            "dossiers/intake.html",
+            {"form": form, "desk": desk, "desk_ended": desk_ended},
+        )
 
     form = IntakeForm(request.POST, refusing=refusing)
     if form.is_valid():
@@ -250,7 +258,10 @@ def intake(request: HttpRequest) -> HttpResponse:
                 dossier = services.dossier_refuse(reason=data["refusal_reason"], **common)
             else:
                 dossier = services.dossier_receive(
-                    digitised=data["digitised"], sets_count=data["sets_count"], **common
+                    digitised=data["digitised"],
+                    sets_count=data["sets_count"],
+                    backdate_reason=data["backdate_reason"],
+                    **common,
                 )
         except ValidationError as error:
             _errors_to_form(form, error)
@@ -275,7 +286,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "dossiers/intake.html",
-        {"form": form, "desk": desk, "chosen": chosen},
+        {"form": form, "desk": desk, "chosen": chosen, "desk_ended": desk_ended},
         status=400,
     )
 
@@ -283,18 +294,31 @@ def intake(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def procedure_suggest(request: HttpRequest) -> HttpResponse:
+    """The intake type-ahead: procedures the user's desk may receive on the received day
+    (``received_at``, as the intake form sends it; today without it), its most received first.
+    """
     query = request.GET.get("q", "").strip()[:200]
+    on = timezone.localdate()
+    if raw_received_at := request.GET.get("received_at", "").strip():
+        try:
+            on = timezone.localdate(IntakeForm.base_fields["received_at"].clean(raw_received_at))
+        except ValidationError:
+            return render(
+                request,
+                "dossiers/partials/procedure_suggestions.html",
+                {"error": _("Enter the received time as dd/mm/yyyy hh:mm, then search again.")},
+                status=400,
+            )
+    membership = membership_of(request.user)
     versions = []
-    if query:
-        versions = list(
-            catalogue_search(on=timezone.localdate(), query=query).prefetch_related("levels")[
-                :SUGGESTIONS_MAX
-            ]
+    if query and membership is not None:
+        versions = procedure_suggestions(
+            unit=membership.unit, on=on, query=query, limit=SUGGESTIONS_MAX
         )
     return render(
         request,
         "dossiers/partials/procedure_suggestions.html",
-        {"versions": versions, "query": query},
+        {"versions": versions, "query": query, "on": on},
     )
 
 
@@ -328,6 +352,8 @@ def due_preview(request: HttpRequest) -> HttpResponse:
             "version": version,
             "time_value": value,
             "time_label": TimeUnit(unit).label,
+            "backdated": backdate_reason_required(received_at=data["received_at"]),
+            "backdate_days": settings.INTAKE_BACKDATE_WORKING_DAYS,
         },
     )
 
@@ -335,18 +361,26 @@ def due_preview(request: HttpRequest) -> HttpResponse:
 # The dossier page -----------------------------------------------------------------------------
 
 
-def _in_force_today() -> Q:
-    today = timezone.localdate()
-    return (Q(valid_from__isnull=True) | Q(valid_from__lte=today)) & (
-        Q(valid_to__isnull=True) | Q(valid_to__gte=today)
-    )
+# A one-stop centre and a department work for the government above them (Decree 118/2025: the
+# provincial centre hands dossiers to the competent department), so they hand over to any unit
+# of that government, not only to units below them.
+_HAND_OVER_WITHIN_PARENT = frozenset({UnitLevel.CENTRE, UnitLevel.DEPARTMENT})
 
 
 def _transfer_units(user, dossier: Dossier) -> QuerySet[Unit]:
-    """Units in force today the user may see, plus the desk that received the dossier."""
-    visible = units_visible_to(user).filter(_in_force_today()).values("pk")
+    """Units in force today (the day the step is taken) that the user hands dossiers to: those
+    they may see, the desk that received the dossier and, from a centre or a department, the
+    units of its government."""
+    reach = Q(pk__in=units_visible_to(user).values("pk")) | Q(pk=dossier.receiving_unit_id)
+    membership = membership_of(user)
+    if membership is not None and membership.unit.level in _HAND_OVER_WITHIN_PARENT:
+        unit_path = membership.unit.path
+        parent_path = unit_path.rstrip("/").rsplit("/", 1)[0] + "/"
+        if parent_path != "/":
+            reach |= Q(path__startswith=parent_path)
     return (
-        Unit.objects.filter(Q(pk__in=visible) | Q(pk=dossier.receiving_unit_id))
+        Unit.objects.valid_on(timezone.localdate())
+        .filter(reach)
         .exclude(pk=dossier.handling_unit_id)
         .order_by("path")
     )
@@ -418,6 +452,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "sections": sections,
             "print_links": _print_links(dossier, bool(supplements), apology is not None),
             "is_refused": dossier.status == DossierStatus.REFUSED,
+            "handled_elsewhere": unit_refusal(user=request.user, dossier=dossier),
         },
     )
 
@@ -507,6 +542,8 @@ def action(request: HttpRequest, code: str, action: str) -> HttpResponse:
         messages.error(request, _error_text(services.DossierChangedMeanwhile()))
         return redirect("dossiers:detail", code=dossier.code)
     has_apology = Apology.objects.filter(dossier=dossier).exists()
+    if refusal := unit_refusal(user=request.user, dossier=dossier):
+        return _forbidden(request, refusal)
     if step not in actions_allowed(user=request.user, dossier=dossier, has_apology=has_apology):
         return _forbidden(
             request,

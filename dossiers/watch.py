@@ -33,7 +33,7 @@ from django.utils import translation
 
 from org.calendar_source import working_calendar
 from org.models import Membership, Role, Unit
-from org.selectors import unit_subtree
+from org.selectors import unit_lineage_ids
 from org.workdays import WorkingCalendar
 
 from .models import Dossier, local_date
@@ -83,8 +83,9 @@ def previous_run_at(now: dt.datetime, calendar: WorkingCalendar | None = None) -
 
 
 def watched_dossiers(unit: Unit) -> QuerySet[Dossier]:
-    """Dossiers received or now handled by ``unit`` or a unit below it."""
-    units = unit_subtree(unit).values("id")
+    """Dossiers received or now handled by ``unit``, a unit below it, or a unit it succeeded
+    (a dossier an ended commune never handed over is its successor's to watch)."""
+    units = list(unit_lineage_ids(unit))
     return Dossier.objects.filter(Q(receiving_unit__in=units) | Q(handling_unit__in=units))
 
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.admin import AuditedAdminMixin
@@ -9,12 +10,19 @@ from .models import CalendarOverride, Membership, Unit
 
 @admin.register(Unit)
 class UnitAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["code", "name", "level", "parent", "valid_from", "valid_to", "successor"]
+    list_display = ["code", "name", "level", "parent", "valid_from", "valid_to", "successors_shown"]
     list_filter = ["level"]
     search_fields = ["code", "name", "statistical_code"]
-    autocomplete_fields = ["parent", "successor"]
-    list_select_related = ["parent", "successor"]
+    autocomplete_fields = ["parent", "successors"]
+    list_select_related = ["parent"]
     list_per_page = 50
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).prefetch_related("successors")
+
+    @admin.display(description=_("successors"))
+    def successors_shown(self, obj: Unit) -> str:
+        return ", ".join(unit.name for unit in obj.successors.all()) or "—"
 
     def audit_unit(self, obj: Unit) -> Unit:
         return obj

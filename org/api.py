@@ -8,8 +8,8 @@ class UnitSerializer(serializers.ModelSerializer):
     parent_code = serializers.CharField(
         source="parent.code", default=None, read_only=True, allow_null=True
     )
-    successor_code = serializers.CharField(
-        source="successor.code", default=None, read_only=True, allow_null=True
+    successor_codes = serializers.SlugRelatedField(
+        source="successors", slug_field="code", many=True, read_only=True
     )
 
     class Meta:
@@ -21,7 +21,7 @@ class UnitSerializer(serializers.ModelSerializer):
             "parent_code",
             "valid_from",
             "valid_to",
-            "successor_code",
+            "successor_codes",
         ]
 
 
@@ -31,4 +31,8 @@ class UnitListView(generics.ListAPIView):
     serializer_class = UnitSerializer
 
     def get_queryset(self):
-        return units_visible_to(self.request.user).select_related("parent", "successor")
+        return (
+            units_visible_to(self.request.user)
+            .select_related("parent")
+            .prefetch_related("successors")
+        )

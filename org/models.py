@@ -8,7 +8,28 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# Decree 118/2025 and the 2025 Resolutions on administrative units: from this day local
+# government has two levels (province, commune); districts ended the day before.
+REFORM_DATE = dt.date(2025, 7, 1)
+
+
+class UnitQuerySet(models.QuerySet):
+    def valid_on(self, day: dt.date) -> UnitQuerySet:
+        """Units in force on ``day`` (validity dates inclusive)."""
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        )
+
+    def valid_during(self, start: dt.date, end: dt.date) -> UnitQuerySet:
+        """Units in force on at least one day of [start, end]."""
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=end),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=start),
+        )
 
 
 class UnitLevel(models.TextChoices):
@@ -23,8 +44,9 @@ class Unit(models.Model):
     """A node of the administrative tree, valid over a date range.
 
     Units are never deleted or re-parented across a reform: a merged commune keeps its row
-    with ``valid_to`` set and points at its ``successor``, so reports of earlier periods still
-    show the tree as it was.
+    with ``valid_to`` set and points at its ``successors``, so reports of earlier periods still
+    show the tree as it was. A unit whose territory went to several new units (a commune split
+    between two new communes) has several successors.
     """
 
     code = models.CharField(
@@ -47,14 +69,13 @@ class Unit(models.Model):
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
-    successor = models.ForeignKey(
+    successors = models.ManyToManyField(
         "self",
-        verbose_name=_("successor"),
-        null=True,
+        verbose_name=_("successors"),
+        symmetrical=False,
         blank=True,
-        on_delete=models.PROTECT,
         related_name="predecessors",
-        help_text=_("The unit that took over after a merge or reorganisation."),
+        help_text=_("The units that took over after a merge, split or reorganisation."),
     )
     statistical_code = models.CharField(
         _("statistical code"),
@@ -62,6 +83,8 @@ class Unit(models.Model):
         blank=True,
         help_text=_("Code in the national list of administrative divisions (GSO)."),
     )
+
+    objects = UnitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("unit")
@@ -88,8 +111,6 @@ class Unit(models.Model):
                 if ancestor.pk == self.pk:
                     raise ValidationError({"parent": _("A unit cannot be inside itself.")})
                 ancestor = ancestor.parent
-        if self.successor_id and self.successor_id == self.pk:
-            raise ValidationError({"successor": _("A unit cannot succeed itself.")})
 
     def save(self, *args, **kwargs) -> None:
         super().save(*args, **kwargs)
@@ -111,6 +132,37 @@ class Unit(models.Model):
         return (self.valid_from is None or self.valid_from <= day) and (
             self.valid_to is None or day <= self.valid_to
         )
+
+    def is_valid_during(self, start: dt.date, end: dt.date) -> bool:
+        """In force on at least one day of [start, end] (as ``Unit.objects.valid_during``)."""
+        return (self.valid_from is None or self.valid_from <= end) and (
+            self.valid_to is None or start <= self.valid_to
+        )
+
+    def successors_label(self) -> str:
+        """The successors' names for a message, "Xã Phú Túc, Xã Ia Dreh" ("" when none)."""
+        return ", ".join(unit.name for unit in self.successors.order_by("name"))
+
+    def validity_error(self, day: dt.date) -> str:
+        """Why nothing can happen at this unit on ``day`` ("" when it is in force then)."""
+        if self.is_valid_on(day):
+            return ""
+        if self.valid_from and day < self.valid_from:
+            return _("%(unit)s only exists from %(start)s.") % {
+                "unit": self.name,
+                "start": f"{self.valid_from:%d/%m/%Y}",
+            }
+        successors = self.successors_label()
+        if successors:
+            return _("%(unit)s ended on %(end)s; its work passed to %(successors)s.") % {
+                "unit": self.name,
+                "end": f"{self.valid_to:%d/%m/%Y}",
+                "successors": successors,
+            }
+        return _("%(unit)s ended on %(end)s.") % {
+            "unit": self.name,
+            "end": f"{self.valid_to:%d/%m/%Y}",
+        }
 
 
 class Role(models.TextChoices):
@@ -156,6 +208,13 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.unit.name}"
+
+    def clean(self) -> None:
+        # Nobody starts work at a unit that has ended (or not yet begun).
+        if self.is_active and self.unit_id and not self.pk:
+            problem = self.unit.validity_error(timezone.localdate())
+            if problem:
+                raise ValidationError({"unit": problem})
 
 
 class CalendarOverride(models.Model):

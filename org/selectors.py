@@ -58,14 +58,28 @@ def unit_ids_visible_to(user: AbstractBaseUser | AnonymousUser) -> set[int] | No
         return set()
     unit = membership.unit
     top_path = f"/{unit.root_id}/" if membership.role in ROOT_WIDE_ROLES else unit.path
-    visible_ids = set(Unit.objects.filter(path__startswith=top_path).values_list("id", flat=True))
+    return _with_predecessors(
+        set(Unit.objects.filter(path__startswith=top_path).values_list("id", flat=True))
+    )
+
+
+def unit_lineage_ids(unit: Unit) -> set[int]:
+    """The units whose dossiers count for ``unit``: its subtree and, transitively, the units
+    it succeeded with their subtrees (a commune formed in 2025 inherits the history of the
+    communes it absorbed)."""
+    return _with_predecessors(set(unit_subtree(unit).values_list("id", flat=True)))
+
+
+def _with_predecessors(unit_ids: set[int]) -> set[int]:
+    visible_ids = set(unit_ids)
     frontier = visible_ids
     while frontier:
         # Predecessors and their subtrees (a merged district's communes), until nothing new.
         predecessor_paths = (
-            Unit.objects.filter(successor_id__in=frontier)
+            Unit.objects.filter(successors__in=frontier)
             .exclude(id__in=visible_ids)
             .values_list("path", flat=True)
+            .distinct()
         )
         condition = Q()
         for path in predecessor_paths:

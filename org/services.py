@@ -40,7 +40,6 @@ _SNAPSHOT_KEY = {
     "parent_code": "parent__code",
     "valid_from": "valid_from",
     "valid_to": "valid_to",
-    "successor_code": "successor__code",
     "statistical_code": "statistical_code",
 }
 _MODEL_FIELD = {
@@ -109,8 +108,14 @@ def _units_audit(
 
 
 def _units_snapshot() -> dict[str, dict[str, Any]]:
-    fields = ("pk", "code", "parent_id", "successor_id", *_SNAPSHOT_KEY.values())
-    return {unit["code"]: unit for unit in Unit.objects.values(*fields)}
+    fields = ("pk", "code", "parent_id", *_SNAPSHOT_KEY.values())
+    snapshot = {
+        unit["code"]: {**unit, "successor_ids": set()} for unit in Unit.objects.values(*fields)
+    }
+    links = Unit.successors.through.objects.values_list("from_unit__code", "to_unit_id")
+    for code, successor_id in links:
+        snapshot[code]["successor_ids"].add(successor_id)
+    return snapshot
 
 
 def _units_parse(
@@ -160,9 +165,12 @@ def _unit_row_clean(
     for column in ("name", "statistical_code"):
         if column in row:
             unit.values[column] = (row[column] or "").strip()
-    for column in ("parent_code", "successor_code"):
-        if column in row:
-            unit.values[column] = (row[column] or "").strip() or None
+    if "parent_code" in row:
+        unit.values["parent_code"] = (row["parent_code"] or "").strip() or None
+    if "successor_code" in row:
+        # Several successors (a unit split between new units) are separated by ";".
+        codes = (code.strip() for code in (row["successor_code"] or "").split(";"))
+        unit.values["successor_code"] = tuple(sorted({code for code in codes if code}))
 
     level = (row.get("level") or "").strip()
     if level.lower() in UnitLevel.values:
@@ -217,8 +225,10 @@ def _units_check_references(
 ) -> None:
     known = set(snapshot) | {unit.code for unit in parsed if unit.writable}
     for unit in parsed:
-        for column in ("parent_code", "successor_code"):
-            target = unit.values.get(column)
+        targets = [("parent_code", unit.values.get("parent_code"))] + [
+            ("successor_code", code) for code in unit.values.get("successor_code", ())
+        ]
+        for column, target in targets:
             if not target:
                 continue
             if target == unit.code:
@@ -336,14 +346,11 @@ def _units_write(*, parsed: list[_UnitRow], snapshot: dict[str, dict[str, Any]])
     for row in ordered:
         if "successor_code" not in row.values:
             continue
-        target = row.values["successor_code"]
-        successor_id = pk_of[target] if target else None
+        successor_ids = {pk_of[code] for code in row.values["successor_code"]}
         current = snapshot.get(row.code)
-        if successor_id == (current["successor_id"] if current else None):
+        if successor_ids == (current["successor_ids"] if current else set()):
             continue
-        unit = Unit.objects.get(pk=pk_of[row.code])
-        unit.successor_id = successor_id
-        save(unit, update_fields=["successor"])
+        Unit.objects.get(pk=pk_of[row.code]).successors.set(successor_ids)
         if status[row.code] == "unchanged":
             status[row.code] = "updated"
 

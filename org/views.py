@@ -186,7 +186,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def unit_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    units = units_visible_to(request.user).select_related("successor").order_by("path")
+    units = units_visible_to(request.user).prefetch_related("successors").order_by("path")
     if query:
         units = units.filter(Q(code__icontains=query) | Q(name__icontains=query))
     page = Paginator(units, UNITS_PER_PAGE).get_page(request.GET.get("page"))

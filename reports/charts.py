@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Collection
 
 import matplotlib
 
@@ -20,9 +21,10 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from org.models import Unit
-from org.selectors import unit_subtree
+from org.selectors import unit_lineage_ids
 
 from .counters import with_rates
+from .dashboard import RANKING_TIER_OF_LEVEL
 from .narrative import ROMAN_QUARTERS, format_number, format_percent
 from .periods import PeriodKind, period_make
 from .selectors import period_counters_ensured
@@ -84,12 +86,22 @@ def quarter_label(year: int, quarter: int) -> str:
 
 
 def quarter_trend(
-    *, unit: Unit, year: int, quarter: int, scheme: str = "calendar", count: int = 8
+    *,
+    unit: Unit,
+    year: int,
+    quarter: int,
+    scheme: str = "calendar",
+    count: int = 8,
+    unit_ids: Collection[int] | None = None,
 ) -> list[tuple[str, dict]]:
-    """(label, counters) of ``unit``'s subtree for the ``count`` quarters ending at
+    """(label, counters) of ``unit``'s lineage for the ``count`` quarters ending at
     ``year``/``quarter``, oldest first (rollups computed on the spot for a quarter never
-    computed)."""
-    unit_ids = list(unit_subtree(unit).values_list("id", flat=True))
+    computed).
+
+    The lineage (:func:`org.selectors.unit_lineage_ids`, or ``unit_ids`` when the caller has
+    it) is the report's: a commune formed in the 2025 reform continues the series of the
+    communes it absorbed across the reform."""
+    unit_ids = set(unit_lineage_ids(unit) if unit_ids is None else unit_ids)
     trend = []
     for back in range(count - 1, -1, -1):
         position = year * 4 + (quarter - 1) - back
@@ -172,7 +184,8 @@ def channel_figure(report: dict) -> Figure:
 
 
 def on_time_figure(report: dict) -> Figure:
-    """On-time rate of each unit that resolved dossiers; the weakest unit in red."""
+    """On-time rate of each unit that resolved dossiers; the weakest unit of each level in red
+    (a commune is compared with communes, as in the dashboard's ranking)."""
     rows = [
         row
         for row in (report.get("dossiers") or {}).get("by_unit") or []
@@ -187,10 +200,15 @@ def on_time_figure(report: dict) -> Figure:
         return figure
     rows = list(reversed(rows))  # barh draws bottom-up: keep the report's order top-down.
     rates = [float(row["on_time_rate"]) for row in rows]
-    weakest = min(rates)
-    colours = [COLOURS["weakest"] if rate == weakest else COLOURS["bar"] for rate in rates]
-    if weakest == max(rates):
-        colours = [COLOURS["bar"]] * len(rows)  # all equal: nobody is the weakest.
+    tiers = [RANKING_TIER_OF_LEVEL.get(row.get("level", ""), "") for row in rows]
+    by_tier: dict[str, list[float]] = {}
+    for tier, rate in zip(tiers, rates, strict=True):
+        by_tier.setdefault(tier, []).append(rate)
+    # The lowest rate of its level, unless the whole level is equal (nobody is the weakest).
+    colours = [
+        COLOURS["weakest"] if rate == min(by_tier[tier]) != max(by_tier[tier]) else COLOURS["bar"]
+        for tier, rate in zip(tiers, rates, strict=True)
+    ]
     bars = axes.barh(
         [row["name"] for row in rows], [rate * 100 for rate in rates], color=colours, height=0.7
     )

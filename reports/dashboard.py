@@ -197,8 +197,17 @@ def _trend(change: float | None) -> str:
     return "up" if change > 0 else "down"
 
 
+def previous_has_data(previous: dict) -> bool:
+    """Whether the previous period counted any dossier (received in it or carried into it):
+    a change against a period without data says nothing ("+3.329" against an empty quarter)."""
+    return bool(previous.get("received_total"))
+
+
 def dashboard_cards(*, current: dict, previous: dict, period_key: str, unit_code: str) -> list:
-    """The headline cards: ``current`` and ``previous`` are counters with rates (the totals)."""
+    """The headline cards: ``current`` and ``previous`` are counters with rates (the totals).
+
+    Each card's change against ``previous`` is None (the page prints "—") when the previous
+    period has no data (:func:`previous_has_data`), and for a rate without a denominator."""
     labels = {
         "received_total": _("Received"),
         "resolved": _("Resolved"),
@@ -207,24 +216,25 @@ def dashboard_cards(*, current: dict, previous: dict, period_key: str, unit_code
         "in_progress_overdue": _("Overdue now"),
         "digitisation_ratio": _("Digitisation ratio"),
     }
+    comparable = previous_has_data(previous)
     cards = []
     for name, is_rate, base in CARD_SPECS:
         if not is_rate:
             value = current[name]
-            change = value - previous[name]
+            change = value - previous[name] if comparable else None
             url = drilldown_url(period_key=period_key, unit_code=unit_code, counter=name)
             cards.append(
                 Card(
                     name=name,
                     label=labels[name],
                     figure=count_figure(value, url),
-                    change=format_change(change),
+                    change=None if change is None else format_change(change),
                     trend=_trend(change),
                 )
             )
             continue
         rate, before = current[name], previous[name]
-        change = None if rate is None or before is None else rate - before
+        change = None if rate is None or before is None or not comparable else rate - before
         numerator_name = "resolved_in_time" if name == "on_time_rate" else "digitised"
         denominator_name = base if name == "on_time_rate" else "received_total"
 
@@ -337,35 +347,79 @@ def table_06a_by_unit(report: dict, *, period_key: str) -> list[dict]:
     return rows
 
 
-def _rank_key(row: dict) -> tuple[float, float, str]:
+def _rank_key(row: dict) -> tuple[float, float]:
     # No resolved dossier yet (rate None) ranks below every rate: nothing finished is a warning.
     on_time = -1.0 if row["on_time_rate"] is None else row["on_time_rate"]
     progress = -1.0 if row["progress_rate"] is None else row["progress_rate"]
-    return (on_time, progress, row["code"])
+    return (on_time, progress)
+
+
+def competition_ranks(keys: list[tuple]) -> list[int]:
+    """The rank of each key, 1 for the highest; equal keys share a rank and the next one skips
+    ("standard competition ranking": 1, 1, 3)."""
+    first_position: dict[tuple, int] = {}
+    for position, key in enumerate(sorted(keys, reverse=True), start=1):
+        first_position.setdefault(key, position)
+    return [first_position[key] for key in keys]
+
+
+# Units are ranked against the units of their own tier only: a commune's desk against the other
+# communes, the provincial centre against the departments (all provincial agencies). Tier →
+# the unit levels in it; the tiers are listed in the order of the period's regime.
+RANKING_TIERS: dict[str, tuple[str, ...]] = {
+    "province": ("province", "centre", "department"),
+    "district": ("district",),
+    "commune": ("commune",),
+}
+RANKING_TIER_OF_LEVEL = {level: tier for tier, levels in RANKING_TIERS.items() for level in levels}
+_TIER_ORDER_2018 = ("district", "commune", "province")
+_TIER_ORDER_2025 = ("province", "commune", "district")
+
+
+def _tier_label(tier: str) -> str:
+    return {
+        "province": _("Province level: departments and the service centre"),
+        "district": _("District level"),
+        "commune": _("Commune level"),
+    }.get(tier, tier)
 
 
 def unit_ranking(report: dict, *, period_key: str) -> dict:
-    """Units that received dossiers, weakest first (on-time rate, then progress rate).
+    """Units that received dossiers, ranked against the units of their tier
+    (:data:`RANKING_TIERS`) by on-time rate, then progress rate.
 
-    ``weakest``: the rows whose rates are the lowest and below the best unit's (all equal: none
-    is singled out). With more than ``2 × RANKING_ENDS`` units only both ends are listed.
+    ``groups``: one per tier that has units, in the order of the period's regime, each listed
+    weakest first with its competition rank (1 = the best of the tier; equal rates share a
+    rank: 1, 1, 3). ``weakest``: the rows whose rates are the lowest of their tier and below
+    its best unit's (all equal: none is singled out). With more than ``2 × RANKING_ENDS`` units
+    in a tier only both ends are listed (``bottom``, then ``top``), still weakest first.
     """
-    ranked = sorted(
-        (row for row in report["dossiers"]["by_unit"] if row["received_total"] > 0),
-        key=_rank_key,
+    start = report.get("period", {}).get("start")
+    order = (
+        _TIER_ORDER_2025
+        if start and dt.date.fromisoformat(start) >= REFORM_2025_FROM
+        else _TIER_ORDER_2018
     )
+    by_tier: dict[str, list[dict]] = {}
+    for row in report["dossiers"]["by_unit"]:
+        if row["received_total"] > 0:
+            tier = RANKING_TIER_OF_LEVEL.get(row.get("level", ""), row.get("level", ""))
+            by_tier.setdefault(tier, []).append(row)
+    tiers = [tier for tier in order if tier in by_tier]
+    tiers += sorted(set(by_tier) - set(tiers))
 
     def url(code: str, counter: str) -> str:
         return drilldown_url(period_key=period_key, unit_code=code, counter=counter, own=True)
 
-    rows = []
-    best = _rank_key(ranked[-1])[:2] if ranked else None
-    lowest = _rank_key(ranked[0])[:2] if ranked else None
-    for position, row in enumerate(ranked, start=1):
-        key = _rank_key(row)[:2]
-        rows.append(
+    groups = []
+    for tier in tiers:
+        ranked = sorted(by_tier[tier], key=lambda row: (_rank_key(row), row["code"]))
+        keys = [_rank_key(row) for row in ranked]
+        ranks = competition_ranks(keys)
+        best, lowest = keys[-1], keys[0]
+        rows = [
             {
-                "position": position,
+                "rank": rank,
                 "code": row["code"],
                 "name": row["name"],
                 "received_total": count_figure(
@@ -383,14 +437,19 @@ def unit_ranking(report: dict, *, period_key: str) -> dict:
                 ),
                 "weakest": key == lowest and key != best,
             }
+            for row, key, rank in zip(ranked, keys, ranks, strict=True)
+        ]
+        long = len(rows) > 2 * RANKING_ENDS
+        groups.append(
+            {
+                "tier": tier,
+                "label": _tier_label(tier),
+                "count": len(rows),
+                "bottom": rows[:RANKING_ENDS] if long else rows,
+                "top": rows[-RANKING_ENDS:] if long else [],
+            }
         )
-    if len(rows) > 2 * RANKING_ENDS:
-        return {
-            "bottom": rows[:RANKING_ENDS],
-            "top": rows[-RANKING_ENDS:][::-1],
-            "count": len(rows),
-        }
-    return {"bottom": rows, "top": [], "count": len(rows)}
+    return {"groups": groups, "count": sum(group["count"] for group in groups)}
 
 
 def digitisation_rows(report: dict, *, period_key: str) -> list[dict]:
@@ -473,6 +532,7 @@ def dashboard_build(*, report: dict, previous_total: dict, period_key: str) -> d
     their own."""
     unit_code = report["unit"]["code"]
     return {
+        "previous_has_data": previous_has_data(previous_total),
         "cards": dashboard_cards(
             current=report["dossiers"]["total"],
             previous=with_rates(previous_total),

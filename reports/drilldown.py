@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from dossiers.models import Dossier
 from dossiers.selectors import dossiers_visible_to
 from org.models import Unit
-from org.selectors import unit_subtree
+from org.selectors import unit_lineage_ids
 
 from .aggregate import counter_conditions, relevant_q
 from .dashboard import COMBINED_COLUMNS
@@ -41,14 +41,15 @@ def drilldown_dossiers(
     level: str = "",
     own: bool = False,
 ) -> QuerySet[Dossier]:
-    """The dossiers the user may see behind ``counter`` for ``unit``'s subtree (the unit's own
-    desk with ``own``; receiving units of ``level`` with ``level``) in ``period`` as counted so
-    far, oldest received first."""
+    """The dossiers the user may see behind ``counter`` for ``unit``'s lineage (the units its
+    figures count: :func:`org.selectors.unit_lineage_ids`; the unit's own desk with ``own``;
+    receiving units of ``level`` with ``level``) in ``period`` as counted so far, oldest
+    received first."""
     dossiers = dossiers_visible_to(user)
     if own:
         dossiers = dossiers.filter(receiving_unit=unit)
     else:
-        dossiers = dossiers.filter(receiving_unit__in=unit_subtree(unit).values("id"))
+        dossiers = dossiers.filter(receiving_unit__in=sorted(unit_lineage_ids(unit)))
     if level:
         dossiers = dossiers.filter(receiving_unit__level=level)
     return dossiers.filter(relevant_q(period) & drilldown_condition(period, counter)).order_by(

@@ -25,7 +25,12 @@ def current_quarter(today: dt.date, scheme: str = Scheme.CALENDAR) -> tuple[int,
 
 
 class DashboardForm(forms.Form):
-    """Period and unit of the dashboard; blank fields take the current quarter and own unit."""
+    """Period and unit of the dashboard; blank fields take the current quarter and own unit.
+
+    ``cleaned_data["period_asked"]``: whether the query named a year or a quarter. When it
+    named neither the view may open on another quarter than today's (the latest with data:
+    :func:`reports.selectors.quarter_shown_by_default`).
+    """
 
     year = forms.IntegerField(
         label=_("Year"), required=False, min_value=YEAR_MIN, max_value=YEAR_MAX
@@ -57,6 +62,7 @@ class DashboardForm(forms.Form):
             return data
         data["scheme"] = data.get("scheme") or Scheme.CALENDAR.value
         year, quarter = current_quarter(self.today, data["scheme"])
+        data["period_asked"] = bool(data.get("year") or data.get("quarter"))
         if not data.get("year"):
             # Neither given: the current quarter; a quarter alone: that quarter of this year.
             data["year"] = year if not data.get("quarter") else self.today.year

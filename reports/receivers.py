@@ -7,13 +7,16 @@ change: errors are logged and the beat job ``reports.tasks.rollups_sweep`` catch
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.core.cache import cache
 
 from dossiers.models import EventKind
 
 from .selectors import dossier_rollup_cell
-from .services import rollups_dirty_mark
+from .services import rollups_dirty_drain, rollups_dirty_mark
 
 logger = logging.getLogger(__name__)
 
@@ -74,10 +77,30 @@ def rollups_dirty_on_change(
     rollups_refresh_schedule()
 
 
+_deferred = threading.local()
+
+
+@contextmanager
+def rollups_refresh_deferred() -> Iterator[None]:
+    """Within the block changes only mark their rollups stale; one drain at the end refreshes
+    them all (a bulk load of thousands of changes would otherwise refresh after each one when
+    tasks run in-process)."""
+    outer = getattr(_deferred, "active", False)
+    _deferred.active = True
+    try:
+        yield
+    finally:
+        _deferred.active = outer
+    if not outer:
+        rollups_dirty_drain()
+
+
 def rollups_refresh_schedule() -> None:
     """Queue ``rollups_refresh_dirty`` once per debounce window; never raises."""
     from .tasks import rollups_refresh_dirty
 
+    if getattr(_deferred, "active", False):
+        return
     # In-process (eager) tasks run at once: nothing to debounce, and every change must show.
     eager = rollups_refresh_dirty.app.conf.task_always_eager
     try:

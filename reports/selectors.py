@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from dossiers.models import Dossier
 
 from .counters import COUNTERS
 from .models import PeriodFreeze, Rollup, RollupRun, UnitRollup
-from .periods import Period
+from .periods import Period, PeriodKind, periods_containing
 
 # group_by → the rollup column it groups on.
 _GROUPINGS = {"unit": "unit_id", "level": "unit__level", "procedure": "procedure_id"}
@@ -81,6 +81,37 @@ def period_counters_ensured(
     if unit_ids - computed:
         rollups_refresh(period=period, unit_ids=unit_ids - computed, today=today)
     return period_counters(period=period, unit_ids=unit_ids, group_by=group_by)
+
+
+def quarter_shown_by_default(
+    *, unit_ids: Collection[int], scheme: str, today: dt.date
+) -> tuple[int, int]:
+    """The quarter a dashboard opens on when none is asked for: the current one (``today``'s,
+    under ``scheme``) if dossiers count in it for ``unit_ids``, else the latest quarter that
+    has some, else the current one.
+
+    "Has dossiers": ``received_total`` > 0 (received in it or carried into it). Read from the
+    rollups: the current quarter is computed first when it never was (the page would compute
+    it to show it anyway); earlier quarters are one indexed query on the unit totals, no scan
+    of the dossiers (a quarter never computed is not looked for).
+    """
+    (current,) = periods_containing(today, scheme=scheme, kinds=[PeriodKind.QUARTER])
+    unit_ids = set(unit_ids)
+    if period_counters_ensured(period=current, unit_ids=unit_ids, today=today)["received_total"]:
+        return current.year, current.index
+    latest = (
+        UnitRollup.objects.filter(
+            Q(year__lt=current.year) | Q(year=current.year, index__lt=current.index),
+            scheme=scheme,
+            kind=PeriodKind.QUARTER,
+            unit_id__in=unit_ids,
+            received_total__gt=0,
+        )
+        .order_by("-year", "-index")
+        .values_list("year", "index")
+        .first()
+    )
+    return latest or (current.year, current.index)
 
 
 def dossier_rollup_cell(dossier_id: int) -> tuple[int, int, dt.date] | None:

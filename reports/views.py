@@ -1,10 +1,15 @@
 """The steering committee's dashboard and the dossiers behind each of its figures (/bao-cao/).
 
-Both pages are scoped by ``units_visible_to``: a unit outside it answers 404. The dashboard reads
-only the rollups (through ``quarterly_report``), so its query count does not grow with the data;
-its two tables with a row per unit are fragments of their own (``dashboard_units``,
-``dashboard_digitisation``) that the page loads after itself with htmx, or pages of their own
-without JavaScript. The drill-down lists the dossiers of one figure, a page at a time.
+Both pages are scoped by ``units_visible_to``: a unit outside it answers 404. A unit's figures
+are those of its lineage (``org.selectors.unit_lineage_ids``: its subtree and the units it
+succeeded), so a commune formed in 2025 shows its predecessors' past, and the page says so.
+Without a quarter asked for, the page opens on the current quarter if it has dossiers for the
+unit, else on the latest quarter that has (:func:`reports.selectors.quarter_shown_by_default`).
+The dashboard reads only the rollups (through ``quarterly_report``), so its query count does not
+grow with the data; its two tables with a row per unit are fragments of their own
+(``dashboard_units``, ``dashboard_digitisation``) that the page loads after itself with htmx, or
+pages of their own without JavaScript. The drill-down lists the dossiers of one figure, a page
+at a time.
 
 Their exports (form II.06a, the Word report, the drill-down's dossiers) are export jobs
 (:mod:`reports.export_jobs`): a POST asks for one, the page shows its progress bar, polled with
@@ -13,7 +18,9 @@ htmx (or a refreshing page without JavaScript), then its download link, only for
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -31,7 +38,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from org.forms import form_errors_text
 from org.models import Unit, UnitLevel
-from org.selectors import membership_of, unit_subtree, units_visible_to
+from org.selectors import membership_of, unit_lineage_ids, units_visible_to
 
 from . import charts
 from .dashboard import (
@@ -44,11 +51,11 @@ from .dashboard import (
 )
 from .drilldown import drilldown_dossiers
 from .export_jobs import export_job_of, export_job_request, export_jobs_recent
-from .forms import DashboardForm, DrilldownForm
+from .forms import DashboardForm, DrilldownForm, current_quarter
 from .models import ExportJob
 from .periods import Period, PeriodKind, period_make
-from .quarterly import quarterly_report, units_in_period
-from .selectors import period_counters_ensured
+from .quarterly import quarterly_report, quarterly_report_build, root_in_force, units_in_period
+from .selectors import period_counters_ensured, quarter_shown_by_default
 
 DOSSIERS_PER_PAGE = 25
 
@@ -63,9 +70,12 @@ def _bad_request_message(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, template, {"message": message}, status=400)
 
 
-def _dashboard_unit(request: HttpRequest, code: str, visible: QuerySet[Unit]) -> Unit:
-    """The unit asked for, or the user's own (the root for a user without one); 404 when the
-    user may not see it (``visible``), so nobody learns that another commune's code exists."""
+def _dashboard_unit(
+    request: HttpRequest, code: str, visible: QuerySet[Unit], *, on: dt.date
+) -> Unit:
+    """The unit asked for, or the user's own (for a user without one, the root in force on
+    ``on``, else the first root); 404 when the user may not see it (``visible``), so nobody
+    learns that another commune's code exists."""
     if code:
         unit = visible.filter(code=code).first()
     else:
@@ -73,7 +83,8 @@ def _dashboard_unit(request: HttpRequest, code: str, visible: QuerySet[Unit]) ->
         if membership is not None:
             unit = membership.unit
         else:
-            unit = visible.filter(parent__isnull=True).order_by("path").first()
+            roots = visible.filter(parent__isnull=True).order_by("path")
+            unit = root_in_force(roots, on=on) or roots.first()
     if unit is None:
         raise Http404(_("No such unit."))
     return unit
@@ -84,20 +95,58 @@ class _BadRequest(Exception):
         self.response = response
 
 
+@dataclass(frozen=True)
+class ReportArguments:
+    """What the dashboard, its tables, charts and exports show: the form, the unit, the
+    quarter, the scheme and the units whose dossiers count (``unit_lineage_ids(unit)``).
+    ``defaulted``: no quarter was asked for and the current one has no dossiers, so the
+    latest quarter with dossiers is shown instead."""
+
+    form: DashboardForm
+    unit: Unit
+    year: int
+    quarter: int
+    scheme: str
+    unit_ids: frozenset[int]
+    defaulted: bool = False
+
+
 def _report_arguments(
     request: HttpRequest, data: QueryDict | None = None, visible: QuerySet[Unit] | None = None
-) -> tuple[DashboardForm, Unit, int, int, str]:
-    """The dashboard's form, unit, year, quarter and scheme from the query string (the page,
-    its charts and its exports read the same ones; an export's come in its POST body).
-    ``visible``: the user's ``units_visible_to``, when the caller has it already."""
-    form = DashboardForm(request.GET if data is None else data, today=timezone.localdate())
+) -> ReportArguments:
+    """The dashboard's arguments from the query string (the page, its tables, charts and
+    exports read the same ones; an export's come in its POST body). ``visible``: the user's
+    ``units_visible_to``, when the caller has it already.
+
+    Without a year or quarter: the current quarter if it has dossiers for the unit, else the
+    latest quarter that has (:func:`quarter_shown_by_default`)."""
+    today = timezone.localdate()
+    form = DashboardForm(request.GET if data is None else data, today=today)
     if not form.is_valid():
         raise _BadRequest(_bad_request(request, form))
-    data = form.cleaned_data
+    cleaned = form.cleaned_data
+    year, quarter, scheme = cleaned["year"], cleaned["quarter"], cleaned["scheme"]
     if visible is None:
         visible = units_visible_to(request.user)
-    unit = _dashboard_unit(request, data["unit"], visible)
-    return form, unit, data["year"], data["quarter"], data["scheme"]
+    asked_end = period_make(kind=PeriodKind.QUARTER, year=year, index=quarter, scheme=scheme).end
+    unit = _dashboard_unit(
+        request, cleaned["unit"], visible, on=asked_end if cleaned["period_asked"] else today
+    )
+    unit_ids = frozenset(unit_lineage_ids(unit))
+    defaulted = False
+    if not cleaned["period_asked"]:
+        shown = quarter_shown_by_default(unit_ids=unit_ids, scheme=scheme, today=today)
+        defaulted = shown != (year, quarter)
+        year, quarter = shown
+    return ReportArguments(
+        form=form,
+        unit=unit,
+        year=year,
+        quarter=quarter,
+        scheme=scheme,
+        unit_ids=unit_ids,
+        defaulted=defaulted,
+    )
 
 
 @login_required
@@ -106,18 +155,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # Worked out once (a few queries): the unit asked for and the unit picker both need it.
     visible = units_visible_to(request.user)
     try:
-        form, unit, year, quarter, scheme = _report_arguments(request, visible=visible)
+        asked = _report_arguments(request, visible=visible)
     except _BadRequest as bad:
         return bad.response
+    form, unit, scheme = asked.form, asked.unit, asked.scheme
+    year, quarter = asked.year, asked.quarter
     period = period_make(kind=PeriodKind.QUARTER, year=year, index=quarter, scheme=scheme)
-    report = quarterly_report(year=year, quarter=quarter, unit=unit, scheme=scheme)
+    built = quarterly_report_build(
+        year=year, quarter=quarter, unit=unit, scheme=scheme, unit_ids=asked.unit_ids
+    )
+    report = built.report
 
     before_year, before_quarter = previous_quarter(year, quarter)
     before = period_make(
         kind=PeriodKind.QUARTER, year=before_year, index=before_quarter, scheme=scheme
     )
-    subtree_ids = [row["id"] for row in unit_subtree(unit).values("id")]
-    previous_total = period_counters_ensured(period=before, unit_ids=subtree_ids)
+    # The same units as the report's: a successor's previous quarter may be its predecessors'.
+    previous_total = period_counters_ensured(period=before, unit_ids=asked.unit_ids)
 
     arguments = {"year": year, "quarter": quarter, "scheme": scheme, "unit": unit.code}
     query = urlencode(arguments)
@@ -140,6 +194,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "quarters": range(1, 5),
             "unit_choices": choices,
             "report": report,
+            "lineage_notes": [note.text() for note in built.notes],
+            "default_note": (
+                _(
+                    "%(current)s has no dossiers yet: showing %(shown)s, the latest quarter "
+                    "with dossiers."
+                )
+                % {"current": _current_quarter_label(scheme), "shown": period.label}
+                if asked.defaulted
+                else ""
+            ),
             # Charts and exports are their own URLs with the same query: the page stays fast
             # and the browser loads the pictures after it.
             "charts": [
@@ -181,11 +245,14 @@ def _dashboard_table(request: HttpRequest, name: str) -> HttpResponse:
     """One of the dashboard's tables by unit (same query as the page): the fragment the page
     loads with htmx, or a page of its own (without JavaScript, or to read it alone)."""
     try:
-        _form, unit, year, quarter, scheme = _report_arguments(request)
+        asked = _report_arguments(request)
     except _BadRequest as bad:
         return bad.response
+    unit, year, quarter, scheme = asked.unit, asked.year, asked.quarter, asked.scheme
     period = period_make(kind=PeriodKind.QUARTER, year=year, index=quarter, scheme=scheme)
-    report = quarterly_report(year=year, quarter=quarter, unit=unit, scheme=scheme)
+    report = quarterly_report(
+        year=year, quarter=quarter, unit=unit, scheme=scheme, unit_ids=asked.unit_ids
+    )
     context = {
         "name": name,
         "title": DASHBOARD_TABLE_TITLES[name],
@@ -307,19 +374,29 @@ def chart(request: HttpRequest, name: str) -> HttpResponse:
     if name not in CHART_TITLES:
         raise Http404(_("No such chart."))
     try:
-        _form, unit, year, quarter, scheme = _report_arguments(request)
+        asked = _report_arguments(request)
     except _BadRequest as bad:
         return bad.response
+    unit, year, quarter, scheme = asked.unit, asked.year, asked.quarter, asked.scheme
     if name == "trend":
         figure = charts.trend_figure(
-            charts.quarter_trend(unit=unit, year=year, quarter=quarter, scheme=scheme)
+            charts.quarter_trend(
+                unit=unit, year=year, quarter=quarter, scheme=scheme, unit_ids=asked.unit_ids
+            )
         )
     else:
-        report = quarterly_report(year=year, quarter=quarter, unit=unit, scheme=scheme)
+        report = quarterly_report(
+            year=year, quarter=quarter, unit=unit, scheme=scheme, unit_ids=asked.unit_ids
+        )
         figure = (charts.channel_figure if name == "channels" else charts.on_time_figure)(report)
     response = HttpResponse(charts.chart_svg(figure), content_type="image/svg+xml")
     response["Cache-Control"] = "private, max-age=300"
     return response
+
+
+def _current_quarter_label(scheme: str) -> str:
+    year, quarter = current_quarter(timezone.localdate(), scheme)
+    return period_make(kind=PeriodKind.QUARTER, year=year, index=quarter, scheme=scheme).label
 
 
 def _export_job_response(request: HttpRequest, job: ExportJob) -> HttpResponse:
@@ -339,9 +416,10 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("xlsx", "docx"):
         raise Http404(_("No such export."))
     try:
-        _form, unit, year, quarter, scheme = _report_arguments(request, request.POST)
+        asked = _report_arguments(request, request.POST)
     except _BadRequest as bad:
         return bad.response
+    unit, year, quarter, scheme = asked.unit, asked.year, asked.quarter, asked.scheme
     job = export_job_request(
         user=request.user,
         kind=ExportJob.Kind.REPORT_XLSX if fmt == "xlsx" else ExportJob.Kind.REPORT_DOCX,

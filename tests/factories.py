@@ -15,6 +15,17 @@ class UnitFactory(factory.django.DjangoModelFactory):
     level = UnitLevel.COMMUNE
     parent = None
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # UnitFactory(successor=unit) or UnitFactory(successors=[a, b]).
+        successors = kwargs.pop("successors", None) or []
+        if kwargs.get("successor") is not None:
+            successors.append(kwargs.pop("successor"))
+        kwargs.pop("successor", None)
+        unit = super()._create(model_class, *args, **kwargs)
+        unit.successors.add(*successors)
+        return unit
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -1,15 +1,42 @@
 # ruff: noqa: E501  (catalogue data: one procedure a line, official names are long)
-"""Write the demo procedure catalogue: ``procedures/demo/procedures.csv``.
+"""Write the demo procedure catalogue: ``procedures/demo/procedures.csv`` and
+``procedures/demo/procedures_2025.csv``.
 
-The catalogue is the one in force at UBND huyện Krông Pa (tỉnh Gia Lai) in Q1 2021, as in the
-seed article: 372 procedures = 200 district-level + 125 commune-level + 47 province-level ones
-whose dossiers are received at the district one-stop desk (land registration handled by the
-district branch of the Land Registration Office, people with merits, social protection).
+``procedures.csv`` is the catalogue in force at UBND huyện Krông Pa (tỉnh Gia Lai) in Q1 2021,
+as in the seed article: 372 procedures = 200 district-level + 125 commune-level + 47
+province-level ones whose dossiers are received at the district one-stop desk (land
+registration handled by the district branch of the Land Registration Office, people with
+merits, social protection).
 
 Names follow the national procedure database. Codes are *synthetic* national-style codes
 (``^\\d\\.\\d{6}$``) derived from a hash of level + name, so they are stable when entries are
 added or removed; they do not claim to be the real codes. Decision numbers and dates are
 plausible Gia Lai publication decisions (one per sector), not the real ones.
+
+``procedures_2025.csv`` is the same 372 procedures after the reform of 1 July 2025, when
+local government lost its district level: one new version of each, valid from 2025-07-01,
+that names no implementing unit (every commune and ward of the new province receives the
+commune-level ones; the provincial service centre and the departments the province-level
+ones) and says at which level it is now handled:
+
+- commune-level stays commune-level and province-level stays province-level;
+- district-level civil status (hộ tịch) and certification (chứng thực) go to the commune, as
+  Decree 120/2025/NĐ-CP (11 June 2025, in force 1 July 2025; justice sector) provides;
+- district-level land procedures (all of this demo's concern households and individuals:
+  allocation, change of use, first registration and certificates, recovery, disputes) go to
+  the commune;
+- every other district-level procedure goes to the province.
+
+What is illustrative, not verified: the land split (the decree on land under the two-tier
+government is not checked here), the split of every other sector (in reality many more
+district powers went to the communes — household businesses, social protection, education —
+and some procedures were abolished or merged), the renaming of "cấp huyện" in names to the new
+level (and of the one commune procedure that referred to the district), the legal-basis line
+added to the moved procedures outside the justice sector (no decree number is claimed), the
+2025 publication decisions (numbers and dates), and the move of online levels to the two kinds
+of Decree 42/2022 (level 4 → fully online, levels 2 and 3 → partly online). Sectors keep their
+2021 codes and names (the ministries merged in 2025 are not modelled). Processing times, fees,
+results and documents do not change.
 
 Run ``python procedures/demo/make_catalogue.py`` from the project root: the output is
 byte-for-byte deterministic.
@@ -24,6 +51,7 @@ from collections import Counter
 from pathlib import Path
 
 OUTPUT = Path(__file__).with_name("procedures.csv")
+OUTPUT_2025 = Path(__file__).with_name("procedures_2025.csv")
 
 DISTRICT = "000.00.37.H21"
 COMMUNES = ";".join(f"{n:03d}.37.H21" for n in range(1, 15))
@@ -1173,10 +1201,73 @@ def build_rows() -> list[dict[str, str]]:
     return rows
 
 
-def check(rows: list[dict[str, str]]) -> None:
+# --- after the reform of 1 July 2025 -----------------------------------------------------------
+
+REFORM = "2025-07-01"
+# The province publishes the re-assigned catalogue the day before (illustrative).
+REFORM_DECISION_DATE = "2025-06-30"
+EXPECTED_2025 = {"commune": 161, "province": 211}
+# District-level sectors whose procedures went to the commune.
+DISTRICT_TO_COMMUNE = frozenset({"BTP-HT", "BTP-CT", "TNMT-DD"})
+# Sectors of Decree 120/2025/NĐ-CP (justice: civil status, certification, adoption, grassroots
+# mediation, state compensation).
+DECREE_120_SECTORS = frozenset({"BTP-HT", "BTP-CT", "BTP-NCN", "BTP-HGCS", "BTP-BTNN"})
+DECREE_120 = "Nghị định 120/2025/NĐ-CP"
+DECENTRALISATION = (
+    "Nghị định của Chính phủ về phân định thẩm quyền của chính quyền địa phương 02 cấp"
+)
+# Decree 42/2022: online public services are fully or partly online.
+ONLINE_2025 = {"4": "full", "3": "partial", "2": "partial"}
+LEVEL_WORD = {"commune": "cấp xã", "province": "cấp tỉnh"}
+# Names of commune-level procedures that refer to the district (illustrative renames).
+RENAMED_2025 = {
+    "Xác nhận đăng ký kế hoạch bảo vệ môi trường (trường hợp được Ủy ban nhân dân cấp huyện ủy quyền)": "Xác nhận đăng ký kế hoạch bảo vệ môi trường (cấp xã)",
+}
+
+
+def _level_2025(row: dict[str, str]) -> str:
+    if row["level"] != "district":
+        return row["level"]
+    return "commune" if row["sector_code"] in DISTRICT_TO_COMMUNE else "province"
+
+
+def build_rows_2025(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """One version from 1 July 2025 of each 2021 row (see the module docstring)."""
+    decision_of = {
+        sector: f"Quyết định số {1201 + position}/QĐ-UBND"
+        for position, sector in enumerate(SECTORS)
+    }
+    reformed = []
+    for row in rows:
+        level = _level_2025(row)
+        name = RENAMED_2025.get(row["name"], row["name"])
+        legal_basis = row["legal_basis"]
+        if row["sector_code"] in DECREE_120_SECTORS:
+            legal_basis = f"{legal_basis}; {DECREE_120}"
+        if row["level"] == "district":
+            name = name.replace("cấp huyện", LEVEL_WORD[level])
+            if row["sector_code"] not in DECREE_120_SECTORS:
+                legal_basis = f"{legal_basis}; {DECENTRALISATION}"
+        reformed.append(
+            {
+                **row,
+                "name": name,
+                "level": level,
+                "online_level": ONLINE_2025[row["online_level"]],
+                "legal_basis": legal_basis,
+                "decision_number": decision_of[row["sector_code"]],
+                "decision_date": REFORM_DECISION_DATE,
+                "valid_from": REFORM,
+                "implementing_unit_codes": "",
+            }
+        )
+    return reformed
+
+
+def check(rows: list[dict[str, str]], expected: dict[str, int] = EXPECTED) -> None:
     levels = Counter(row["level"] for row in rows)
-    if dict(levels) != EXPECTED:
-        raise SystemExit(f"level counts {dict(levels)} != {EXPECTED}")
+    if dict(levels) != expected:
+        raise SystemExit(f"level counts {dict(levels)} != {expected}")
     names = Counter(row["name"] for row in rows)
     duplicates = [name for name, n in names.items() if n > 1]
     if duplicates:
@@ -1195,6 +1286,10 @@ def main() -> int:
     check(rows)
     write(rows)
     print(f"wrote {len(rows)} procedures to {OUTPUT}")
+    reformed = build_rows_2025(rows)
+    check(reformed, EXPECTED_2025)
+    write(reformed, OUTPUT_2025)
+    print(f"wrote {len(reformed)} procedures to {OUTPUT_2025}")
     return 0
 
 

@@ -20,7 +20,8 @@
   function suggest() {
     var q = query.value.trim();
     if (!q) { list.innerHTML = ""; return; }
-    fetchText(form.dataset.suggestUrl + "?" + new URLSearchParams({ q: q }))
+    // The desk's competence depends on the received day: the suggestions follow the form's.
+    fetchText(form.dataset.suggestUrl + "?" + new URLSearchParams({ q: q, received_at: receivedAt.value }))
       .then(function (html) { list.innerHTML = html; });
   }
 

@@ -13,7 +13,8 @@ from rest_framework.test import APIClient
 
 from dossiers.models import Dossier, DossierStatus, EventKind
 from dossiers.services import dossier_finish, dossier_transfer, supplement_request
-from org.models import Role
+from org.models import Role, UnitLevel
+from reports.models import PeriodFreeze
 from tests.factories import (
     MembershipFactory,
     UnitFactory,
@@ -256,6 +257,8 @@ def intake(**overrides) -> dict:
         "received_at": "2021-03-02T09:00:00+07:00",
         "sets_count": 2,
         "digitised": True,
+        # 2021 is years back: an intake entered that late says why.
+        "backdate_reason": "Nhập lại hồ sơ nhận qua bưu điện",
         **overrides,
     }
 
@@ -532,6 +535,91 @@ def test_errors_are_in_the_callers_language(leader_a, dossier_a):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
     response = client.post(f"{DOSSIERS}{dossier_a.code}/withdraw/", {}, format="json")
     assert response.json() == {"reason": ["Trường này là bắt buộc."]}
+
+
+# Guards: frozen periods, back-dating, units in force, competence, the handling unit -------------
+
+
+def test_an_intake_in_a_frozen_quarter_is_400_naming_it(desk_a, version):
+    PeriodFreeze.objects.create(period_key="calendar:quarter:2021:1", frozen_at=timezone.now())
+    response = client_for(desk_a).post(DOSSIERS, intake(), format="json")
+    assert response.status_code == 400
+    assert "Quarter 1/2021 (01/01/2021–31/03/2021) are frozen" in response.json()["detail"][0]
+    assert not Dossier.objects.exists()
+
+
+def test_a_back_dated_intake_without_a_reason_is_400(desk_a, version):
+    response = client_for(desk_a).post(DOSSIERS, intake(backdate_reason=""), format="json")
+    assert response.status_code == 400
+    assert "give the reason for entering it late" in response.json()["backdate_reason"][0]
+    assert not Dossier.objects.exists()
+
+
+def test_a_back_dated_intake_keeps_its_reason(desk_a, version):
+    response = client_for(desk_a).post(DOSSIERS, intake(backdate_reason="Bưu điện"), format="json")
+    assert response.json()["events"][0]["note"] == "Bưu điện"
+
+
+def test_an_intake_at_an_ended_desk_is_400_naming_the_successor(version):
+    successor = UnitFactory(name="Xã Phú Túc", valid_from=dt.date(2025, 7, 1))
+    ended = UnitFactory(name="Xã Chư Ngọc", valid_to=dt.date(2025, 6, 30), successor=successor)
+    desk = staff(ended, Role.DESK_OFFICER, "motcua.cu")
+    response = client_for(desk).post(
+        DOSSIERS, intake(received_at="2025-07-01T08:00:00+07:00"), format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == [
+        "Xã Chư Ngọc ended on 30/06/2025; its work passed to Xã Phú Túc. No dossier can be "
+        "received at its desk on 01/07/2025: receive it at the desk of Xã Phú Túc."
+    ]
+    assert not Dossier.objects.exists()
+
+
+def test_an_intake_outside_the_desks_competence_is_400(desk_a, version):
+    published_procedure(code="2.000635", name="Cấp bản sao trích lục", levels=("district",))
+    for path, extra in ((DOSSIERS, {}), (f"{DOSSIERS}refuse/", {"reason": "x"})):
+        response = client_for(desk_a).post(
+            path, intake(procedure_code="2.000635", **extra), format="json"
+        )
+        assert response.status_code == 400
+        assert response.json()["procedure_version"][0].startswith(
+            "Xã A may not receive procedure 2.000635 “Cấp bản sao trích lục” on 02/03/2021"
+        )
+    assert not Dossier.objects.exists()
+
+
+def test_a_transfer_to_a_unit_not_in_force_is_400_naming_its_successor(leader_a, dossier_a):
+    successor = UnitFactory(code="X24076", name="Xã Phú Túc", valid_from=dt.date(2025, 7, 1))
+    UnitFactory(code="CU", name="Xã Chư Ngọc", valid_to=dt.date(2025, 6, 30), successor=successor)
+    response = client_for(leader_a).post(
+        f"{DOSSIERS}{dossier_a.code}/transfer/", {"to_unit": "CU"}, format="json"
+    )
+    assert response.status_code == 400
+    [message] = response.json()["to_unit"]
+    assert message.startswith("Xã Chư Ngọc ended on 30/06/2025; its work passed to Xã Phú Túc.")
+    fresh = reloaded(dossier_a)
+    assert (fresh.handling_unit_id, fresh.version, fresh.events.count()) == (
+        dossier_a.handling_unit_id,
+        0,
+        1,
+    )
+
+
+def test_a_processing_officer_of_another_unit_is_403(version):
+    district = UnitFactory(code="HUYEN", name="UBND huyện", level=UnitLevel.DISTRICT)
+    commune = UnitFactory(code="XA-C", name="Xã C", parent=district)
+    dossier = received_dossier(desk=commune, procedure_version=version)
+    client = client_for(staff(district, Role.PROCESSING_OFFICER, "chuyenvien.huyen"))
+    # The district sees its commune's dossier ...
+    assert client.get(f"{DOSSIERS}{dossier.code}/").json()["actions"] == []
+    # ... but does not finish it.
+    response = client.post(f"{DOSSIERS}{dossier.code}/finish/", {}, format="json")
+    assert response.status_code == 403
+    assert response.json()["detail"] == (
+        f"Dossier {dossier.code} is handled by Xã C: only its processing officers act on it. "
+        "Ask that unit, or have the dossier handed over to UBND huyện first."
+    )
+    assert reloaded(dossier).status == DossierStatus.RECEIVED
 
 
 def test_the_schema_still_generates_without_warnings():

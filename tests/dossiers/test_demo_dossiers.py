@@ -110,11 +110,13 @@ def test_the_figures_of_the_seed_article(demo):
     assert len(digitised_units) == 15
 
 
-def test_the_open_dossier_is_within_its_deadline(demo):
-    [open_one] = Dossier.objects.filter(finished_at__isnull=True)
-    assert open_one.status == DossierStatus.RECEIVED
+def test_the_dossier_open_on_31_march_was_finished_in_april_within_its_deadline(demo):
+    [open_one] = Dossier.objects.filter(received_date=END, finished_date__gt=END)
+    assert open_one.status == DossierStatus.RETURNED
     assert open_one.receiving_unit.code in COMMUNES
     assert local_date(open_one.due_at) >= END
+    assert dt.date(2021, 4, 1) <= open_one.finished_date <= local_date(open_one.due_at)
+    assert not Dossier.objects.filter(finished_at__isnull=True).exclude(status="refused").exists()
 
 
 def test_every_dossier_was_received_on_a_working_day_in_office_hours(demo):
@@ -166,7 +168,9 @@ def test_the_dossiers_are_realistic(demo):
     names = set(Dossier.objects.values_list("applicant_name", flat=True))
     assert len(names) > 300
     assert Dossier.objects.filter(applicant_name__startswith="Nguyễn").exists()
-    assert Dossier.objects.filter(status=DossierStatus.RETURNED).count() == 3328
+    assert (
+        Dossier.objects.filter(status=DossierStatus.RETURNED).count() == 3329
+    )  # the one open on 31 March was returned in April
     assert Event.objects.filter(kind=EventKind.IMPORTED).count() == 3329
 
 

@@ -90,6 +90,7 @@ def dossier_2021(commune_a, officer, version):
         procedure_version=version,
         by=officer,
         applicant={"name": "Trần Thị B", "phone": "0912345678", "address": "Thôn 1, xã Chư Gu"},
+        backdate_reason="Nhập lại hồ sơ năm 2021",
     )
 
 
@@ -101,6 +102,7 @@ def dossier_2025(commune_a, officer, version):
         procedure_version=version,
         by=officer,
         received_at=local("2025-08-05 09:00"),
+        backdate_reason="Nhập lại hồ sơ năm 2025",
     )
 
 

@@ -374,7 +374,8 @@ def test_every_bad_row_is_reported_and_nothing_is_written(world):
         "row 6: outcome: 'done' is not one of resolved|withdrawn|refused (blank = still open)",
         "row 7: received_at: '31/02/2021' is not an ISO 8601 date-time such as 2021-02-09T16:30",
         "row 8: finished_at: is before received_at",
-        "row 9: finished_at: is required when the outcome is resolved",
+        "row 9: finished_at: is required when the outcome is resolved, unless returned_at is "
+        "given (then finished = returned)",
         "row 10: finished_at: must be blank while the dossier is open (outcome blank)",
         "row 11: returned_at: only a resolved dossier is returned",
         "row 12: finished_at: must be blank for a dossier refused at intake",
@@ -485,7 +486,7 @@ def test_a_withdrawal_ends_an_open_pause_without_moving_the_due_date(world):
 
 
 def test_a_unit_that_no_longer_existed_and_an_unknown_handling_unit_are_errors(world):
-    UnitFactory(code="XA.CU", valid_to=dt.date(2020, 12, 31))
+    UnitFactory(code="XA.CU", name="UBND xã Cũ", valid_to=dt.date(2020, 12, 31))
     rows = [
         row(unit_code="XA.CU"),
         row(applicant_name="B", handling_unit_code="KHONG.CO"),
@@ -494,7 +495,8 @@ def test_a_unit_that_no_longer_existed_and_an_unknown_handling_unit_are_errors(w
     before = counts()
     result = dossiers_import(rows=numbered(rows))
     assert result.errors.lines() == [
-        "row 2: unit_code: unit 'XA.CU' did not exist on 2021-03-01",
+        "row 2: unit_code: UBND xã Cũ ended on 31/12/2020. It cannot receive a dossier on "
+        "01/03/2021: give the unit in force that day.",
         "row 3: handling_unit_code: unknown unit 'KHONG.CO'",
         "row 4: transferred_at: needs a handling_unit_code",
     ]

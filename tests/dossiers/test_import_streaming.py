@@ -10,6 +10,8 @@ from django.utils import translation
 from dossiers import imports
 from dossiers.imports import dossiers_import
 from dossiers.models import Dossier, DossierCodeCounter, Event, EventKind
+from reports.periods import period_make
+from reports.services import period_freeze
 from tests.dossiers.test_import import DESK, local, numbered, row, world  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +94,22 @@ def test_the_same_instant_written_with_another_offset_is_the_same_natural_key(wo
         "as row 2",
     ]
     assert local("2021-03-01 09:00") == dt.datetime(2021, 3, 1, 2, tzinfo=dt.UTC)
+
+
+def test_rows_in_a_frozen_quarter_are_reported_in_every_chunk(world):  # noqa: F811
+    period_freeze(period=period_make(kind="quarter", year=2021, index=1), by=None)
+    rows = [
+        row(applicant_name="Quý Hai", received_at="2021-04-01T08:00"),
+        row(applicant_name="Một", received_at="2021-03-01T08:00"),
+        row(applicant_name="Quý Ba", received_at="2021-07-01T08:00"),
+        row(applicant_name="Hai", received_at="2021-01-04T08:00"),  # in a later chunk
+        row(applicant_name="Ba", received_at="2021-03-01T09:00"),  # a day already refused
+    ]
+    result = dossiers_import(rows=numbered(rows))
+    assert [line.split(": The figures of ")[0] for line in result.errors.lines()] == [
+        "row 3: received_at",
+        "row 5: received_at",
+        "row 6: received_at",
+    ]
+    assert all("Quarter 1/2021" in line for line in result.errors.lines())
+    assert (Dossier.objects.count(), Event.objects.count()) == (0, 0)

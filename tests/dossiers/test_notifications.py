@@ -256,6 +256,7 @@ def test_a_broker_outage_does_not_break_intake_over_the_api(
                 "channel": "direct",
                 "applicant": APPLICANT,
                 "received_at": "2021-03-02T09:00:00+07:00",
+                "backdate_reason": "Nhập lại hồ sơ năm 2021",
             },
             format="json",
         )

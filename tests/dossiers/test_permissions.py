@@ -211,7 +211,8 @@ def test_a_desk_officer_cannot_finish(commune_a, dossier_a) -> None:
 def test_a_district_desk_sees_its_communes_dossiers(district, dossier_a, dossier_b) -> None:
     outside = received_dossier(
         desk=UnitFactory(code="000.00.99.H31", name="Huyện khác", level=UnitLevel.DISTRICT),
-        procedure_version=dossier_a.procedure_version,
+        # A district desk receives district procedures (competence at intake).
+        procedure_version=published_procedure(code="2.000001", levels=("district",)),
     )
     client = staff(Role.DESK_OFFICER, district)
     listed = client.get(reverse("dossiers:queue"))
@@ -235,3 +236,48 @@ def test_navigation_offers_dossiers_and_intake_by_role(commune_a) -> None:
     nav = [item.url_name for item in committee.context["navigation"]]
     assert "dossiers:queue" in nav
     assert "dossiers:intake" not in nav
+
+
+# A processing officer acts on their own unit's dossiers only ----------------------------------
+
+
+def test_a_district_processing_officer_does_not_finish_a_communes_dossier(
+    district, dossier_a
+) -> None:
+    client = staff(Role.PROCESSING_OFFICER, district)
+    page = client.get(reverse("dossiers:detail", args=[dossier_a.code]))
+    assert page.status_code == 200  # the district still sees it
+    assert page.context["sections"] == []
+    assert (
+        f"Dossier {dossier_a.code} is handled by UBND xã Lạc Đạo: only its processing officers "
+        "act on it. Ask that unit, or have the dossier handed over to UBND huyện Văn Lâm first."
+    ) in page.text
+
+    response = client.post(
+        reverse("dossiers:action", args=[dossier_a.code, "finish"]),
+        {"finish-expected_version": str(dossier_a.version), "finish-note": ""},
+    )
+    assert response.status_code == 403
+    assert "is handled by UBND xã Lạc Đạo" in response.text
+    fresh = Dossier.objects.get(pk=dossier_a.pk)
+    assert (fresh.status, fresh.version, fresh.events.count()) == (
+        DossierStatus.RECEIVED,
+        dossier_a.version,
+        1,
+    )
+
+
+def test_a_processing_officer_acts_once_the_dossier_is_handed_to_their_unit(
+    district, dossier_a
+) -> None:
+    from dossiers.services import dossier_transfer
+
+    dossier = dossier_transfer(dossier=dossier_a, to_unit=district, by=None)
+    client = staff(Role.PROCESSING_OFFICER, district)
+    response = client.post(
+        reverse("dossiers:action", args=[dossier.code, "finish"]),
+        {"finish-expected_version": str(dossier.version), "finish-note": ""},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert Dossier.objects.get(pk=dossier.pk).status == DossierStatus.FINISHED

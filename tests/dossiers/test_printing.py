@@ -193,7 +193,9 @@ def test_it_lists_each_hand_over_of_a_dossier_transferred_twice():
     desk = UnitFactory(name="UBND xã A")
     office, department = UnitFactory(name="Công chức Tư pháp"), UnitFactory(name="Phòng Tư pháp")
     officer = UserFactory(first_name="Thị C", last_name="Lê")
-    dossier = received_dossier(desk=desk, by=officer)  # due Fri 2021-03-05 09:00
+    dossier = received_dossier(
+        desk=desk, by=officer, backdate_reason="Nhập lại hồ sơ năm 2021"
+    )  # due Fri 2021-03-05 09:00
     dossier_transfer(
         dossier=dossier,
         to_unit=office,

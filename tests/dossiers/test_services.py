@@ -87,6 +87,7 @@ def test_it_receives_with_code_due_date_and_regime():
         applicant={"name": "Trần Thị B", "phone": "0912345678"},
         received_at=local("2021-03-02 09:00"),  # Tuesday
         by=officer,
+        backdate_reason="Nhập lại hồ sơ năm 2021",
     )
     fresh = reloaded(dossier)
     assert fresh.code == "H30-210302-0001"

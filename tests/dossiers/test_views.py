@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from dossiers.models import Apology, Dossier, DossierStatus, Event, SupplementRequest
 from dossiers.services import dossier_finish, dossier_transfer, supplement_request
 from org.models import Role, UnitLevel
+from reports.models import PeriodFreeze
 from tests.factories import MembershipFactory, UnitFactory, published_procedure, received_dossier
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +77,8 @@ def intake_data(version, **overrides) -> dict:
         "applicant_address": "Thôn 1, xã Lạc Đạo",
         "sets_count": "1",
         "received_at": "2021-03-02T09:00",
+        # 2021 is years back: an intake entered that late says why.
+        "backdate_reason": "Nhập lại hồ sơ nhận qua bưu điện",
         "decision": "receive",
     }
     data.update(overrides)
@@ -164,6 +167,97 @@ def test_refusing_requires_a_reason(commune, version) -> None:
     response = client.post(reverse("dossiers:intake"), intake_data(version, decision="refuse"))
     assert response.status_code == 400
     assert "refusal_reason" in response.context["form"].errors
+    assert not Dossier.objects.exists()
+
+
+# Guards at intake: frozen periods, back-dating, units in force, competence ---------------------
+
+
+def test_it_refuses_an_intake_in_a_frozen_quarter_and_says_which(commune, version) -> None:
+    PeriodFreeze.objects.create(period_key="calendar:quarter:2021:1", frozen_at=timezone.now())
+    response = staff(Role.DESK_OFFICER, commune).post(
+        reverse("dossiers:intake"), intake_data(version)
+    )
+    assert response.status_code == 400
+    assert "The figures of Quarter 1/2021 (01/01/2021–31/03/2021) are frozen" in response.text
+    assert not Dossier.objects.exists()
+
+
+def test_it_asks_for_the_reason_of_a_back_dated_intake(commune, version) -> None:
+    client = staff(Role.DESK_OFFICER, commune)
+    response = client.post(reverse("dossiers:intake"), intake_data(version, backdate_reason=""))
+    assert response.status_code == 400
+    [message] = response.context["form"].errors["backdate_reason"]
+    assert "more than 3 working days ago: give the reason for entering it late" in message
+    assert not Dossier.objects.exists()
+
+
+def test_it_keeps_the_reason_of_a_back_dated_intake_on_the_event(commune, version) -> None:
+    client = staff(Role.DESK_OFFICER, commune)
+    client.post(
+        reverse("dossiers:intake"), intake_data(version, backdate_reason="Hồ sơ gửi bưu điện")
+    )
+    assert Dossier.objects.get().events.get().note == "Hồ sơ gửi bưu điện"
+
+
+def test_it_needs_no_reason_for_an_intake_of_today(commune, version) -> None:
+    now = timezone.localtime()
+    client = staff(Role.DESK_OFFICER, commune)
+    response = client.post(
+        reverse("dossiers:intake"),
+        intake_data(version, backdate_reason="", received_at=f"{now:%Y-%m-%dT%H:%M}"),
+    )
+    assert response.status_code == 302
+    assert Dossier.objects.get().events.get().note == ""
+
+
+def test_the_preview_warns_of_a_back_dated_time(commune, version) -> None:
+    client = staff(Role.DESK_OFFICER, commune)
+    params = {"procedure_version": version.pk, "channel": "direct"}
+    old = client.get(reverse("dossiers:due_preview"), {**params, "received_at": "2021-03-05T16:30"})
+    assert "more than 3 working days ago: give the reason" in old.text
+    now = client.get(
+        reverse("dossiers:due_preview"),
+        {**params, "received_at": f"{timezone.localtime():%Y-%m-%dT%H:%M}"},
+    )
+    assert 'data-testid="backdate-warning"' not in now.text
+
+
+@pytest.fixture
+def ended_commune(version):
+    successor = UnitFactory(name="Xã Phú Túc", valid_from=dt.date(2025, 7, 1))
+    return UnitFactory(
+        code="007.37.H21", name="Xã Chư Ngọc", valid_to=dt.date(2025, 6, 30), successor=successor
+    )
+
+
+def test_an_ended_desk_is_told_so_and_its_intake_refused(ended_commune, version) -> None:
+    client = staff(Role.DESK_OFFICER, ended_commune)
+    page = client.get(reverse("dossiers:intake"))
+    assert "Xã Chư Ngọc ended on 30/06/2025; its work passed to Xã Phú Túc." in page.text
+    now = timezone.localtime()
+    response = client.post(
+        reverse("dossiers:intake"), intake_data(version, received_at=f"{now:%Y-%m-%dT%H:%M}")
+    )
+    assert response.status_code == 400
+    assert (
+        f"No dossier can be received at its desk on {now:%d/%m/%Y}: receive it at the desk of "
+        "Xã Phú Túc."
+    ) in response.context["form"].non_field_errors()[0]
+    assert not Dossier.objects.exists()
+
+
+def test_it_refuses_a_procedure_outside_the_desks_competence(commune) -> None:
+    district_only = published_procedure(
+        code="2.000635", name="Cấp bản sao trích lục hộ tịch", levels=("district",)
+    )
+    client = staff(Role.DESK_OFFICER, commune)
+    response = client.post(reverse("dossiers:intake"), intake_data(district_only))
+    assert response.status_code == 400
+    [message] = response.context["form"].errors["procedure_version"]
+    assert message.startswith(
+        "UBND xã Lạc Đạo may not receive procedure 2.000635 “Cấp bản sao trích lục hộ tịch”"
+    )
     assert not Dossier.objects.exists()
 
 
@@ -288,6 +382,42 @@ def test_it_transfers_back_to_the_desk_only_among_offered_units(commune, justice
     assert fresh(dossier).handling_unit == commune
 
 
+def test_it_offers_to_hand_over_only_to_units_in_force_today(commune, justice, version) -> None:
+    ended = UnitFactory(name="Tổ một cửa cũ", parent=commune, valid_to=dt.date(2025, 6, 30))
+    later = UnitFactory(name="Tổ sắp lập", parent=commune, valid_from=dt.date(2099, 1, 1))
+    dossier = received_dossier(desk=commune, procedure_version=version)
+    client = staff(Role.DESK_OFFICER, commune)
+    page = client.get(reverse("dossiers:detail", args=[dossier.code]))
+    [transfer] = [s for s in page.context["sections"] if s.action == "transfer"]
+    assert list(transfer.form.fields["to_unit"].queryset) == [justice]
+
+    response = post_action(client, dossier, "transfer", to_unit=str(ended.pk))
+    assert "Select a valid choice" in response.text
+    response = post_action(client, dossier, "transfer", to_unit=str(later.pk))
+    assert "Select a valid choice" in response.text
+    assert fresh(dossier).handling_unit == commune
+    assert fresh(dossier).events.count() == 1
+
+
+def test_a_provincial_centre_hands_over_to_the_departments_in_force() -> None:
+    province = UnitFactory(code="T52", name="UBND tỉnh Gia Lai", level=UnitLevel.PROVINCE)
+    centre = UnitFactory(
+        code="T52.TTHCC", name="Trung tâm PVHCC", level=UnitLevel.CENTRE, parent=province
+    )
+    department = UnitFactory(
+        code="T52.SNNMT", name="Sở NN và MT", level=UnitLevel.DEPARTMENT, parent=province
+    )
+    UnitFactory(
+        name="Sở cũ", level=UnitLevel.DEPARTMENT, parent=province, valid_to=dt.date(2025, 6, 30)
+    )
+    UnitFactory(name="Tỉnh khác", level=UnitLevel.PROVINCE)
+    version = published_procedure(code="1.000002", levels=("province",))
+    dossier = received_dossier(desk=centre, procedure_version=version)
+    page = staff(Role.DESK_OFFICER, centre).get(reverse("dossiers:detail", args=[dossier.code]))
+    [transfer] = [s for s in page.context["sections"] if s.action == "transfer"]
+    assert list(transfer.form.fields["to_unit"].queryset) == [province, department]
+
+
 def test_it_requests_and_completes_a_supplement(commune, version) -> None:
     dossier = received_dossier(desk=commune, procedure_version=version)
     client = staff(Role.DESK_OFFICER, commune)
@@ -378,11 +508,17 @@ def test_it_refuses_to_return_an_unfinished_dossier(commune, version) -> None:
 
 
 def test_it_reports_a_service_refusal_and_changes_nothing(commune, version) -> None:
-    # Finishing before receipt: the form is valid, the service refuses (time order).
-    future = timezone.now() + dt.timedelta(days=30)
-    dossier = received_dossier(desk=commune, procedure_version=version, received_at=future)
+    # Finishing today when today's quarter is frozen: the form is valid, the service refuses.
+    # (It used to receive a dossier in the future to get "finished before receipt"; intake now
+    # refuses a future received time.)
+    dossier = received_dossier(desk=commune, procedure_version=version)
+    today = timezone.localdate()
+    PeriodFreeze.objects.create(
+        period_key=f"calendar:quarter:{today.year}:{(today.month - 1) // 3 + 1}",
+        frozen_at=timezone.now(),
+    )
     response = post_action(staff(Role.UNIT_LEADER, commune), dossier, "finish")
-    assert "A dossier cannot be finished before receipt." in response.text
+    assert "are frozen" in response.text
     assert fresh(dossier).status == DossierStatus.RECEIVED
     assert fresh(dossier).events.count() == 1
 

@@ -16,9 +16,22 @@ from dossiers.services import apology_issue, dossier_finish, supplement_request
 from dossiers.tasks import overdue_watch_daily
 from dossiers.watch import previous_run_at, watch_digest
 from org.models import Role, UnitLevel
-from tests.factories import MembershipFactory, UnitFactory, UserFactory, received_dossier
+from tests.factories import (
+    MembershipFactory,
+    UnitFactory,
+    UserFactory,
+    published_procedure,
+    received_dossier,
+)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _procedure():
+    # Received at district and commune desks alike (competence at intake).
+    published_procedure(code="1.000001", levels=("district", "commune"))
+
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 

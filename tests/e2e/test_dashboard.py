@@ -146,3 +146,61 @@ def test_a_committee_member_reads_the_quarter_and_drills_down(
     page.screenshot(path=str(ARTEFACTS / "dashboard-drilldown-1366x768.png"))
     rows.first.get_by_role("link").first.click()
     expect(page.get_by_test_id("dossier-code")).to_contain_text("001.37.H21-210331-")
+
+
+def test_a_committee_member_of_todays_province_opens_on_the_present(
+    page: Page, live_server
+) -> None:
+    """Today's province (tests/reports/lineage_world.py): with no quarter asked for, the page
+    opens on the latest quarter with dossiers and says so; the ranking has one table per
+    level; its 2021 quarter sums the old province and names it; all within 1366 px."""
+    from reports.periods import period_make
+    from reports.services import rollups_refresh
+    from tests.reports.lineage_world import lineage_world
+
+    units = lineage_world()
+    user = UserFactory(username="bcd.present", first_name="Lan", last_name="Trần")
+    user.set_password(PASSWORD)
+    user.save()
+    MembershipFactory(user=user, unit=units["new"], role=Role.COMMITTEE_MEMBER)
+    # The quarters computed so far (the sweep's work), and the charts' 8 quarters computed
+    # here first (see above: SQLite's "table is locked" between live-server threads).
+    for year, quarter in ((2021, 1), (2025, 2), (2025, 3)):
+        rollups_refresh(period=period_make(kind="quarter", year=year, index=quarter))
+    for year, quarter in ((2025, 3), (2021, 1)):
+        quarter_trend(unit=units["new"], year=year, quarter=quarter)
+
+    page.goto(f"{live_server.url}/dang-nhap/")
+    page.get_by_label("Tên đăng nhập").fill("bcd.present")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.goto(f"{live_server.url}/bao-cao/")
+
+    expect(page.get_by_test_id("dashboard-subtitle")).to_contain_text("Quý 3/2025")
+    expect(page.get_by_test_id("default-period-note")).to_contain_text("Quý 3/2025")
+    cards = page.get_by_test_id("cards")
+    # The commune's 2 of August and the dossier carried over from its predecessor B.
+    expect(cards.locator('[data-card="received_total"] .dash-figure').first).to_have_text("3")
+    groups = page.get_by_test_id("ranking-group")
+    expect(groups).to_have_count(1)
+    expect(groups.first.get_by_test_id("rank")).to_have_count(2)
+    expect(page.get_by_test_id("table-by-unit").get_by_test_id("total-row")).to_contain_text("3")
+    for chart in page.get_by_test_id("chart").all():
+        chart.scroll_into_view_if_needed()
+        page.wait_for_function(
+            "image => image.complete && image.naturalWidth > 0", arg=chart.element_handle()
+        )
+    page.evaluate("window.scrollTo(0, 0)")
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / "dashboard-present-1366x768.png"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+
+    page.goto(f"{live_server.url}/bao-cao/?year=2021&quarter=1")
+    note = page.get_by_test_id("lineage-note")
+    expect(note).to_contain_text("01/07/2025")
+    expect(note).to_contain_text("UBND tỉnh Thử")
+    expect(cards.locator('[data-card="received_total"] .dash-figure').first).to_have_text("9")
+    expect(page.get_by_test_id("default-period-note")).to_have_count(0)
+    page.get_by_test_id("ranking").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTEFACTS / "dashboard-lineage-1366x768.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366

@@ -5,16 +5,27 @@ lookup, reached from the receipt's QR link, shows each state in Vietnamese."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from playwright.sync_api import Browser, Page, expect
 
 from dossiers.models import Dossier, DossierStatus, EventKind
 from org.models import Role, UnitLevel
+from reports.aggregate import counters_total
+from reports.periods import period_make
+from reports.services import period_freeze
 from tests.e2e.conftest import VIEWPORT
-from tests.factories import MembershipFactory, UnitFactory, UserFactory, published_procedure
+from tests.factories import (
+    MembershipFactory,
+    UnitFactory,
+    UserFactory,
+    published_procedure,
+    received_dossier,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -183,8 +194,6 @@ def test_a_dossier_goes_from_intake_to_return_and_the_citizen_follows_it(
 def test_a_commune_desk_cannot_open_another_communes_dossier(
     page: Page, live_server, desk_setup
 ) -> None:
-    from tests.factories import received_dossier
-
     district, _justice = desk_setup
     other = UnitFactory(
         code="000.12.31.H30", name="UBND xã Lạc Đạo", level=UnitLevel.COMMUNE, parent=district
@@ -196,7 +205,8 @@ def test_a_commune_desk_cannot_open_another_communes_dossier(
     user.set_password(PASSWORD)
     user.save()
     MembershipFactory(user=user, unit=mine, role=Role.DESK_OFFICER)
-    foreign = received_dossier(desk=other, procedure_code="2.000635")
+    # A commune desk receives commune procedures (competence at intake).
+    foreign = received_dossier(desk=other, procedure_code="1.000001")
 
     log_in(page, live_server.url, "motcua.xa")
     response = page.goto(f"{live_server.url}/ho-so/{foreign.code}/")
@@ -204,3 +214,133 @@ def test_a_commune_desk_cannot_open_another_communes_dossier(
     page.goto(f"{live_server.url}/ho-so/?q={foreign.code}")
     expect(page.get_by_test_id("count-all")).to_have_text("0")
     expect(page.locator("main")).not_to_contain_text("Trần Thị B")
+
+
+# Today and the past (DESIGN §3): frozen quarters, ended units, hand-over to units in force ------
+
+
+def desk_officer(username: str, unit, role: str = Role.DESK_OFFICER) -> None:
+    user = UserFactory(username=username, first_name="Lan", last_name="Trần")
+    user.set_password(PASSWORD)
+    user.save()
+    MembershipFactory(user=user, unit=unit, role=role)
+
+
+def choose_procedure(page: Page, typed: str) -> None:
+    page.locator("#id_procedure_query").fill(typed)
+    page.get_by_test_id("procedure-suggestions").get_by_role("option").first.click()
+
+
+def test_a_back_dated_intake_into_a_frozen_quarter_is_refused_and_the_figures_stay(
+    page: Page, live_server
+) -> None:
+    commune = UnitFactory(code="001.37.H21", name="UBND xã Chư Gu", level=UnitLevel.COMMUNE)
+    version = published_procedure(code="1.000001", name="Đăng ký khai sinh")
+    received_dossier(
+        desk=commune,
+        procedure_version=version,
+        received_at=dt.datetime(2021, 3, 10, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
+    )
+    quarter = period_make(kind="quarter", year=2021, index=1)
+    period_freeze(period=quarter, by=None)
+    figures = counters_total(Dossier.objects.all(), quarter)
+    assert figures["received_total"] == 1
+    desk_officer("motcua.xa", commune)
+
+    log_in(page, live_server.url, "motcua.xa")
+    page.goto(f"{live_server.url}/ho-so/tiep-nhan/")
+    page.locator('[name="received_at"]').fill("2021-03-15T09:00")
+    choose_procedure(page, "khai sinh")
+    # More than 3 working days back: the preview says a reason is needed, the officer gives it.
+    expect(page.get_by_test_id("backdate-warning")).to_be_visible()
+    page.locator('[name="backdate_reason"]').fill("Hồ sơ nhận ngày 15/03/2021, nhập muộn")
+    page.locator('[name="applicant_name"]').fill("Nguyễn Thị Mai")
+    page.get_by_test_id("receive").click()
+
+    expect(page.get_by_test_id("form-errors")).to_contain_text("01/01/2021–31/03/2021")
+    expect(page.get_by_test_id("form-errors")).to_contain_text("15/03/2021")
+    assert Dossier.objects.count() == 1
+    assert counters_total(Dossier.objects.all(), quarter) == figures
+
+
+def test_intake_at_an_ended_unit_is_refused_naming_its_successor(page: Page, live_server) -> None:
+    phu_tuc = UnitFactory(
+        code="X24076", name="Xã Phú Túc", level=UnitLevel.COMMUNE, valid_from=dt.date(2025, 7, 1)
+    )
+    chu_ngoc = UnitFactory(
+        code="007.37.H21",
+        name="UBND xã Chư Ngọc",
+        level=UnitLevel.COMMUNE,
+        valid_to=dt.date(2025, 6, 30),
+        successor=phu_tuc,
+    )
+    published_procedure(code="1.000001", name="Đăng ký khai sinh")
+    desk_officer("motcua.cu", chu_ngoc)
+
+    log_in(page, live_server.url, "motcua.cu")
+    page.goto(f"{live_server.url}/ho-so/tiep-nhan/")
+    expect(page.get_by_test_id("desk-ended")).to_contain_text("Xã Phú Túc")
+    choose_procedure(page, "khai sinh")
+    page.locator('[name="applicant_name"]').fill("Nguyễn Thị Mai")
+    page.get_by_test_id("receive").click()
+
+    expect(page.get_by_test_id("form-errors")).to_contain_text("Xã Phú Túc")
+    expect(page.get_by_test_id("form-errors")).to_contain_text("30/06/2025")
+    assert not Dossier.objects.exists()
+
+
+def test_the_centre_hands_a_dossier_over_to_a_department_in_force(page: Page, live_server) -> None:
+    province = UnitFactory(
+        code="T52",
+        name="UBND tỉnh Gia Lai",
+        level=UnitLevel.PROVINCE,
+        valid_from=dt.date(2025, 7, 1),
+    )
+    centre = UnitFactory(
+        code="T52.TTHCC",
+        name="Trung tâm Phục vụ hành chính công tỉnh Gia Lai",
+        level=UnitLevel.CENTRE,
+        parent=province,
+        valid_from=dt.date(2025, 7, 1),
+    )
+    department = UnitFactory(
+        code="T52.SNNMT",
+        name="Sở Nông nghiệp và Môi trường tỉnh Gia Lai",
+        level=UnitLevel.DEPARTMENT,
+        parent=province,
+        valid_from=dt.date(2025, 7, 1),
+    )
+    ended = UnitFactory(
+        code="T52.STNMT",
+        name="Sở Tài nguyên và Môi trường tỉnh Gia Lai",
+        level=UnitLevel.DEPARTMENT,
+        parent=province,
+        valid_to=dt.date(2025, 6, 30),
+        successor=department,
+    )
+    version = published_procedure(
+        code="1.004227", name="Đăng ký đất đai lần đầu", levels=("province",)
+    )
+    dossier = received_dossier(desk=centre, procedure_version=version, received_at=timezone.now())
+    desk_officer("motcua.huyen", centre)
+    desk_officer("chuyenvien", department, role=Role.PROCESSING_OFFICER)
+
+    log_in(page, live_server.url, "motcua.huyen", dossier.code)
+    page.locator('[aria-controls="action-transfer"]').click()
+    options = page.locator('form[data-action="transfer"] [name="transfer-to_unit"] option')
+    offered = [value for value in options.evaluate_all("os => os.map(o => o.value)") if value]
+    assert str(department.pk) in offered
+    assert str(ended.pk) not in offered
+    take_step(page, "transfer", DossierStatus.PROCESSING, to_unit=str(department.pk))
+    expect(page.locator("main")).to_contain_text("Sở Nông nghiệp và Môi trường tỉnh Gia Lai")
+
+    # The department's processing officer finds it and finishes it.
+    log_in(page, live_server.url, "chuyenvien", dossier.code)
+    take_step(page, "finish", DossierStatus.FINISHED, note="Đã cấp giấy chứng nhận")
+    dossier.refresh_from_db()
+    assert dossier.handling_unit == department
+    assert list(dossier.events.values_list("kind", "to_unit")) == [
+        (EventKind.RECEIVED, centre.pk),
+        (EventKind.TRANSFERRED, department.pk),
+        (EventKind.FINISHED, None),
+    ]

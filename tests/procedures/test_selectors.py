@@ -5,8 +5,19 @@ import datetime as dt
 import pytest
 
 from org.models import Unit
-from procedures.selectors import catalogue_search, procedure_counts
-from procedures.services import procedure_abolish, procedure_create
+from procedures.selectors import (
+    catalogue_search,
+    procedure_counts,
+    procedure_version_receivable,
+    procedure_versions_receivable,
+)
+from procedures.services import (
+    procedure_abolish,
+    procedure_create,
+    procedure_draft_new,
+    procedure_draft_update,
+    procedure_publish,
+)
 from tests.factories import SectorFactory, UnitFactory, procedure_content, published_procedure
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +124,147 @@ def test_it_filters_by_sector_level_and_online_level(catalogue):
         "1.000003",
     ]
     assert [v.procedure.code for v in catalogue_search(on=on, online_level="4")] == ["1.000001"]
+
+
+@pytest.fixture
+def two_tier():
+    """Units of 2025 and procedures that name no implementing unit (competence by level)."""
+    province = UnitFactory(code="T", level="province")
+    centre = UnitFactory(code="T.TTHCC", level="centre", parent=province)
+    department = UnitFactory(code="T.SNN", level="department", parent=province)
+    district = UnitFactory(code="T.H", level="district", parent=province)
+    commune = UnitFactory(code="T.X", level="commune", parent=province)
+    versions = {
+        level: published_procedure(code=code, name=f"Thủ tục {level}", levels=(level,))
+        for code, level in (
+            ("1.000010", "commune"),
+            ("1.000011", "district"),
+            ("1.000012", "province"),
+        )
+    }
+    return {
+        "province": province,
+        "centre": centre,
+        "department": department,
+        "district": district,
+        "commune": commune,
+        "versions": versions,
+    }
+
+
+AUGUST_2025 = D(2025, 8, 1)
+
+
+def receivable_codes(unit, on=AUGUST_2025):
+    versions = procedure_versions_receivable(unit=unit, on=on)
+    return sorted(v.procedure.code for v in versions)
+
+
+def test_it_lets_a_commune_receive_only_commune_level_procedures(two_tier):
+    assert receivable_codes(two_tier["commune"]) == ["1.000010"]
+
+
+def test_it_lets_a_district_receive_only_district_level_procedures(two_tier):
+    assert receivable_codes(two_tier["district"]) == ["1.000011"]
+
+
+@pytest.mark.parametrize("unit", ["province", "department", "centre"])
+def test_it_lets_a_province_department_or_centre_receive_province_level_procedures(two_tier, unit):
+    assert receivable_codes(two_tier[unit]) == ["1.000012"]
+
+
+def test_it_lets_a_unit_receive_a_procedure_of_several_levels_at_its_own_level(two_tier):
+    published_procedure(code="1.000013", name="Hai cấp", levels=("commune", "province"))
+    assert receivable_codes(two_tier["commune"]) == ["1.000010", "1.000013"]
+    assert receivable_codes(two_tier["centre"]) == ["1.000012", "1.000013"]
+    assert receivable_codes(two_tier["district"]) == ["1.000011"]
+
+
+def test_it_lets_only_the_listed_units_receive_a_version_that_lists_them(two_tier):
+    other_commune = UnitFactory(code="T.X2", level="commune", parent=two_tier["province"])
+    published_procedure(
+        code="1.000014",
+        name="Chỉ một xã",
+        levels=("commune",),
+        implementing_unit_ids=frozenset({other_commune.pk}),
+    )
+    assert receivable_codes(other_commune) == ["1.000010", "1.000014"]
+    # Same level, but not listed.
+    assert receivable_codes(two_tier["commune"]) == ["1.000010"]
+
+
+def test_it_lets_a_listed_unit_receive_a_procedure_of_another_level(two_tier):
+    # The seed's district desk received province-level procedures listed for it.
+    published_procedure(
+        code="1.000015",
+        name="Cấp tỉnh nhận tại huyện",
+        levels=("province",),
+        implementing_unit_ids=frozenset({two_tier["district"].pk}),
+    )
+    assert receivable_codes(two_tier["district"]) == ["1.000011", "1.000015"]
+    # Listed units replace the level rule: the province's own desks are not listed.
+    assert receivable_codes(two_tier["centre"]) == ["1.000012"]
+
+
+def test_it_offers_only_versions_in_force_on_the_day(two_tier):
+    published_procedure(
+        code="1.000016", name="Từ tháng chín", levels=("commune",), valid_from=D(2025, 9, 1)
+    )
+    assert receivable_codes(two_tier["commune"], on=D(2025, 8, 31)) == ["1.000010"]
+    assert receivable_codes(two_tier["commune"], on=D(2025, 9, 1)) == ["1.000010", "1.000016"]
+
+
+def test_it_follows_the_version_in_force_when_a_procedure_changes_level(two_tier):
+    district_version = two_tier["versions"]["district"]
+    draft = procedure_draft_new(procedure=district_version.procedure, by=None)
+    procedure_draft_update(
+        version=draft,
+        content=procedure_content(name="Thủ tục district", levels=("commune",)),
+        by=None,
+    )
+    procedure_publish(version=draft, valid_from=D(2025, 7, 1), by=None)
+    assert receivable_codes(two_tier["district"], on=D(2025, 6, 30)) == ["1.000011"]
+    assert receivable_codes(two_tier["commune"], on=D(2025, 6, 30)) == ["1.000010"]
+    assert receivable_codes(two_tier["district"], on=D(2025, 7, 1)) == []
+    assert receivable_codes(two_tier["commune"], on=D(2025, 7, 1)) == ["1.000010", "1.000011"]
+
+
+def test_it_answers_for_one_version_with_the_same_rule(two_tier):
+    commune_version = two_tier["versions"]["commune"]
+    assert procedure_version_receivable(
+        version=commune_version, unit=two_tier["commune"], on=D(2025, 8, 1)
+    )
+    assert not procedure_version_receivable(
+        version=commune_version, unit=two_tier["centre"], on=D(2025, 8, 1)
+    )
+
+
+def test_it_refuses_one_version_on_a_day_it_is_not_in_force(two_tier):
+    commune_version = two_tier["versions"]["commune"]  # valid from 2020-01-01
+    assert not procedure_version_receivable(
+        version=commune_version, unit=two_tier["commune"], on=D(2019, 12, 31)
+    )
+
+
+def test_it_keeps_the_seed_district_desk_receiving_its_listed_province_procedures(catalogue):
+    province_version = published_procedure(
+        code="1.000020",
+        name="Cấp tỉnh",
+        levels=("province",),
+        implementing_unit_ids=frozenset({catalogue["district"].pk}),
+    )
+    assert procedure_version_receivable(
+        version=province_version, unit=catalogue["district"], on=D(2021, 3, 31)
+    )
+    # The commune is not listed, and the procedure is not of its level.
+    assert not procedure_version_receivable(
+        version=province_version, unit=catalogue["commune"], on=D(2021, 3, 31)
+    )
+
+
+def test_it_counts_for_units_the_procedures_they_may_receive_by_level(two_tier):
+    # A new commune and the centre: commune- and province-level procedures, not the district's.
+    units = Unit.objects.filter(pk__in=[two_tier["commune"].pk, two_tier["centre"].pk])
+    counts = procedure_counts(on=D(2025, 8, 1), units=units)
+    assert counts["total"] == 2
+    assert counts["by_level"] == {"province": 1, "district": 0, "commune": 1}

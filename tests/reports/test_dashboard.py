@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from org.models import Role, Unit
 from reports.counters import COUNTERS, with_rates, zero_counters
-from reports.dashboard import format_change, format_points, unit_ranking
+from reports.dashboard import competition_ranks, format_change, format_points, unit_ranking
 from reports.forms import DashboardForm
 from tests.factories import MembershipFactory, UserFactory
 
@@ -104,20 +104,30 @@ def test_it_lists_the_levels_and_the_sixteen_units_with_their_totals(committee):
 
 
 @pytest.mark.django_db
-def test_it_compares_with_the_previous_quarter(committee):
+def test_it_shows_no_change_against_a_previous_quarter_without_data(committee):
+    committee.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = dashboard(committee, year=2021, quarter=1)
-    # Nothing was received in Q4 2020: every change is the value itself.
-    assert card(response, "received_total").change == "+3.329"
-    assert card(response, "resolved").change == "+3.328"
-    assert card(response, "in_progress").change == "+1"
-    assert card(response, "in_progress_overdue").change == "0"
-    # A rate without a denominator before has no change to show.
+    # Nothing was counted in Q4 2020: no change is shown ("—"), not "+3.329".
+    for name in ("received_total", "resolved", "in_progress", "in_progress_overdue"):
+        assert card(response, name).change is None, name
+        assert card(response, name).trend == "flat"
     assert card(response, "on_time_rate").change is None
+    page = response.content.decode()
+    assert "+3.329" not in page
+    assert page.count('data-testid="change">\n              —') == 6
+    assert not response.context["previous_has_data"]
+    assert "no figures for Quarter 4/2020 to compare with" in page
 
+
+@pytest.mark.django_db
+def test_it_compares_with_a_previous_quarter_that_has_data(committee):
     later = dashboard(committee, year=2021, quarter=2)
     # Q2: the one dossier open at the end of March is carried over, nothing new is received.
     assert card(later, "received_total").figure.value == 1
     assert card(later, "received_total").change == "−3.328"
+    assert card(later, "received_total").trend == "down"
+    assert later.context["previous_has_data"]
+    assert "so với Quý 1/2021" in later.content.decode()
 
 
 @pytest.mark.django_db
@@ -200,10 +210,15 @@ def test_the_navigation_offers_the_dashboard(client, demo_data):
 # The pure builder -----------------------------------------------------------------------------
 
 
-def unit_row(code: str, **counters) -> dict:
+def unit_row(code: str, level: str = "commune", **counters) -> dict:
     values = zero_counters()
     values.update(counters)
-    return {"code": code, "name": f"Unit {code}", "level": "commune", **with_rates(values)}
+    return {"code": code, "name": f"Unit {code}", "level": level, **with_rates(values)}
+
+
+def ranked(report: dict, period_start: str = "2021-01-01") -> dict:
+    report = {"period": {"start": period_start}, **report}
+    return unit_ranking(report, period_key="calendar:quarter:2021:1")
 
 
 def test_the_ranking_puts_the_weakest_first_and_marks_it():
@@ -225,12 +240,101 @@ def test_the_ranking_puts_the_weakest_first_and_marks_it():
             ]
         }
     }
-    ranking = unit_ranking(report, period_key="calendar:quarter:2021:1")
+    ranking = ranked(report)
+    (communes,) = ranking["groups"]
+    assert communes["tier"] == "commune"
     # B and D: 50% on time, 50% progress; E: 100% on time, 80% progress; A: 100% and 100%.
-    assert [row["code"] for row in ranking["bottom"]] == ["B", "D", "E", "A"]
-    assert [row["weakest"] for row in ranking["bottom"]] == [True, True, False, False]
-    assert ranking["bottom"][0]["on_time_rate"].text == "50%"
-    assert ranking["top"] == []
+    assert [row["code"] for row in communes["bottom"]] == ["B", "D", "E", "A"]
+    assert [row["weakest"] for row in communes["bottom"]] == [True, True, False, False]
+    assert communes["bottom"][0]["on_time_rate"].text == "50%"
+    assert communes["top"] == []
+
+
+def test_the_ranking_gives_equal_rates_the_same_rank():
+    report = {
+        "dossiers": {
+            "by_unit": [
+                # A and B: 100% on time, 100% progress; C: 75% on time.
+                unit_row("A", received_total=3, resolved=3, resolved_early=3),
+                unit_row("B", received_total=5, resolved=5, resolved_on_time=5),
+                unit_row("C", received_total=4, resolved=4, resolved_on_time=3, resolved_late=1),
+                # D and E: 50% on time and 50% progress (2/4 and 1/2).
+                unit_row("D", received_total=4, resolved=4, resolved_on_time=2, resolved_late=2),
+                unit_row("E", received_total=2, resolved=2, resolved_early=1, resolved_late=1),
+            ]
+        }
+    }
+    (communes,) = ranked(report)["groups"]
+    # Best first: A, B share rank 1, C is 3rd, D and E share rank 4; listed weakest first.
+    assert [(row["code"], row["rank"]) for row in communes["bottom"]] == [
+        ("D", 4),
+        ("E", 4),
+        ("C", 3),
+        ("A", 1),
+        ("B", 1),
+    ]
+    assert [row["weakest"] for row in communes["bottom"]] == [True, True, False, False, False]
+
+
+def test_competition_ranks_skip_after_a_tie():
+    assert competition_ranks([(1.0, 1.0), (1.0, 1.0), (0.5, 1.0)]) == [1, 1, 3]
+    assert competition_ranks([(0.5, 0.5), (0.9, 0.1), (0.9, 0.1), (0.9, 0.2)]) == [4, 2, 2, 1]
+    assert competition_ranks([]) == []
+
+
+def test_the_ranking_ranks_each_level_against_its_own():
+    report = {
+        "dossiers": {
+            "by_unit": [
+                unit_row("T52", "province", received_total=0),
+                # The centre and a department rank together (provincial agencies): 90% vs 80%.
+                unit_row(
+                    "T52.TTHCC",
+                    "centre",
+                    received_total=10,
+                    resolved=10,
+                    resolved_on_time=9,
+                    resolved_late=1,
+                ),
+                unit_row(
+                    "T52.SNNMT",
+                    "department",
+                    received_total=5,
+                    resolved=5,
+                    resolved_on_time=4,
+                    resolved_late=1,
+                ),
+                # Communes among themselves: 50% and 100%.
+                unit_row("X1", received_total=2, resolved=2, resolved_on_time=1, resolved_late=1),
+                unit_row("X2", received_total=3, resolved=3, resolved_on_time=3),
+            ]
+        }
+    }
+    ranking = ranked(report, period_start="2026-10-01")
+    assert ranking["count"] == 4
+    # After the reform the province's agencies come first, then the communes.
+    assert [group["tier"] for group in ranking["groups"]] == ["province", "commune"]
+    province, communes = ranking["groups"]
+    assert [(row["code"], row["rank"]) for row in province["bottom"]] == [
+        ("T52.SNNMT", 2),
+        ("T52.TTHCC", 1),
+    ]
+    assert [(row["code"], row["rank"]) for row in communes["bottom"]] == [("X1", 2), ("X2", 1)]
+    # Each level has its own weakest: the department's 80% is not compared with the communes'.
+    assert [row["weakest"] for row in province["bottom"]] == [True, False]
+    assert [row["weakest"] for row in communes["bottom"]] == [True, False]
+    # Before the reform the district's order: district, communes, province.
+    before = ranked(
+        {
+            "dossiers": {
+                "by_unit": [
+                    unit_row("X1", received_total=1, resolved=1, resolved_on_time=1),
+                    unit_row("H", "district", received_total=1, resolved=1, resolved_on_time=1),
+                ]
+            }
+        }
+    )
+    assert [group["tier"] for group in before["groups"]] == ["district", "commune"]
 
 
 def test_the_ranking_singles_out_nobody_when_all_are_equal():
@@ -241,11 +345,12 @@ def test_the_ranking_singles_out_nobody_when_all_are_equal():
             ]
         }
     }
-    ranking = unit_ranking(report, period_key="calendar:quarter:2021:1")
-    assert [row["weakest"] for row in ranking["bottom"]] == [False, False]
+    (communes,) = ranked(report)["groups"]
+    assert [row["weakest"] for row in communes["bottom"]] == [False, False]
+    assert [row["rank"] for row in communes["bottom"]] == [1, 1]
 
 
-def test_the_ranking_shows_both_ends_of_a_long_list():
+def test_the_ranking_shows_both_ends_of_a_long_list_weakest_first():
     report = {
         "dossiers": {
             "by_unit": [
@@ -260,10 +365,27 @@ def test_the_ranking_shows_both_ends_of_a_long_list():
             ]
         }
     }
-    ranking = unit_ranking(report, period_key="calendar:quarter:2021:1")
+    ranking = ranked(report)
     assert ranking["count"] == 12
-    assert [row["code"] for row in ranking["bottom"]] == ["U01", "U02", "U03", "U04", "U05"]
-    assert [row["code"] for row in ranking["top"]] == ["U12", "U11", "U10", "U09", "U08"]
+    (communes,) = ranking["groups"]
+    assert communes["count"] == 12
+    assert [row["code"] for row in communes["bottom"]] == ["U01", "U02", "U03", "U04", "U05"]
+    assert [row["rank"] for row in communes["bottom"]] == [12, 11, 10, 9, 8]
+    # The best five, still weakest first: the best unit (rank 1) is the last row.
+    assert [row["code"] for row in communes["top"]] == ["U08", "U09", "U10", "U11", "U12"]
+    assert [row["rank"] for row in communes["top"]] == [5, 4, 3, 2, 1]
+
+
+@pytest.mark.django_db
+def test_the_ranking_says_its_order_and_groups_the_levels(committee):
+    committee.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = dashboard(committee, year=2021, quarter=1).content.decode()
+    assert "Ranking of units by level, weakest first" in page
+    assert "rank 1 is the best of its level" in page
+    # The district desk is ranked alone; its 14 communes among themselves.
+    assert page.count('data-testid="ranking-group"') == 2
+    assert page.index('data-tier="district"') < page.index('data-tier="commune"')
+    assert "units ranked: 14" in page
 
 
 @pytest.mark.parametrize("change, text", [(3329, "+3.329"), (-2, "−2"), (0, "0")])
@@ -287,15 +409,21 @@ def test_every_counter_has_a_column_or_is_left_out_on_purpose():
 
 
 @pytest.mark.django_db
-def test_it_opens_on_the_current_quarter_of_the_users_unit(client, demo_data):
+def test_it_opens_on_the_latest_quarter_with_the_users_dossiers(client, demo_data):
     client.force_login(member(DISTRICT))
+    # Someone looked at Q1 2021 (or the sweep computed it): its rollups exist.
+    dashboard(client, year=2021, quarter=1)
     response = dashboard(client)
     assert response.status_code == 200
-    today = timezone.localdate()
-    period = response.context["period"]
-    assert (period.scheme, period.year) == ("calendar", today.year)
-    assert period.start <= today <= period.end
     assert response.context["unit"].code == DISTRICT
+    period = response.context["period"]
+    today = timezone.localdate()
+    # The district ended in 2025: nothing of it in today's quarter, so the page opens on its
+    # last quarter with dossiers (Q1 2021, or Q2 2021 if it was computed: the one carried over).
+    assert not period.start <= today <= period.end
+    assert (period.scheme, period.year) == ("calendar", 2021)
+    assert card(response, "received_total").figure.value > 0
+    assert response.context["default_note"]
 
 
 @pytest.mark.parametrize(
@@ -310,6 +438,9 @@ def test_the_default_quarter_is_todays(today, expected):
     form = DashboardForm({}, today=today)
     assert form.is_valid()
     assert (form.cleaned_data["year"], form.cleaned_data["quarter"]) == expected
+    assert not form.cleaned_data["period_asked"]
+    asked = DashboardForm({"quarter": "1"}, today=today)
+    assert asked.is_valid() and asked.cleaned_data["period_asked"]
 
 
 def test_the_default_cutoff_quarter_starts_on_the_fifteenth():

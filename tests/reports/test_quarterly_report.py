@@ -107,3 +107,34 @@ def test_it_refuses_bad_arguments(demo_data, args, message):
     with translation.override("en"), pytest.raises(CommandError, match=message) as raised:
         call_command("quarterly_report", *args)
     assert raised.value.returncode == 1
+
+
+def test_without_a_unit_it_reports_the_root_in_force_on_the_quarters_last_day(demo_data):
+    # Two roots: the province until 30/06/2025 and the one formed on 01/07/2025.
+    later = run("--year", "2025", "--quarter", "3")
+    assert later["unit"]["code"] == "T52"
+    assert run("--year", "2025", "--quarter", "2")["unit"]["code"] == "000.00.00.H21"
+
+
+def test_the_new_province_reports_the_seed_quarter_of_its_predecessor(report):
+    successor = run("--year", "2021", "--quarter", "1", "--unit", "T52")
+    assert successor["dossiers"]["total"] == report["dossiers"]["total"]
+    assert successor["procedures"] == report["procedures"]
+    assert [row["code"] for row in successor["dossiers"]["by_unit"]] == [
+        row["code"] for row in report["dossiers"]["by_unit"]
+    ]
+    assert successor["narrative"].endswith(
+        "Trước ngày 01/07/2025, số liệu được cộng từ các đơn vị tiền thân: UBND tỉnh Gia Lai."
+    )
+
+
+def test_a_new_commune_reports_the_sum_of_the_communes_it_absorbed(report):
+    # Xã Phú Túc: the town of Phú Túc and the communes Phú Cần, Chư Ngọc, Ia Mlăh, Đất Bằng
+    # (Resolution 1664/NQ-UBTVQH15, DESIGN §1).
+    predecessors = {"001.37.H21", "013.37.H21", "004.37.H21", "008.37.H21", "006.37.H21"}
+    commune = run("--year", "2021", "--quarter", "1", "--unit", "X24076")
+    assert {row["code"] for row in commune["dossiers"]["by_unit"]} == predecessors
+    rows = [row for row in report["dossiers"]["by_unit"] if row["code"] in predecessors]
+    for name in COUNTERS:
+        assert commune["dossiers"]["total"][name] == sum(row[name] for row in rows), name
+    assert commune["dossiers"]["total"]["received_total"] > 0

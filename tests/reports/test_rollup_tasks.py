@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError
 from django.utils import timezone
 from kombu.exceptions import OperationalError
@@ -120,10 +121,11 @@ def test_a_frozen_period_is_not_marked_nor_recomputed(
 ):
     today_is(dt.date(2021, 4, 10))
     period_freeze(period=Q1, by=None)
-    with django_capture_on_commit_callbacks(execute=True):
+    # A write dated in the frozen quarter is refused (DESIGN §3) and marks nothing.
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
         received_dossier(desk=desk, received_at=local("2021-03-02 09:00"))
     assert cell(Q1, desk) is None
-    assert cell(Q2, desk) is not None
+    assert not RollupDirty.objects.exists()
     # 20 periods touched (see test_rollups), the frozen one left out.
     assert rollups_dirty_mark(dates={dt.date(2021, 3, 2)}, unit_ids={desk.pk}) == 19
 

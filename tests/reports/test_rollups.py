@@ -33,7 +33,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from audit.models import AuditEntry
-from dossiers.models import Dossier
+from dossiers.models import Dossier, DossierStatus
 from dossiers.services import dossier_finish, dossier_refuse
 from org.models import UnitLevel
 from reports.aggregate import counters_query
@@ -120,8 +120,9 @@ def world():
     a = UnitFactory(code="A", level=UnitLevel.DISTRICT)
     b = UnitFactory(code="B", level=UnitLevel.COMMUNE, parent=a)
     c = UnitFactory(code="C", level=UnitLevel.COMMUNE, parent=a)
-    p1 = published_procedure(code="1.000001")
-    p2 = published_procedure(code="1.000002")
+    # Received at the district desk A and the commune desks B and C.
+    p1 = published_procedure(code="1.000001", levels=("district", "commune"))
+    p2 = published_procedure(code="1.000002", levels=("district", "commune"))
 
     def receive(desk, version, channel, at, **more):
         return received_dossier(
@@ -304,7 +305,14 @@ def test_a_frozen_period_keeps_its_figures_after_an_edit(world):
     assert freeze.period_key == "calendar:quarter:2021:1"
     assert cells(Q1) == Q1_CELLS  # refreshed one last time by the freeze
 
-    dossier_finish(dossier=world["d3"], by=None, at=local("2021-03-31 16:00"))
+    with pytest.raises(ValidationError):  # a step dated in the frozen quarter is refused
+        dossier_finish(dossier=world["d3"], by=None, at=local("2021-03-31 16:00"))
+    # Even an edit made around the services (a correction in the database) changes nothing.
+    Dossier.objects.filter(pk=world["d3"].pk).update(
+        status=DossierStatus.FINISHED,
+        finished_at=local("2021-03-31 16:00"),
+        finished_date=dt.date(2021, 3, 31),
+    )
     assert rollups_refresh(period=Q1) == 0
     # Calendar Q1 is skipped; cut-off Q1 (15 Dec – 14 Mar) is not frozen: 3 rows.
     assert (

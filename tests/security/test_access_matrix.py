@@ -212,6 +212,7 @@ ADMIN_MODELS_GRANTED = {
     "procedures_procedureversion": {"changelist": "200", "add": "200", "change": "302"},
     "reports_rollup": {"changelist": "200", "change": "302"},
     "reports_periodfreeze": {"changelist": "200", "add": "200", "change": "302"},
+    "dossiers_endedunit": {"changelist": "200", "change": "302"},
 }
 _ADMIN_MODEL_URL = re.compile(
     r"admin:(?P<model>\w+?)_(?P<view>changelist|add|change|delete|history)"

@@ -1,19 +1,23 @@
-"""Load the demo data of `make run`: the district of the seed article in Q1 2021."""
+"""Load the demo data of `make run`: the seed district in Q1 2021 and its units today."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from committee.demo import demo_committee_load
+from committee.demo import demo_committee_load, demo_committee_present_load
 from committee.parindex.demo import demo_parindex_load
 from dossiers.demo import demo_dossiers_load
+from dossiers.demo_present import demo_present_load
 from org.demo import DEMO_USERS, demo_organisation_load
 from org.models import Role, Unit
 from procedures.demo import demo_catalogue_load
+from reports.demo import demo_quarters_freeze
+from reports.receivers import rollups_refresh_deferred
 
 
 class Command(BaseCommand):
     help = (
-        "Load the demo units, users, catalogue and the dossiers of Q1 2021 (never in production "
+        "Load the demo units, users, catalogue, the dossiers of Q1 2021 and those of today's "
+        "units since 1 July 2025, and freeze every finished quarter (never in production "
         "settings). Idempotent."
     )
 
@@ -28,8 +32,18 @@ class Command(BaseCommand):
                 f"Demo {label}: {result.created} created, {result.updated} updated, "
                 f"{result.unchanged} unchanged."
             )
+        with rollups_refresh_deferred():
+            present = demo_present_load()
+        self.stdout.write(
+            f"Demo dossiers since 01/07/2025: {present.created} created, "
+            f"{present.unchanged} unchanged."
+        )
+        frozen = demo_quarters_freeze()
+        if frozen:
+            self.stdout.write(f"Frozen quarters: {', '.join(frozen)}.")
         meeting = demo_committee_load()
         self.stdout.write(f"Demo committee meeting: {meeting}.")
+        self.stdout.write(f"Demo committee meeting: {demo_committee_present_load()}.")
         parindex = demo_parindex_load()
         self.stdout.write(
             f"Demo PAR index: {parindex.framework}, {parindex.assessments} assessments."

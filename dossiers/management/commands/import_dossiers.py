@@ -22,8 +22,11 @@ class Command(BaseCommand):
         f"{', '.join(DOSSIER_REQUIRED_COLUMNS)}; optional: {', '.join(DOSSIER_OPTIONAL_COLUMNS)}. "
         "Times are ISO 8601, local time (Asia/Ho_Chi_Minh) without an offset. Dossiers are "
         "matched by code (or, without one, by unit, procedure, applicant and received time): "
-        "re-importing a file changes nothing. All or nothing: on any bad row every error is "
-        "printed as 'row N: column: message', nothing is written and the exit status is 1."
+        "re-importing a file changes nothing. A resolved row may give returned_at without "
+        "finished_at (finished = returned). Refused: a new row with a step dated in a frozen "
+        "(reported) period, a unit not in force on the received or hand-over day. All or "
+        "nothing: on any bad row every error is printed as 'row N: column: message', nothing "
+        "is written and the exit status is 1."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

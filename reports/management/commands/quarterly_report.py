@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from org.models import Unit
 from reports.charts import quarter_trend, report_chart_pngs
 from reports.exports import report_docx, report_xlsx
-from reports.periods import Scheme
+from reports.periods import PeriodKind, Scheme, period_make
 from reports.quarterly import quarterly_report, report_root_unit
 
 FORMATS = ("json", "xlsx", "docx")
@@ -53,7 +53,15 @@ class Command(BaseCommand):
         if not 2000 <= options["year"] <= 2100:
             raise CommandError(_("The year must be between 2000 and 2100."), returncode=1)
         try:
-            unit = report_root_unit(options["unit"])
+            # With no --unit, the root in force on the quarter's last day (the province
+            # before or after the 2025 reform).
+            last_day = period_make(
+                kind=PeriodKind.QUARTER,
+                year=options["year"],
+                index=options["quarter"],
+                scheme=options["scheme"],
+            ).end
+            unit = report_root_unit(options["unit"], on=last_day)
             report = quarterly_report(
                 year=options["year"],
                 quarter=options["quarter"],
