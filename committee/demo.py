@@ -164,7 +164,7 @@ def demo_committee_load() -> Meeting:
     return meeting
 
 
-PRESENT_TITLE = "Họp Ban chỉ đạo Cải cách hành chính tỉnh quý {quarter}/{year}"
+PRESENT_TITLE = "Họp Ban chỉ đạo Cải cách hành chính tỉnh quý {quarter} năm {year}"
 
 
 def demo_committee_present_load(*, today: dt.date | None = None) -> Meeting:
@@ -200,7 +200,9 @@ def demo_committee_present_load(*, today: dt.date | None = None) -> Meeting:
             unit=province,
             held_on=held_on,
             kind="quarterly",
-            title=PRESENT_TITLE.format(quarter=quarter, year=last_quarter_end.year),
+            title=PRESENT_TITLE.format(
+                quarter=("I", "II", "III", "IV")[quarter - 1], year=last_quarter_end.year
+            ),
             chair="Đồng chí Chủ tịch UBND tỉnh, Trưởng Ban chỉ đạo CCHC tỉnh",
             attendees="Thành viên Ban chỉ đạo CCHC tỉnh; Giám đốc các sở; Chủ tịch UBND các "
             "xã, phường; Giám đốc Trung tâm Phục vụ hành chính công tỉnh.",

@@ -67,8 +67,17 @@ DEPARTMENT_OF_SECTOR = (
 )  # fmt: skip
 DEFAULT_DEPARTMENT = "T52.SNV"
 
-# The everyday procedures of a commune desk come first in its popularity order.
-EVERYDAY = ("khai sinh", "chứng thực", "kết hôn", "khai tử", "trích lục", "tình trạng hôn nhân")
+# The everyday procedures of a commune desk, most asked-for first (a name starting so; the
+# shortest such name, i.e. the plain procedure, before its variants).
+EVERYDAY = (
+    "đăng ký khai sinh",
+    "chứng thực bản sao",
+    "chứng thực chữ ký",
+    "đăng ký kết hôn",
+    "cấp giấy xác nhận tình trạng hôn nhân",
+    "đăng ký khai tử",
+    "cấp bản sao trích lục",
+)
 
 APOLOGY_SHARE = 0.04  # of the late dossiers whose apology date has come
 
@@ -153,12 +162,13 @@ def _popular_versions(desk: Unit, *, on: dt.date) -> tuple[list, list[float]]:
         .order_by("procedure__code")
     )
     random.Random(desk.code).shuffle(versions)
-    versions.sort(
-        key=lambda version: next(
-            (rank for rank, word in enumerate(EVERYDAY) if word in version.name.lower()),
-            len(EVERYDAY),
-        )
-    )
+
+    def everyday_rank(version: ProcedureVersion) -> tuple[int, int]:
+        name = version.name.lower()
+        rank = next((n for n, start in enumerate(EVERYDAY) if name.startswith(start)), None)
+        return (len(EVERYDAY), 0) if rank is None else (rank, len(name))
+
+    versions.sort(key=everyday_rank)
     weights = list(itertools.accumulate(1 / rank for rank in range(1, len(versions) + 1)))
     return versions, weights
 

@@ -66,8 +66,12 @@ def unit_ids_visible_to(user: AbstractBaseUser | AnonymousUser) -> set[int] | No
 def unit_lineage_ids(unit: Unit) -> set[int]:
     """The units whose dossiers count for ``unit``: its subtree and, transitively, the units
     it succeeded with their subtrees (a commune formed in 2025 inherits the history of the
-    communes it absorbed)."""
-    return _with_predecessors(set(unit_subtree(unit).values_list("id", flat=True)))
+    communes it absorbed). Remembered on the instance for the request."""
+    if not hasattr(unit, "_lineage_ids"):
+        unit._lineage_ids = frozenset(
+            _with_predecessors(set(unit_subtree(unit).values_list("id", flat=True)))
+        )
+    return set(unit._lineage_ids)
 
 
 def _with_predecessors(unit_ids: set[int]) -> set[int]:

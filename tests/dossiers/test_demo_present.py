@@ -8,8 +8,10 @@ import pytest
 
 from dossiers.demo_present import DESK_VOLUMES, demo_present_lives, demo_present_load
 from dossiers.models import Apology, Dossier, DossierStatus, Event, EventKind
+from dossiers.selectors import procedure_suggestions
 from org.calendar_source import working_calendar
 from org.demo import CENTRE, NEW_COMMUNES, demo_organisation_load
+from org.models import Unit
 from procedures.demo import demo_catalogue_load
 from procedures.selectors import procedure_version_receivable
 from reports.demo import demo_quarters_freeze
@@ -146,3 +148,11 @@ def test_it_freezes_every_finished_quarter_once(present):
     ]
     assert demo_quarters_freeze(today=NOW.date()) == []
     assert not PeriodFreeze.objects.filter(period_key="calendar:quarter:2025:3").exists()
+
+
+def test_birth_registration_comes_first_at_a_commune_desk(present):
+    # The most received procedure of a commune's desk heads its type-ahead (the issue's
+    # complaint: "Đăng ký khai sinh" was last of 14).
+    phu_tuc = Unit.objects.get(code=NEW_COMMUNES[0])
+    [first, *_] = procedure_suggestions(unit=phu_tuc, on=NOW.date(), query="khai sinh", limit=10)
+    assert first.name == "Đăng ký khai sinh"

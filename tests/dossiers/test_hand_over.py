@@ -281,7 +281,7 @@ def test_the_admin_action_hands_over(admin_client, chu_ngoc, phu_tuc, dossiers):
         },
         follow=True,
     )
-    assert "3 open dossiers of Xã Chư Ngọc were handed over to Xã Phú Túc." in response.text
+    assert "Đã bàn giao 3 hồ sơ đang giải quyết của Xã Chư Ngọc cho Xã Phú Túc." in response.text
     assert fresh(dossiers["received"]).handling_unit == phu_tuc
     event = fresh(dossiers["received"]).events.last()
     assert event.by.username == "quantri"
