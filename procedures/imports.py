@@ -19,10 +19,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
+from itertools import groupby
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -603,6 +605,12 @@ def _create_published(*, steps: list[_Step], by: AbstractBaseUser | None) -> Non
         )
         versions.append(version)
     ProcedureVersion.objects.bulk_create(versions, batch_size=BATCH_SIZE)
+    _version_children_create(steps=steps, versions=versions)
+
+
+def _version_children_create(*, steps: list[_Step], versions: list[ProcedureVersion]) -> None:
+    """The levels, required documents, channel times and implementing units of new versions
+    (``versions[i]`` is ``steps[i]``'s), in bulk."""
     levels, documents, channel_times, units = [], [], [], []
     through = ProcedureVersion.implementing_units.through
     for step, version in zip(steps, versions, strict=True):
@@ -639,6 +647,87 @@ def _create_published(*, steps: list[_Step], by: AbstractBaseUser | None) -> Non
         (through, units),
     ):
         model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
+
+
+def new_versions_import(*, rows: list[NumberedRow]) -> ImportResult:
+    """``procedures_import`` of rows that give existing procedures a new version, in bulk.
+
+    The rows are read, checked and compared exactly as ``procedures_import`` does; a changed
+    row's new version is then written with a few bulk queries instead of the drafting and
+    publishing services (about 57 queries a procedure: 19 s for the 372 of the demo on SQLite,
+    against well under a second). The rows written are the services' (a test compares them),
+    without their audit entries, as for the new codes ``procedures_import`` writes in bulk.
+    Anything else in the file (a new code or a new or renamed sector) goes through
+    ``procedures_import`` itself.
+    """
+    with transaction.atomic():
+        errors = RowErrors()
+        parsed = _rows_parse(rows=rows, errors=errors)
+        sectors = {sector.code: sector for sector in Sector.objects.all()}
+        unit_ids = dict(Unit.objects.values_list("code", "pk"))
+        current = _current_versions(sectors)
+        _check_units(parsed=parsed, unit_ids=unit_ids, errors=errors)
+        _check_sectors(parsed=parsed, errors=errors)
+        plan = _plan(
+            parsed=parsed,
+            sectors=sectors,
+            unit_ids=unit_ids,
+            current=current,
+            default_valid_from=None,
+            errors=errors,
+        )
+        if errors:
+            return ImportResult(errors=errors)
+        if any(
+            step.action == "create"
+            or step.content.sector.pk is None
+            or step.content.sector.name != step.sector_name
+            for step in plan
+        ):
+            return procedures_import(rows=rows)
+        updates = [step for step in plan if step.action == "update"]
+        _publish_in_bulk(steps=updates)
+    return ImportResult(updated=len(updates), unchanged=len(plan) - len(updates))
+
+
+def _publish_in_bulk(*, steps: list[_Step]) -> None:
+    """What ``procedure_draft_new`` + ``procedure_draft_update`` + ``procedure_publish`` write
+    for each step: the version in force ends the day before the new one starts, and the new
+    one is published with the next number."""
+    if not steps:
+        return
+    now = timezone.now()
+    numbers = dict(
+        ProcedureVersion.objects.filter(procedure_id__in=[step.procedure_id for step in steps])
+        .values_list("procedure_id")
+        .annotate(Max("number"))
+        .order_by()
+    )
+    by_start = sorted(steps, key=lambda step: step.valid_from)
+    for valid_from, group in groupby(by_start, key=lambda step: step.valid_from):
+        day_before = valid_from - dt.timedelta(days=1)
+        published = ProcedureVersion.objects.filter(
+            procedure_id__in=[step.procedure_id for step in group],
+            status=VersionStatus.PUBLISHED,
+        )
+        published.filter(valid_to__isnull=True).update(valid_to=day_before)
+        published.filter(valid_to__gt=day_before).update(valid_to=day_before)
+    versions = ProcedureVersion.objects.bulk_create(
+        [
+            ProcedureVersion(
+                procedure_id=step.procedure_id,
+                number=numbers[step.procedure_id] + 1,
+                status=VersionStatus.PUBLISHED,
+                valid_from=step.valid_from,
+                published_at=now,
+                search_text=search_normalise(f"{step.code} {step.content.name}"),
+                **{name: getattr(step.content, name) for name in ProcedureContent.SCALAR_FIELDS},
+            )
+            for step in steps
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    _version_children_create(steps=steps, versions=versions)
 
 
 def _write_step(*, step: _Step, by: AbstractBaseUser | None) -> None:

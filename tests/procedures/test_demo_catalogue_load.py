@@ -7,8 +7,8 @@ import pytest
 
 from org.demo import CENTRE, DISTRICT, PHU_TUC, demo_organisation_load
 from org.models import Unit
-from procedures.demo import demo_catalogue_load, new_versions_import
-from procedures.imports import procedures_import
+from procedures.demo import demo_catalogue_load
+from procedures.imports import new_versions_import, procedures_import
 from procedures.models import ProcedureVersion
 from procedures.selectors import procedure_counts, procedure_versions_receivable
 from procedures.services import ProcedureContent
