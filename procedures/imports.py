@@ -155,19 +155,7 @@ def procedures_import(
     parsed = _rows_parse(rows=rows, errors=errors)
     try:
         with transaction.atomic():
-            sectors = {sector.code: sector for sector in Sector.objects.all()}
-            unit_ids = dict(Unit.objects.values_list("code", "pk"))
-            current = _current_versions(sectors)
-            _check_units(parsed=parsed, unit_ids=unit_ids, errors=errors)
-            _check_sectors(parsed=parsed, errors=errors)
-            plan = _plan(
-                parsed=parsed,
-                sectors=sectors,
-                unit_ids=unit_ids,
-                current=current,
-                default_valid_from=valid_from,
-                errors=errors,
-            )
+            plan, sectors = _plan_checked(parsed=parsed, valid_from=valid_from, errors=errors)
             if errors:
                 return ImportResult(errors=errors)
             result = _write(plan=plan, sectors=sectors, by=by)
@@ -663,19 +651,7 @@ def new_versions_import(*, rows: list[NumberedRow]) -> ImportResult:
     with transaction.atomic():
         errors = RowErrors()
         parsed = _rows_parse(rows=rows, errors=errors)
-        sectors = {sector.code: sector for sector in Sector.objects.all()}
-        unit_ids = dict(Unit.objects.values_list("code", "pk"))
-        current = _current_versions(sectors)
-        _check_units(parsed=parsed, unit_ids=unit_ids, errors=errors)
-        _check_sectors(parsed=parsed, errors=errors)
-        plan = _plan(
-            parsed=parsed,
-            sectors=sectors,
-            unit_ids=unit_ids,
-            current=current,
-            default_valid_from=None,
-            errors=errors,
-        )
+        plan, _sectors = _plan_checked(parsed=parsed, valid_from=None, errors=errors)
         if errors:
             return ImportResult(errors=errors)
         if any(
@@ -728,6 +704,27 @@ def _publish_in_bulk(*, steps: list[_Step]) -> None:
         batch_size=BATCH_SIZE,
     )
     _version_children_create(steps=steps, versions=versions)
+
+
+def _plan_checked(
+    *, parsed: list, valid_from: dt.date | None, errors: RowErrors
+) -> tuple[list[_Step], dict[str, Sector]]:
+    """The parsed rows checked against the database (units, sectors) and compared with the
+    versions in force: what to write, and the sectors by code."""
+    sectors = {sector.code: sector for sector in Sector.objects.all()}
+    unit_ids = dict(Unit.objects.values_list("code", "pk"))
+    current = _current_versions(sectors)
+    _check_units(parsed=parsed, unit_ids=unit_ids, errors=errors)
+    _check_sectors(parsed=parsed, errors=errors)
+    plan = _plan(
+        parsed=parsed,
+        sectors=sectors,
+        unit_ids=unit_ids,
+        current=current,
+        default_valid_from=valid_from,
+        errors=errors,
+    )
+    return plan, sectors
 
 
 def _write_step(*, step: _Step, by: AbstractBaseUser | None) -> None:

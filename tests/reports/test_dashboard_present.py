@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from dossiers.models import Dossier, DossierStatus
 from org.models import Role
@@ -21,23 +21,9 @@ from reports.selectors import quarter_shown_by_default
 from reports.services import rollups_refresh
 from tests.factories import MembershipFactory, UserFactory
 from tests.reports.lineage_world import ENDED, REFORM, VN, lineage_world
+from tests.reports.test_rollup_tasks import today_is  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def today_is(monkeypatch):
-    """Set the portal's "today" (timezone.localdate() without arguments)."""
-    original = timezone.localdate
-
-    def set_today(day: dt.date) -> None:
-        monkeypatch.setattr(
-            timezone,
-            "localdate",
-            lambda value=None, timezone=None: day if value is None else original(value, timezone),
-        )
-
-    return set_today
 
 
 @pytest.fixture
@@ -194,7 +180,7 @@ def test_the_report_command_picks_the_root_of_the_quarter(world):
 # The quarter the dashboard opens on ---------------------------------------------------------
 
 
-def test_it_opens_on_the_current_quarter_when_it_has_dossiers(client, world, today_is):
+def test_it_opens_on_the_current_quarter_when_it_has_dossiers(client, world, today_is):  # noqa: F811
     today_is(dt.date(2025, 8, 20))
     client.force_login(member(world["merged"]))
     response = dashboard(client)
@@ -205,7 +191,9 @@ def test_it_opens_on_the_current_quarter_when_it_has_dossiers(client, world, tod
 
 
 def test_it_opens_on_the_latest_quarter_with_dossiers_when_the_current_has_none(
-    client, world, today_is
+    client,
+    world,
+    today_is,  # noqa: F811
 ):
     today_is(dt.date(2026, 12, 7))
     # The quarters computed so far (by the sweep, by earlier looks); Q4 2025 has no dossiers.
@@ -234,7 +222,7 @@ def test_it_opens_on_the_latest_quarter_with_dossiers_when_the_current_has_none(
     )
 
 
-def test_it_opens_on_the_current_quarter_when_no_quarter_has_dossiers(client, world, today_is):
+def test_it_opens_on_the_current_quarter_when_no_quarter_has_dossiers(client, world, today_is):  # noqa: F811
     today_is(dt.date(2026, 12, 7))
     rollups_refresh(period=quarter(2021, 1))
     client.force_login(member(world["centre"]))
@@ -243,7 +231,7 @@ def test_it_opens_on_the_current_quarter_when_no_quarter_has_dossiers(client, wo
     assert response.context["default_note"] == ""
 
 
-def test_a_quarter_asked_for_is_shown_even_without_dossiers(client, world, today_is):
+def test_a_quarter_asked_for_is_shown_even_without_dossiers(client, world, today_is):  # noqa: F811
     today_is(dt.date(2026, 12, 7))
     client.force_login(member(world["merged"]))
     response = dashboard(client, year=2026, quarter=4)
@@ -251,7 +239,7 @@ def test_a_quarter_asked_for_is_shown_even_without_dossiers(client, world, today
     assert card(response, "received_total").figure.value == 0
 
 
-def test_the_default_quarter_costs_the_same_queries_with_more_history(client, world, today_is):
+def test_the_default_quarter_costs_the_same_queries_with_more_history(client, world, today_is):  # noqa: F811
     today_is(dt.date(2026, 12, 7))
     for year, index in ((2021, 1), (2025, 2), (2025, 3)):
         rollups_refresh(period=quarter(year, index))
