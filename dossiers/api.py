@@ -10,6 +10,9 @@
   word (400 with its message: a frozen period, a unit not in force, a competence refusal…).
   ``expected_version`` is the optimistic check: a dossier changed since the caller read it
   answers 409.
+- The checklist of papers handed in (``documents``) is given at intake (absent: the
+  catalogue's required documents as listed; ``[]``: nothing) and when a supplement is
+  completed; a bad line answers 400 naming the line, and nothing is written.
 """
 
 from __future__ import annotations
@@ -46,10 +49,19 @@ from procedures.models import Channel, Procedure, ProcedureVersion
 from procedures.selectors import procedure_version_on
 
 from . import services
-from .models import Apology, Dossier, DossierStatus, Event, SupplementRequest, local_date
+from .models import (
+    Apology,
+    Dossier,
+    DossierDocument,
+    DossierStatus,
+    Event,
+    SupplementRequest,
+    local_date,
+)
 from .permissions import ROLE_ACTIONS, Action, actions_allowed, can_receive, unit_refusal
 from .queues import COUNT_CAP
 from .selectors import dossiers_visible_to
+from .services import DOCUMENT_COUNT_MAX, DOCUMENTS_MAX, DocumentReceived
 
 
 class Conflict(exceptions.APIException):
@@ -96,6 +108,21 @@ class SupplementRequestSerializer(serializers.ModelSerializer):
     class Meta:
         model = SupplementRequest
         fields = ["requested_at", "reason", "missing_documents", "completed_at", "requested_by"]
+
+
+class DossierDocumentSerializer(serializers.ModelSerializer):
+    supplement_requested_at = serializers.DateTimeField(
+        source="supplement_request.requested_at",
+        read_only=True,
+        allow_null=True,
+        help_text=gettext_lazy(
+            "The supplement request the paper answered (its requested_at); null: at intake."
+        ),
+    )
+
+    class Meta:
+        model = DossierDocument
+        fields = ["name", "originals", "certified_copies", "copies", "supplement_requested_at"]
 
 
 class ApologySerializer(serializers.ModelSerializer):
@@ -154,11 +181,13 @@ class DossierSerializer(serializers.ModelSerializer):
 
 
 class DossierDetailSerializer(DossierSerializer):
-    """The dossier with its applicant, its history and its supplement requests and apology."""
+    """The dossier with its applicant, its history, its supplement requests and apology, and
+    the checklist of the papers handed in (at intake, then with each supplement)."""
 
     applicant = ApplicantSerializer(source="*", read_only=True)
     events = EventSerializer(many=True, read_only=True)
     supplement_requests = SupplementRequestSerializer(many=True, read_only=True)
+    documents = DossierDocumentSerializer(many=True, read_only=True)
     apology = serializers.SerializerMethodField()
 
     class Meta(DossierSerializer.Meta):
@@ -167,6 +196,7 @@ class DossierDetailSerializer(DossierSerializer):
             "applicant",
             "events",
             "supplement_requests",
+            "documents",
             "apology",
         ]
         read_only_fields = fields
@@ -190,6 +220,7 @@ def _with_rows_for_detail(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
             "supplement_requests",
             queryset=SupplementRequest.objects.select_related("requested_by"),
         ),
+        Prefetch("documents", queryset=DossierDocument.objects.in_checklist_order()),
     )
 
 
@@ -286,6 +317,58 @@ class DossierPagination(PageNumberPagination):
 # --- intake -----------------------------------------------------------------------------
 
 
+class DocumentLineSerializer(serializers.Serializer):
+    """A line of the checklist: a paper and how many of each kind were handed in."""
+
+    name = serializers.CharField(max_length=DossierDocument._meta.get_field("name").max_length)
+    originals = serializers.IntegerField(min_value=0, max_value=DOCUMENT_COUNT_MAX, default=0)
+    certified_copies = serializers.IntegerField(
+        min_value=0, max_value=DOCUMENT_COUNT_MAX, default=0
+    )
+    copies = serializers.IntegerField(min_value=0, max_value=DOCUMENT_COUNT_MAX, default=0)
+
+    def validate(self, data: dict) -> DocumentReceived:
+        return DocumentReceived(**data)
+
+
+class DocumentsField(serializers.ListField):
+    """The checklist, at most ``DOCUMENTS_MAX`` lines; a line with no paper is not kept. A bad
+    line is named in one message per error ("line 2: originals: …"), not as DRF's list of
+    mostly empty objects."""
+
+    child = DocumentLineSerializer()
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", DOCUMENTS_MAX)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data) -> list[DocumentReceived]:
+        # Counted before any line is read: a list of a million lines costs nothing.
+        if isinstance(data, list) and len(data) > DOCUMENTS_MAX:
+            self.fail("max_length", max_length=DOCUMENTS_MAX)
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if not isinstance(error.detail, dict):
+                raise
+            raise serializers.ValidationError(_line_messages(error.detail)) from error
+
+
+def _line_messages(errors: dict) -> list[str]:
+    messages = []
+    for index, detail in sorted(errors.items()):
+        if not isinstance(detail, dict):
+            detail = {"": detail}
+        for field, field_errors in detail.items():
+            for message in field_errors if isinstance(field_errors, list) else [field_errors]:
+                where = f"{field}: " if field and field != "non_field_errors" else ""
+                messages.append(
+                    _("line %(number)s: %(where)s%(message)s")
+                    % {"number": index + 1, "where": where, "message": message}
+                )
+    return messages
+
+
 class ApplicantInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=255)
     id_number = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
@@ -356,6 +439,13 @@ class IntakeSerializer(serializers.Serializer):
 
 class ReceiveSerializer(IntakeSerializer):
     sets_count = serializers.IntegerField(min_value=1, max_value=999, default=1)
+    documents = DocumentsField(
+        required=False,
+        help_text=gettext_lazy(
+            "The papers handed in, at most 60 lines; absent: the procedure version's required "
+            "documents as the catalogue lists them; []: none."
+        ),
+    )
     digitised = serializers.BooleanField(default=False)
     backdate_reason = serializers.CharField(
         required=False,
@@ -395,6 +485,16 @@ class TransferSerializer(StepSerializer):
 class SupplementRequestInputSerializer(StepSerializer):
     reason = serializers.CharField()
     missing_documents = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SupplementCompleteInputSerializer(StepSerializer):
+    documents = DocumentsField(
+        required=False,
+        default=list,
+        help_text=gettext_lazy(
+            "The papers handed in to complete the dossier, at most 60 lines; absent: none."
+        ),
+    )
 
 
 class FinishSerializer(StepSerializer):
@@ -577,11 +677,15 @@ class DossierViewSet(
             services.supplement_request,
         )
 
-    @_step_schema("The applicant completed the dossier", StepSerializer)
+    @_step_schema("The applicant completed the dossier", SupplementCompleteInputSerializer)
     @action(detail=True, methods=["post"], url_path="supplement_complete")
     def supplement_complete(self, request: Request, code: str) -> Response:
         return self._step(
-            request, code, Action.SUPPLEMENT_COMPLETE, StepSerializer, services.supplement_complete
+            request,
+            code,
+            Action.SUPPLEMENT_COMPLETE,
+            SupplementCompleteInputSerializer,
+            services.supplement_complete,
         )
 
     @_step_schema("The result is ready", FinishSerializer)

@@ -18,7 +18,8 @@ working days in office hours. Of the dossiers:
   it, the rest earlier; about 1 % are withdrawn and 0.5 % refused at intake;
 - results are collected 30 minutes to 3 working days after they are ready (online dossiers at
   once, electronically);
-- a few late ones get an apology with a new appointment (Mẫu 04), through the services.
+- a few late ones get an apology with a new appointment (Mẫu 04), through the services;
+- every dossier accepted has its checklist: the applicant brought the papers the catalogue lists.
 
 Everything after the moment of loading is cut off: what would finish later is still open
 (some within their deadline, some due soon, some overdue), paused, or ready to return. The
@@ -43,14 +44,14 @@ from org.demo import CENTRE, NEW_COMMUNES, PHU_TUC, PROVINCE
 from org.models import REFORM_DATE, Membership, Unit
 from org.tabular import ImportResult
 from org.workdays import WorkingCalendar
-from procedures.models import OnlineLevel, ProcedureVersion
+from procedures.models import OnlineLevel, ProcedureVersion, RequiredDocument
 from procedures.selectors import procedure_versions_receivable
 
 from .codes import dossier_code_format
 from .deadlines import due_at_compute, supplement_due_at_shift
 from .demo import applicant_make, local_moment
 from .imports import OUTCOME_REFUSED, OUTCOME_RESOLVED, OUTCOME_WITHDRAWN, dossiers_import
-from .models import Dossier, local_date
+from .models import Dossier, DossierDocument, local_date
 from .services import apology_issue, dossier_finish, dossier_return
 
 # Mean dossiers a working day at each desk.
@@ -123,6 +124,7 @@ def demo_present_load(*, now: dt.datetime | None = None) -> ImportResult:
         raise ValueError("\n".join(result.errors.lines()))
     # One transaction: the rollups are refreshed once after it, not after every step.
     with transaction.atomic():
+        _checklists_add([life for life in new if life.outcome != OUTCOME_REFUSED])
         _apologies_apply([life for life in new if life.apology], now=now)
     result.unchanged = len(loaded)
     return result
@@ -337,6 +339,34 @@ def _row_of(life: _Life, *, now: dt.datetime) -> dict[str, str]:
     if life.returned_at:
         row["returned_at"] = life.returned_at.isoformat()
     return row
+
+
+def _checklists_add(lives: list[_Life]) -> None:
+    """The papers handed in at intake: the demo's applicants bring what the catalogue lists
+    (the import, like iGate's export, has no checklist)."""
+    documents: dict[int, list[RequiredDocument]] = {}
+    for document in RequiredDocument.objects.filter(
+        version_id__in={life.version.pk for life in lives}
+    ).order_by("version_id", "position", "id"):
+        documents.setdefault(document.version_id, []).append(document)
+    ids = Dossier.objects.only("id", "code").in_bulk(
+        [life.code for life in lives], field_name="code"
+    )
+    DossierDocument.objects.bulk_create(
+        (
+            DossierDocument(
+                dossier_id=ids[life.code].pk,
+                position=position,
+                name=document.name,
+                originals=document.originals,
+                certified_copies=document.certified_copies,
+                copies=document.copies,
+            )
+            for life in lives
+            for position, document in enumerate(documents.get(life.version.pk, ()), start=1)
+        ),
+        batch_size=2000,
+    )
 
 
 def _apologies_apply(lives: list[_Life], *, now: dt.datetime) -> None:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<str:code>/in/bo-sung/", form_views.supplement, name="supplement"),
     path("<str:code>/in/tu-choi/", form_views.refusal, name="refusal"),
     path("<str:code>/in/xin-loi/", form_views.apology, name="apology"),
+    path("<str:code>/in/dung-giai-quyet/", form_views.stop_notice, name="stop_notice"),
     path("<str:code>/in/kiem-soat/", form_views.control_sheet, name="control_sheet"),
     path("so-theo-doi/", form_views.register, name="register"),
 ]

@@ -2,7 +2,8 @@
 
 Every slip is found through ``dossiers_visible_to`` (another unit's dossier answers 404) and
 answers 404 too when the form does not apply to the dossier (a refusal slip for an accepted
-dossier, an apology slip without an apology, …). The content is built in ``printing``.
+dossier, an apology slip without an apology, a stop notice for a dossier that was not stopped
+or follows Circular 01/2018, which has no such form, …). The content is built in ``printing``.
 """
 
 from __future__ import annotations
@@ -13,15 +14,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from org.selectors import membership_of, units_visible_to
 
-from .models import Apology, Dossier, DossierStatus, Event, SupplementRequest
+from .models import Apology, Dossier, DossierStatus, Event, Regime, SupplementRequest
 from .printing import (
-    REGISTER_HTML_MAX_ROWS,
+    REGISTER_COLUMNS,
+    REGISTER_PAGE_SIZE,
     REGISTER_XLSX_MAX_ROWS,
     FormKind,
     RegisterRequestError,
@@ -31,18 +34,27 @@ from .printing import (
     issuer_for,
     receipt_build,
     refusal_build,
+    register_headers,
+    register_page_parse,
+    register_pages,
     register_range_parse,
     register_rows,
+    stop_notice_build,
     supplement_build,
 )
 from .qr import qr_svg
-from .register_export import XLSX_CONTENT_TYPE, register_dossiers, register_xlsx_file
+from .register_export import (
+    XLSX_CONTENT_TYPE,
+    register_book_position,
+    register_dossiers,
+    register_xlsx_file,
+)
 from .selectors import dossiers_visible_to
 
 
 def _dossier(request: HttpRequest, code: str) -> Dossier:
     dossiers = dossiers_visible_to(request.user).select_related(
-        "procedure_version", "receiving_unit__parent", "handling_unit"
+        "procedure_version", "receiving_unit__parent__parent", "handling_unit"
     )
     return get_object_or_404(dossiers, code=code)
 
@@ -94,10 +106,15 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
     dossier = _dossier(request, code)
     if dossier.status == DossierStatus.REFUSED:
         raise Http404
+    version = dossier.procedure_version
     form = receipt_build(
         dossier=dossier,
         events=_events(dossier),
-        documents=list(dossier.procedure_version.documents.all()),
+        # Only what was handed in at intake: papers brought later belong to the supplement.
+        received_documents=list(dossier.documents.filter(supplement_request=None)),
+        catalogue_documents=list(version.documents.all()),
+        processing_time=version.processing_time_for(dossier.channel),
+        book=register_book_position(dossier),
     )
     return _slip(request, "receipt.html", dossier, form)
 
@@ -106,19 +123,22 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def supplement(request: HttpRequest, code: str) -> HttpResponse:
     dossier = _dossier(request, code)
-    requests = SupplementRequest.objects.filter(dossier=dossier).select_related("requested_by")
+    requests = list(
+        SupplementRequest.objects.filter(dossier=dossier)
+        .select_related("requested_by")
+        .order_by("requested_at", "id")
+    )
     wanted = request.GET.get("request")
     if wanted:
         if not wanted.isdigit():
             return _bad_request(request, _("The request parameter must be a number."))
-        chosen = requests.filter(pk=int(wanted)).first()
+        chosen = next((found for found in requests if found.pk == int(wanted)), None)
     else:
-        chosen = requests.order_by("-requested_at", "-id").first()
+        chosen = requests[-1] if requests else None
     if chosen is None:
         raise Http404
-    return _slip(
-        request, "supplement.html", dossier, supplement_build(dossier=dossier, request=chosen)
-    )
+    form = supplement_build(dossier=dossier, request=chosen, sequence=requests.index(chosen) + 1)
+    return _slip(request, "supplement.html", dossier, form)
 
 
 @require_GET
@@ -143,6 +163,16 @@ def apology(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 @login_required
+def stop_notice(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = _dossier(request, code)
+    if dossier.status != DossierStatus.STOPPED or dossier.regime != Regime.DECREE_118_2025:
+        raise Http404
+    form = stop_notice_build(dossier=dossier, events=_events(dossier))
+    return _slip(request, "stop_notice.html", dossier, form)
+
+
+@require_GET
+@login_required
 def control_sheet(request: HttpRequest, code: str) -> HttpResponse:
     dossier = _dossier(request, code)
     if dossier.status == DossierStatus.REFUSED:
@@ -163,13 +193,16 @@ def register(request: HttpRequest) -> HttpResponse:
             start=request.GET.get("from"),
             end=request.GET.get("to"),
             output=request.GET.get("format"),
+            today=timezone.localdate(),
         )
     except RegisterRequestError as error:
         return _bad_request(request, str(error))
     unit = None
     unit_code = request.GET.get("unit", "").strip()
     if unit_code:
-        unit = units_visible_to(request.user).filter(code=unit_code).first()
+        unit = (
+            units_visible_to(request.user).select_related("parent").filter(code=unit_code).first()
+        )
         if unit is None:
             message = _("Unknown unit, or a unit you may not see: %(code)s.")
             return _bad_request(request, message % {"code": unit_code})
@@ -177,10 +210,6 @@ def register(request: HttpRequest) -> HttpResponse:
         membership = membership_of(request.user)
         unit = membership.unit if membership else None
     spec = form_spec(regime=period.regime, form=FormKind.REGISTER)
-    title = _("From %(start)s to %(end)s") % {
-        "start": period.start.strftime("%d/%m/%Y"),
-        "end": period.end.strftime("%d/%m/%Y"),
-    }
     dossiers = register_dossiers(user=request.user, period=period, unit=unit if unit_code else None)
     if period.output == "xlsx":
         if dossiers.count() > REGISTER_XLSX_MAX_ROWS:
@@ -191,7 +220,7 @@ def register(request: HttpRequest) -> HttpResponse:
                     "choose a unit or a shorter range."
                 ),
             )
-        output = register_xlsx_file(dossiers=dossiers, spec=spec, title=title)
+        output = register_xlsx_file(dossiers=dossiers, spec=spec, title=period.title)
         return FileResponse(
             output,
             as_attachment=True,
@@ -199,17 +228,11 @@ def register(request: HttpRequest) -> HttpResponse:
             content_type=XLSX_CONTENT_TYPE,
         )
     total = dossiers.count()
-    xlsx_url = _register_url(request, output="xlsx")
-    if total > REGISTER_HTML_MAX_ROWS:
-        return _bad_request(
-            request,
-            _(
-                "The register has %(total)s dossiers in this range, more than %(limit)s can be "
-                "printed; download it as XLSX or shorten the range."
-            )
-            % {"total": total, "limit": REGISTER_HTML_MAX_ROWS},
-            xlsx_url=xlsx_url,
-        )
+    page = register_page_parse(request.GET.get("page"), total=total, size=REGISTER_PAGE_SIZE)
+    pages = register_pages(total, REGISTER_PAGE_SIZE)
+    offset = (page - 1) * REGISTER_PAGE_SIZE
+    rows = register_rows(dossiers[offset : offset + REGISTER_PAGE_SIZE], first_number=offset + 1)
+    header_top, header_bottom = register_headers()
     return _page(
         request,
         "register.html",
@@ -217,14 +240,28 @@ def register(request: HttpRequest) -> HttpResponse:
             "spec": spec,
             "issuer": issuer_for(unit=unit, regime=period.regime) if unit else None,
             "period": period,
-            "title": title,
-            "rows": list(register_rows(dossiers)),
-            "xlsx_url": xlsx_url,
+            "title": period.title,
+            "columns": REGISTER_COLUMNS,
+            "header_top": header_top,
+            "header_bottom": header_bottom,
+            "rows": [row.cells() for row in rows],
+            "total": total,
+            "page": page,
+            "pages": pages,
+            "previous_url": _register_url(request, period, page=page - 1) if page > 1 else "",
+            "next_url": _register_url(request, period, page=page + 1) if page < pages else "",
+            "xlsx_url": _register_url(request, period, output="xlsx"),
         },
     )
 
 
-def _register_url(request: HttpRequest, *, output: str) -> str:
+def _register_url(
+    request: HttpRequest, period, *, output: str = "html", page: int | None = None
+) -> str:
     params = request.GET.copy()
+    params["from"], params["to"] = period.start.isoformat(), period.end.isoformat()
     params["format"] = output
+    params.pop("page", None)
+    if page is not None:
+        params["page"] = str(page)
     return f"{reverse('dossier_forms:register')}?{params.urlencode()}"

@@ -15,7 +15,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from audit.models import AppendOnlyError, AppendOnlyModel  # noqa: F401  (re-exported)
+from audit.models import (  # noqa: F401  (AppendOnlyError re-exported)
+    AppendOnlyError,
+    AppendOnlyModel,
+    AppendOnlyQuerySet,
+)
 from org.models import Unit
 from procedures.models import Channel, ProcedureVersion
 
@@ -357,3 +361,60 @@ class DossierCodeCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.day} {self.last}"
+
+
+class DossierDocumentQuerySet(AppendOnlyQuerySet):
+    def in_checklist_order(self) -> DossierDocumentQuerySet:
+        """The papers of intake first, then those of each supplement in turn, each part in
+        its own order; with the supplement request loaded."""
+        return self.select_related("supplement_request").order_by(
+            models.F("supplement_request__requested_at").asc(nulls_first=True), "position", "id"
+        )
+
+
+class DossierDocument(AppendOnlyModel):
+    """A line of the dossier's checklist (thành phần hồ sơ): a paper the applicant handed in and
+    how many of each kind — the receipt (Mẫu 01) prints these lines, not the catalogue's.
+
+    Never changed: the papers handed in at intake have no ``supplement_request``; those handed
+    in to complete the dossier are new lines of the request they answer.
+    """
+
+    # No database constraint here: on a partitioned database a foreign key to the dossiers is a
+    # pair of triggers (migration 0009, dossiers.partitioning.reference_sql).
+    dossier = models.ForeignKey(
+        Dossier,
+        verbose_name=_("dossier"),
+        on_delete=models.PROTECT,
+        related_name="documents",
+        db_constraint=False,
+        db_index=False,
+    )
+    supplement_request = models.ForeignKey(
+        SupplementRequest,
+        verbose_name=_("supplement request"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    name = models.CharField(_("name"), max_length=500)
+    originals = models.PositiveSmallIntegerField(_("originals"), default=0)
+    certified_copies = models.PositiveSmallIntegerField(_("certified copies"), default=0)
+    copies = models.PositiveSmallIntegerField(_("copies"), default=0)
+
+    objects = DossierDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("document received")
+        verbose_name_plural = _("documents received")
+        ordering = ["dossier", "position", "id"]
+        indexes = [models.Index(fields=["dossier", "position"], name="dossier_document_order")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def total(self) -> int:
+        return self.originals + self.certified_copies + self.copies

@@ -1,9 +1,17 @@
-"""The register (sổ theo dõi hồ sơ): its query and its XLSX export.
+"""The register (sổ theo dõi hồ sơ): its query, the book a receipt points to, and its XLSX export.
 
-One query for any number of rows: the procedure name comes with ``select_related`` and the
-first hand-over ("transferred to") with two correlated subqueries served by the
-``event_dossier_at`` index. The XLSX is written with openpyxl's write-only mode (rows go to a
-temporary file as they are read in chunks), so memory stays flat at any size.
+One query for any number of rows: the procedure name and the handling unit come with
+``select_related`` and the first hand-over ("transferred to") with two correlated subqueries
+served by the ``event_dossier_at`` index. The page shows one slice of it
+(``printing.REGISTER_PAGE_SIZE`` rows); the XLSX is written with openpyxl's write-only mode (rows
+go to a temporary file as they are read in chunks), so memory stays flat at any size.
+
+The book (quyển) of the register is one calendar year of one receiving unit: the receipt's
+"Quyển số" is the year it was received and its "Số thứ tự" the dossier's place among that
+unit's dossiers of the year in the register's order (received time, then id; refusals at intake
+are not in the register). A register printed from 1 January for that desk numbers its lines
+the same way. A dossier entered later with an earlier received time (a backdated intake) moves
+the places after it by one.
 """
 
 from __future__ import annotations
@@ -13,9 +21,8 @@ import tempfile
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
@@ -24,8 +31,8 @@ from openpyxl.utils import get_column_letter
 from org.models import Unit
 from procedures.exports import text_neutralised
 
-from .models import Dossier, DossierStatus, Event, EventKind
-from .printing import FormSpec, RegisterRange, RegisterRow, register_rows
+from .models import Dossier, DossierStatus, Event, EventKind, local_date
+from .printing import REGISTER_COLUMNS, FormSpec, RegisterRange, register_rows
 from .selectors import dossiers_visible_to
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -50,7 +57,22 @@ def register_dossiers(
         dossiers_visible_to(user)
         .filter(received_date__gte=period.start, received_date__lte=period.end)
         .exclude(status=DossierStatus.REFUSED)
-        .select_related("procedure_version")
+        .select_related("procedure_version", "handling_unit")
+        .only(
+            "code",
+            "sets_count",
+            "applicant_name",
+            "applicant_address",
+            "applicant_phone",
+            "received_at",
+            "due_at",
+            "rescheduled_due_at",
+            "finished_at",
+            "returned_at",
+            "status",
+            "procedure_version__name",
+            "handling_unit__name",
+        )
         .annotate(
             transferred_to_name=Subquery(first_transfer.values("to_unit__name")[:1]),
             transferred_at=Subquery(first_transfer.values("at")[:1]),
@@ -62,6 +84,29 @@ def register_dossiers(
     return dossiers
 
 
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(
+        dt.datetime.combine(day, dt.time.min), timezone.get_default_timezone()
+    )
+
+
+def register_book_position(dossier: Dossier) -> tuple[int, int]:
+    """(book, place in it) of a received dossier: its year, and how many dossiers its receiving
+    unit received that year up to and including it. One count over the
+    (receiving_unit, received_at) index."""
+    year = local_date(dossier.received_at).year
+    before = Dossier.objects.filter(
+        receiving_unit_id=dossier.receiving_unit_id,
+        received_at__gte=_local_midnight(dt.date(year, 1, 1)),
+        received_date__gte=dt.date(year, 1, 1),
+        received_date__lte=dt.date(year, 12, 31),
+    ).filter(
+        Q(received_at__lt=dossier.received_at)
+        | Q(received_at=dossier.received_at, pk__lte=dossier.pk)
+    )
+    return year, before.exclude(status=DossierStatus.REFUSED).count()
+
+
 def _local(moment: dt.datetime | None) -> dt.datetime | None:
     """Excel has no time zones: write the wall-clock time of Hà Nội, naive."""
     if moment is None:
@@ -69,23 +114,7 @@ def _local(moment: dt.datetime | None) -> dt.datetime | None:
     return timezone.localtime(moment, timezone.get_default_timezone()).replace(tzinfo=None)
 
 
-# (header, width, number format for dates) in the order of the printed register.
-def _columns() -> list[tuple[str, int, str | None]]:
-    return [
-        (_("No."), 6, None),
-        (_("Dossier code"), 22, None),
-        (_("Procedure"), 45, None),
-        (_("Applicant"), 24, None),
-        (_("Address"), 30, None),
-        (_("Received at"), 17, "dd/mm/yyyy hh:mm"),
-        (_("Due at"), 17, "dd/mm/yyyy hh:mm"),
-        (_("Transferred to"), 28, None),
-        (_("Transferred at"), 17, "dd/mm/yyyy hh:mm"),
-        (_("Finished at"), 17, "dd/mm/yyyy hh:mm"),
-        (_("Returned at"), 17, "dd/mm/yyyy hh:mm"),
-        (_("Result"), 18, None),
-        (_("Note"), 30, None),
-    ]
+_MOMENT_FORMAT = "dd/mm/yyyy hh:mm"
 
 
 def _text(value: str | None) -> str | None:
@@ -94,22 +123,16 @@ def _text(value: str | None) -> str | None:
     return text_neutralised(str(value)) if value else value
 
 
-def _values(row: RegisterRow) -> list:
-    return [
-        row.number,
-        _text(row.code),
-        _text(row.procedure_name),
-        _text(row.applicant_name),
-        _text(row.applicant_address),
-        _local(row.received_at),
-        _local(row.due_at),
-        _text(row.transferred_to),
-        _local(row.transferred_at),
-        _local(row.finished_at),
-        _local(row.returned_at),
-        _text(row.result_label),
-        _text(row.note),
-    ]
+def _xlsx_value(value, *, is_moment: bool):
+    if is_moment:
+        return _local(value)
+    if isinstance(value, str):
+        return _text(value)
+    return value
+
+
+def _header(column) -> str:
+    return f"{column.header} ({column.group.lower()})" if column.group else column.header
 
 
 def register_xlsx_write(*, dossiers: Iterable[Dossier], spec: FormSpec, title: str, output) -> None:
@@ -117,9 +140,8 @@ def register_xlsx_write(*, dossiers: Iterable[Dossier], spec: FormSpec, title: s
     per dossier, dates as real Excel dates."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=spec.title[:31])
-    columns = _columns()
-    for index, (_header, width, _format) in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
+    for index, column in enumerate(REGISTER_COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.xlsx_width
     sheet.freeze_panes = "A4"
 
     def cell(value, *, bold: bool = False, number_format: str | None = None) -> WriteOnlyCell:
@@ -133,14 +155,15 @@ def register_xlsx_write(*, dossiers: Iterable[Dossier], spec: FormSpec, title: s
 
     sheet.append([cell(f"{spec.number_line} – {spec.title}", bold=True)])
     sheet.append([cell(title)])
-    sheet.append([cell(header, bold=True) for header, _width, _format in columns])
+    sheet.append([cell(_header(column), bold=True) for column in REGISTER_COLUMNS])
     for row in register_rows(dossiers):
         sheet.append(
             [
-                cell(value, number_format=number_format)
-                for value, (_header, _width, number_format) in zip(
-                    _values(row), columns, strict=True
+                cell(
+                    _xlsx_value(value, is_moment=column.is_moment),
+                    number_format=_MOMENT_FORMAT if column.is_moment else None,
                 )
+                for value, column in zip(row.values(), REGISTER_COLUMNS, strict=True)
             ]
         )
     workbook.save(output)

@@ -30,6 +30,8 @@ Choices written down here because the design is silent:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -52,6 +54,7 @@ from .models import (
     OPEN_STATUSES,
     Apology,
     Dossier,
+    DossierDocument,
     DossierStatus,
     Event,
     EventKind,
@@ -82,6 +85,114 @@ class DossierChangedMeanwhile(ValidationError):
         )
 
 
+# The checklist of papers handed in --------------------------------------------------------------
+
+# More lines than any procedure lists (the catalogue's longest has 31): a bound on what a
+# request may ask the database to write.
+DOCUMENTS_MAX = 60
+DOCUMENT_COUNT_MAX = 99
+_DOCUMENT_NAME_MAX = DossierDocument._meta.get_field("name").max_length
+
+
+@dataclass(frozen=True)
+class DocumentReceived:
+    """A line of the checklist as the desk fills it: a paper and how many of each kind."""
+
+    name: str
+    originals: int = 0
+    certified_copies: int = 0
+    copies: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.originals + self.certified_copies + self.copies
+
+
+def catalogue_documents(version: ProcedureVersion) -> list[DocumentReceived]:
+    """The required documents of a procedure version, as the checklist's pre-filled lines."""
+    return [
+        DocumentReceived(
+            name=document.name,
+            originals=document.originals,
+            certified_copies=document.certified_copies,
+            copies=document.copies,
+        )
+        for document in version.documents.all()
+    ]
+
+
+def _documents_checked(documents: Sequence[DocumentReceived]) -> list[DocumentReceived]:
+    """The lines worth keeping (at least one paper), or a ``documents`` error saying which line
+    is wrong; nothing is written before this passes."""
+    if len(documents) > DOCUMENTS_MAX:
+        raise _field_error(
+            "documents",
+            _("A checklist has at most %(max)s lines.") % {"max": DOCUMENTS_MAX},
+            code="documents",
+        )
+    kept = []
+    for number, line in enumerate(documents, start=1):
+        counts = (line.originals, line.certified_copies, line.copies)
+        if any(not isinstance(count, int) or count < 0 for count in counts):
+            raise _field_error(
+                "documents",
+                _("Line %(number)s of the checklist: the counts are whole numbers, 0 or more.")
+                % {"number": number},
+                code="documents",
+            )
+        if any(count > DOCUMENT_COUNT_MAX for count in counts):
+            raise _field_error(
+                "documents",
+                _("Line %(number)s of the checklist: at most %(max)s papers of a kind.")
+                % {"number": number, "max": DOCUMENT_COUNT_MAX},
+                code="documents",
+            )
+        name = " ".join((line.name or "").split())
+        if line.total and not name:
+            raise _field_error(
+                "documents",
+                _("Line %(number)s of the checklist has papers but no name.") % {"number": number},
+                code="documents",
+            )
+        if len(name) > _DOCUMENT_NAME_MAX:
+            raise _field_error(
+                "documents",
+                _("Line %(number)s of the checklist: the name is longer than %(max)s characters.")
+                % {"number": number, "max": _DOCUMENT_NAME_MAX},
+                code="documents",
+            )
+        if line.total:
+            kept.append(
+                DocumentReceived(
+                    name=name,
+                    originals=line.originals,
+                    certified_copies=line.certified_copies,
+                    copies=line.copies,
+                )
+            )
+    return kept
+
+
+def _documents_save(
+    *,
+    dossier: Dossier,
+    lines: Sequence[DocumentReceived],
+    supplement_request: SupplementRequest | None = None,
+) -> None:
+    DossierDocument.objects.bulk_create(
+        DossierDocument(
+            dossier=dossier,
+            supplement_request=supplement_request,
+            position=position,
+            name=line.name,
+            originals=line.originals,
+            certified_copies=line.certified_copies,
+            copies=line.copies,
+        )
+        for position, line in enumerate(lines, start=1)
+    )
+
+
 # Intake ---------------------------------------------------------------------------------------
 
 
@@ -96,12 +207,22 @@ def dossier_receive(
     digitised: bool = False,
     sets_count: int = 1,
     backdate_reason: str = "",
+    documents: Sequence[DocumentReceived] | None = None,
 ) -> Dossier:
     """Accept a dossier at the desk: code, due date and regime fixed at intake.
 
     A received time more than ``settings.INTAKE_BACKDATE_WORKING_DAYS`` working days back needs
     ``backdate_reason``, kept as the RECEIVED event's note and in its audit entry.
+    ``documents`` is the checklist of what the applicant handed in (lines with no paper are
+    dropped); ``None`` takes the procedure version's required documents as listed.
     """
+    lines = _documents_checked(
+        documents if documents is not None else catalogue_documents(procedure_version)
+    )
+    if sets_count < 1:
+        raise _field_error(
+            "sets_count", _("A dossier has at least one set of papers."), code="sets_count"
+        )
     _intake_check(desk=desk, procedure_version=procedure_version, received_at=received_at)
     backdate_reason = (backdate_reason or "").strip()
     if by is not None and not backdate_reason and backdate_reason_required(received_at=received_at):
@@ -142,6 +263,7 @@ def dossier_receive(
             note=backdate_reason,
             audit_extra={"backdate_reason": backdate_reason} if backdate_reason else None,
         )
+        _documents_save(dossier=dossier, lines=lines)
         _changed_announce(
             dossier=dossier,
             unit_ids={desk.pk},
@@ -352,8 +474,14 @@ def supplement_complete(
     by: AbstractBaseUser | None,
     at: dt.datetime,
     expected_version: int | None = None,
+    documents: Sequence[DocumentReceived] = (),
 ) -> Dossier:
-    """The citizen completed the dossier: the due date moves by the office time paused."""
+    """The citizen completed the dossier: the due date moves by the office time paused.
+
+    ``documents`` are the papers handed in to complete it, added to the checklist as lines of
+    the request they answer.
+    """
+    lines = _documents_checked(documents)
     _writable_at(at)
     with transaction.atomic():
         dossier = _locked(dossier=dossier, expected_version=expected_version)
@@ -372,6 +500,7 @@ def supplement_complete(
         request.completed_at = at
         request.full_clean()
         request.save(update_fields=["completed_at"])
+        _documents_save(dossier=dossier, lines=lines, supplement_request=request)
         previous_due_at = dossier.due_at
         dossier.due_at = supplement_due_at_shift(
             due_at=dossier.due_at, paused_from=request.requested_at, resumed_at=at

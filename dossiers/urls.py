@@ -38,6 +38,7 @@ urlpatterns = [
     path("tiep-nhan/", views.intake, name="intake"),
     path("thu-tuc-goi-y/", views.procedure_suggest, name="procedure_suggest"),
     path("han-tra/", views.due_preview, name="due_preview"),
+    path("tiep-nhan/giay-to/", views.intake_documents, name="intake_documents"),
     path("<dossier_code:code>/", views.detail, name="detail"),
     path("<dossier_code:code>/<dossier_action:action>/", views.action, name="action"),
 ]

@@ -27,7 +27,7 @@ from org.calendar_source import working_calendar
 from org.forms import form_errors_text
 from org.models import Unit, UnitLevel
 from org.selectors import membership_of, units_visible_to
-from procedures.models import TimeUnit
+from procedures.models import ProcedureVersion, TimeUnit
 
 from . import services
 from .backdating import backdate_reason_required
@@ -35,12 +35,22 @@ from .deadlines import due_at_compute
 from .forms import (
     ACTION_FORMS,
     ACTION_LABELS,
+    DOCUMENTS_PREFIX,
     ActionForm,
     DuePreviewForm,
     IntakeForm,
     QueueSearchForm,
+    document_formset,
+    documents_received,
 )
-from .models import Apology, Dossier, DossierStatus
+from .models import (
+    Apology,
+    Dossier,
+    DossierDocument,
+    DossierStatus,
+    Regime,
+    SupplementRequest,
+)
 from .permissions import Action, actions_allowed, can_receive, unit_refusal
 from .queues import (
     DEFAULT_QUEUE,
@@ -225,6 +235,43 @@ def _now_minute() -> dt.datetime:
     return timezone.localtime().replace(second=0, microsecond=0)
 
 
+def _documents_posted(data) -> bool:
+    """Whether the intake form carried a checklist (it appears once a procedure is picked)."""
+    return f"{DOCUMENTS_PREFIX}-TOTAL_FORMS" in data
+
+
+def _intake_page(request: HttpRequest, context: dict, *, status: int = 200) -> HttpResponse:
+    form, documents = context["form"], context.get("documents")
+    if documents is None and context.get("chosen") is not None:
+        documents = context["documents"] = document_formset(
+            lines=services.catalogue_documents(context["chosen"])
+        )
+    invalid = [name for name in form.fields if name in form.errors]
+    documents_invalid = bool(context.get("documents_error")) or (
+        documents is not None and documents.is_bound and not documents.is_valid()
+    )
+    return render(
+        request,
+        "dossiers/intake.html",
+        {
+            **context,
+            # Where the page puts the cursor: the search on a fresh page, the first field in
+            # error after a refused submit.
+            "focus_id": _intake_focus(invalid, documents_invalid),
+            "error_count": len(invalid) + (1 if documents_invalid else 0),
+        },
+        status=status,
+    )
+
+
+def _intake_focus(invalid: list[str], documents_invalid: bool) -> str:
+    if invalid:
+        return "id_procedure_query" if invalid[0] == "procedure_version" else f"id_{invalid[0]}"
+    if documents_invalid:
+        return "intake-documents"
+    return "id_procedure_query"
+
+
 @login_required
 def intake(request: HttpRequest) -> HttpResponse:
     if not can_receive(request.user):
@@ -236,14 +283,16 @@ def intake(request: HttpRequest) -> HttpResponse:
     desk_ended = desk.validity_error(timezone.localdate())
     if request.method != "POST":
         form = IntakeForm(initial={"received_at": _now_minute()})
-        return render(
-            request,
-            "dossiers/intake.html",
-            {"form": form, "desk": desk, "desk_ended": desk_ended},
-        )
+        return _intake_page(request, {"form": form, "desk": desk, "desk_ended": desk_ended})
 
     form = IntakeForm(request.POST, refusing=refusing)
-    if form.is_valid():
+    documents = document_formset(request.POST) if _documents_posted(request.POST) else None
+    documents_error = ""
+    form_valid = form.is_valid()
+    # Kept before the service may refuse it: the search box shows what the officer picked.
+    chosen = form.cleaned_data.get("procedure_version")
+    documents_valid = documents is None or documents.is_valid()
+    if form_valid and documents_valid:
         data = form.cleaned_data
         common = {
             "desk": desk,
@@ -261,10 +310,11 @@ def intake(request: HttpRequest) -> HttpResponse:
                     digitised=data["digitised"],
                     sets_count=data["sets_count"],
                     backdate_reason=data["backdate_reason"],
+                    documents=documents_received(documents) if documents is not None else None,
                     **common,
                 )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            documents_error = _errors_to_intake_form(form, error)
         else:
             if refusing:
                 messages.success(
@@ -282,12 +332,54 @@ def intake(request: HttpRequest) -> HttpResponse:
                     % {"code": dossier.code, "due": _local(dossier.due_at)},
                 )
             return redirect("dossiers:detail", code=dossier.code)
-    chosen = form.cleaned_data.get("procedure_version") if hasattr(form, "cleaned_data") else None
+    return _intake_page(
+        request,
+        {
+            "form": form,
+            "desk": desk,
+            "chosen": chosen,
+            "desk_ended": desk_ended,
+            "documents": documents,
+            "documents_error": documents_error,
+        },
+        status=400,
+    )
+
+
+def _errors_to_intake_form(form: IntakeForm, error: ValidationError) -> str:
+    """Put a service's refusal beside its field; returns the checklist's message, if any (the
+    checklist is a formset, not a field of the form)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return ""
+    documents_error = ""
+    for field, errors in error.error_dict.items():
+        if field == "documents":
+            documents_error = " ".join(ValidationError(errors).messages)
+        else:
+            form.add_error(field if field in form.fields else None, errors)
+    return documents_error
+
+
+@login_required
+@require_GET
+def intake_documents(request: HttpRequest) -> HttpResponse:
+    """The checklist of a procedure version picked at intake, pre-filled from the catalogue."""
+    raw = request.GET.get("procedure_version", "")
+    version = None
+    if raw.isdigit():
+        version = ProcedureVersion.objects.filter(pk=int(raw)).prefetch_related("documents").first()
+    if version is None:
+        return render(
+            request,
+            "dossiers/partials/intake_documents.html",
+            {"error": _("Unknown procedure version.")},
+            status=400,
+        )
     return render(
         request,
-        "dossiers/intake.html",
-        {"form": form, "desk": desk, "chosen": chosen, "desk_ended": desk_ended},
-        status=400,
+        "dossiers/partials/intake_documents.html",
+        {"documents": document_formset(lines=services.catalogue_documents(version))},
     )
 
 
@@ -396,6 +488,8 @@ class ActionSection:
     action: str
     label: str
     form: ActionForm
+    # Open on arrival: the step that was just refused, with what was typed and its errors.
+    open: bool = False
 
 
 @dataclass(frozen=True)
@@ -412,19 +506,50 @@ def _print_links(dossier: Dossier, has_supplement: bool, has_apology: bool) -> l
         links.append(PrintLink(_("Supplement request"), "dossier_forms:supplement"))
     if has_apology:
         links.append(PrintLink(_("Apology letter"), "dossier_forms:apology"))
+    if dossier.status == DossierStatus.STOPPED and dossier.regime == Regime.DECREE_118_2025:
+        # Circular 01/2018 has no stop notice: a 2018 dossier's stop is on its control sheet.
+        links.append(PrintLink(_("Stop notice"), "dossier_forms:stop_notice"))
     links.append(PrintLink(_("Process control sheet"), "dossier_forms:control_sheet"))
     return links
 
 
-@login_required
-@require_GET
-def detail(request: HttpRequest, code: str) -> HttpResponse:
-    dossier = get_object_or_404(
-        dossiers_visible_to(request.user).select_related(
+@dataclass(frozen=True)
+class ChecklistPart:
+    """The papers handed in at one moment: at intake (``supplement`` None) or to complete the
+    dossier after a supplement request."""
+
+    supplement: SupplementRequest | None
+    documents: list[DossierDocument]
+
+
+def _checklist(dossier: Dossier) -> list[ChecklistPart]:
+    documents = dossier.documents.in_checklist_order()
+    parts: list[ChecklistPart] = []
+    for document in documents:
+        if not parts or parts[-1].supplement != document.supplement_request:
+            parts.append(ChecklistPart(supplement=document.supplement_request, documents=[]))
+        parts[-1].documents.append(document)
+    return parts
+
+
+def _dossier_of(user, code: str) -> Dossier:
+    return get_object_or_404(
+        dossiers_visible_to(user).select_related(
             "procedure_version__procedure", "receiving_unit", "handling_unit"
         ),
         code=code,
     )
+
+
+def _dossier_page(
+    request: HttpRequest,
+    dossier: Dossier,
+    *,
+    refused: tuple[Action, ActionForm] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The dossier page; ``refused`` is a step that was not taken, shown open with its form as
+    typed and the errors beside its fields."""
     events = dossier.events.select_related("by", "from_unit", "to_unit")
     supplements = list(dossier.supplement_requests.select_related("requested_by"))
     apology = Apology.objects.filter(dossier=dossier).select_related("issued_by").first()
@@ -432,6 +557,11 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     sections = []
     for step, label in ACTION_LABELS.items():
         if step not in allowed:
+            continue
+        if refused is not None and refused[0] == step:
+            sections.append(
+                ActionSection(action=str(step), label=label, form=refused[1], open=True)
+            )
             continue
         form = _action_form(step, request.user, dossier)
         # A desk with no other unit in reach (a commune handling its own dossiers) has no one
@@ -448,13 +578,21 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "badge": STATUS_BADGES.get(dossier.status, "text-bg-secondary"),
             "events": events,
             "supplements": supplements,
+            "checklist": _checklist(dossier),
             "apology": apology,
             "sections": sections,
             "print_links": _print_links(dossier, bool(supplements), apology is not None),
             "is_refused": dossier.status == DossierStatus.REFUSED,
             "handled_elsewhere": unit_refusal(user=request.user, dossier=dossier),
         },
+        status=status,
     )
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, code: str) -> HttpResponse:
+    return _dossier_page(request, _dossier_of(request.user, code))
 
 
 # (dossier, cleaned data, user, now) -> the service call of each step.
@@ -479,7 +617,11 @@ ACTION_RUNNERS: dict[Action, ActionRunner] = {
         expected_version=data["expected_version"],
     ),
     Action.SUPPLEMENT_COMPLETE: lambda dossier, data, by, at: services.supplement_complete(
-        dossier=dossier, by=by, at=at, expected_version=data["expected_version"]
+        dossier=dossier,
+        by=by,
+        at=at,
+        expected_version=data["expected_version"],
+        documents=data["documents"],
     ),
     Action.FINISH: lambda dossier, data, by, at: services.dossier_finish(
         dossier=dossier, by=by, at=at, note=data["note"], expected_version=data["expected_version"]
@@ -530,7 +672,10 @@ def _action_done_message(action: Action, code: str) -> str:
 @login_required
 @require_POST
 def action(request: HttpRequest, code: str, action: str) -> HttpResponse:
-    dossier = get_object_or_404(dossiers_visible_to(request.user), code=code)
+    """Take a step. Refused input or a refusal of the service re-renders the page (400) with
+    the step's form open as typed and each error once, beside its field; nothing is written.
+    A dossier changed meanwhile is reloaded, with the message at the top."""
+    dossier = _dossier_of(request.user, code)
     try:
         step = Action(action)
     except ValueError:
@@ -552,12 +697,15 @@ def action(request: HttpRequest, code: str, action: str) -> HttpResponse:
         )
     form = _action_form(step, request.user, dossier, data=request.POST)
     if not form.is_valid():
-        messages.error(request, form_errors_text(form))
-        return redirect("dossiers:detail", code=dossier.code)
+        return _dossier_page(request, dossier, refused=(step, form), status=400)
     try:
         ACTION_RUNNERS[step](dossier, form.cleaned_data, request.user, timezone.now())
-    except ValidationError as error:  # TransitionError and DossierChangedMeanwhile included
+    except services.DossierChangedMeanwhile as error:
         messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _action_done_message(step, dossier.code))
+        return redirect("dossiers:detail", code=dossier.code)
+    except ValidationError as error:  # TransitionError included: nothing was written
+        _errors_to_form(form, error)
+        dossier = _dossier_of(request.user, code)
+        return _dossier_page(request, dossier, refused=(step, form), status=400)
+    messages.success(request, _action_done_message(step, dossier.code))
     return redirect("dossiers:detail", code=dossier.code)

@@ -60,6 +60,10 @@ NAV_ITEMS = (
     NavItem(
         _("Receive dossier"), "dossiers:intake", frozenset({Role.DESK_OFFICER, Role.UNIT_LEADER})
     ),
+    # The desk's register (Mẫu 06 / 07), this month unless told.
+    NavItem(
+        _("Register"), "dossier_forms:register", frozenset({Role.DESK_OFFICER, Role.UNIT_LEADER})
+    ),
     # Everyone sees the figures of their own subtree (committee members: the whole tree).
     NavItem(_("Dashboard"), "reports:dashboard", ALL_ROLES),
     NavItem(_("Assigned tasks"), "committee:index", ALL_ROLES, COMMITTEE),

@@ -11,9 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
-from dossiers.models import Dossier, DossierStatus, EventKind
+from dossiers.models import Dossier, DossierDocument, DossierStatus, EventKind
 from dossiers.services import dossier_finish, dossier_transfer, supplement_request
 from org.models import Role, UnitLevel
+from procedures.services import DocumentSpec
 from reports.models import PeriodFreeze
 from tests.factories import (
     MembershipFactory,
@@ -626,3 +627,151 @@ def test_the_schema_still_generates_without_warnings():
     from django.core.management import call_command
 
     call_command("spectacular", "--fail-on-warn", "--validate", "--file", "/dev/null")
+
+
+# The checklist of papers handed in ---------------------------------------------------------
+
+
+@pytest.fixture
+def marriage():
+    return published_procedure(
+        code="1.000002",
+        name="Đăng ký kết hôn",
+        documents=(
+            DocumentSpec("Tờ khai đăng ký kết hôn", originals=2),
+            DocumentSpec("Giấy xác nhận tình trạng hôn nhân", originals=1, copies=1),
+        ),
+    )
+
+
+def line(name, originals=0, certified_copies=0, copies=0, supplement_requested_at=None) -> dict:
+    return {
+        "name": name,
+        "originals": originals,
+        "certified_copies": certified_copies,
+        "copies": copies,
+        "supplement_requested_at": supplement_requested_at,
+    }
+
+
+def test_an_intake_without_a_checklist_records_the_catalogues_lines(desk_a, marriage):
+    response = client_for(desk_a).post(DOSSIERS, intake(procedure_code="1.000002"), format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["documents"] == [
+        line("Tờ khai đăng ký kết hôn", originals=2),
+        line("Giấy xác nhận tình trạng hôn nhân", originals=1, copies=1),
+    ]
+
+
+def test_an_intake_records_the_papers_handed_in(desk_a, marriage):
+    documents = [
+        {"name": "Tờ khai đăng ký kết hôn", "originals": 1},
+        # Nothing of this one was handed in: not kept.
+        {"name": "Giấy xác nhận tình trạng hôn nhân", "originals": 0},
+        {"name": "Bản sao  CCCD", "certified_copies": "2"},
+    ]
+    response = client_for(desk_a).post(
+        DOSSIERS, intake(procedure_code="1.000002", documents=documents), format="json"
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["documents"] == [
+        line("Tờ khai đăng ký kết hôn", originals=1),
+        line("Bản sao CCCD", certified_copies=2),
+    ]
+    dossier = Dossier.objects.get()
+    stored = [(d.position, d.name, d.supplement_request) for d in dossier.documents.all()]
+    assert stored == [(1, "Tờ khai đăng ký kết hôn", None), (2, "Bản sao CCCD", None)]
+
+
+def test_an_empty_checklist_means_nothing_was_handed_in(desk_a, marriage):
+    response = client_for(desk_a).post(
+        DOSSIERS, intake(procedure_code="1.000002", documents=[]), format="json"
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["documents"] == []
+    assert not DossierDocument.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "documents, message",
+    [
+        (
+            [{"name": "Tờ khai", "originals": 1}, {"name": "CCCD", "copies": -1}],
+            "line 2: copies: Ensure this value is greater than or equal to 0.",
+        ),
+        ([{"originals": 1}], "line 1: name: This field is required."),
+        ([{"name": " ", "originals": 1}], "line 1: name: This field may not be blank."),
+        (
+            [{"name": "Tờ khai", "originals": 2.5}],
+            "line 1: originals: A valid integer is required.",
+        ),
+        (
+            [{"name": "Tờ khai", "originals": "một"}],
+            "line 1: originals: A valid integer is required.",
+        ),
+        (
+            [{"name": "Tờ khai", "originals": 100}],
+            "line 1: originals: Ensure this value is less than or equal to 99.",
+        ),
+        ([{"name": f"Giấy {n}", "copies": 1} for n in range(61)], None),
+        ("Tờ khai", 'Expected a list of items but got type "str".'),
+        ([["Tờ khai", 1]], None),
+    ],
+)
+def test_a_bad_checklist_at_intake_is_400_and_writes_nothing(desk_a, marriage, documents, message):
+    response = client_for(desk_a).post(
+        DOSSIERS, intake(procedure_code="1.000002", documents=documents), format="json"
+    )
+    assert response.status_code == 400
+    errors = response.json()["documents"]
+    assert all(isinstance(error, str) for error in errors)
+    if message is not None:
+        assert errors == [message]
+    assert not Dossier.objects.exists()
+    assert not DossierDocument.objects.exists()
+
+
+def test_more_than_sixty_lines_are_refused_saying_so(desk_a, marriage):
+    documents = [{"name": f"Giấy {n}", "copies": 1} for n in range(61)]
+    response = client_for(desk_a).post(
+        DOSSIERS, intake(procedure_code="1.000002", documents=documents), format="json"
+    )
+    assert response.json()["documents"] == ["Ensure this field has no more than 60 elements."]
+
+
+def test_a_completed_supplement_adds_its_papers(desk_a, commune_a, marriage):
+    dossier = waiting_for_supplement(received_dossier(desk=commune_a, procedure_version=marriage))
+    response = client_for(desk_a).post(
+        f"{DOSSIERS}{dossier.code}/supplement_complete/",
+        {"documents": [{"name": "Tờ khai", "originals": 1}, {"name": "Ảnh 4x6", "copies": 0}]},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["status"] == "processing"
+    requested_at = "2021-03-02T10:00:00+07:00"
+    assert body["supplement_requests"][0]["requested_at"] == requested_at
+    assert body["documents"] == [
+        line("Tờ khai đăng ký kết hôn", originals=2),
+        line("Giấy xác nhận tình trạng hôn nhân", originals=1, copies=1),
+        line("Tờ khai", originals=1, supplement_requested_at=requested_at),
+    ]
+    assert DossierDocument.objects.filter(supplement_request__isnull=False).count() == 1
+
+
+def test_a_bad_checklist_of_a_supplement_is_400_and_changes_nothing(desk_a, commune_a, marriage):
+    dossier = waiting_for_supplement(received_dossier(desk=commune_a, procedure_version=marriage))
+    version_before = dossier.version
+    response = client_for(desk_a).post(
+        f"{DOSSIERS}{dossier.code}/supplement_complete/",
+        {"documents": [{"name": "Tờ khai", "originals": -1}]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "documents": ["line 1: originals: Ensure this value is greater than or equal to 0."]
+    }
+    dossier = reloaded(dossier)
+    assert (dossier.status, dossier.version) == (DossierStatus.SUPPLEMENT_REQUESTED, version_before)
+    assert dossier.supplement_requests.get().completed_at is None
+    assert not DossierDocument.objects.filter(supplement_request__isnull=False).exists()

@@ -156,3 +156,24 @@ def test_birth_registration_comes_first_at_a_commune_desk(present):
     phu_tuc = Unit.objects.get(code=NEW_COMMUNES[0])
     [first, *_] = procedure_suggestions(unit=phu_tuc, on=NOW.date(), query="khai sinh", limit=10)
     assert first.name == "Đăng ký khai sinh"
+
+
+def test_every_accepted_dossier_has_the_checklist_of_its_catalogue(present):
+    from dossiers.models import DossierDocument
+
+    refused = Dossier.objects.filter(status=DossierStatus.REFUSED)
+    assert refused.exists()
+    assert not DossierDocument.objects.filter(dossier__in=refused).exists()
+    accepted = Dossier.objects.exclude(status=DossierStatus.REFUSED).select_related(
+        "procedure_version"
+    )
+    with_papers = [dossier for dossier in accepted if dossier.procedure_version.documents.exists()]
+    assert with_papers
+    for dossier in with_papers[:50]:
+        assert [
+            (line.position, line.name, line.originals, line.certified_copies, line.copies)
+            for line in dossier.documents.all()
+        ] == [
+            (number, doc.name, doc.originals, doc.certified_copies, doc.copies)
+            for number, doc in enumerate(dossier.procedure_version.documents.all(), start=1)
+        ]

@@ -2,6 +2,7 @@
 control sheet, the control-sheet rows of a real history, and the register's range and rows."""
 
 import datetime as dt
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,6 +11,8 @@ from django.utils import translation
 from dossiers.models import EventKind, Regime
 from dossiers.printing import (
     FORMS,
+    REGISTER_COLUMNS,
+    REGISTER_PAGE_SIZE,
     FormKind,
     RegisterRange,
     RegisterRequestError,
@@ -17,16 +20,23 @@ from dossiers.printing import (
     control_rows,
     form_spec,
     issuer_for,
+    place_name,
+    processing_time_text,
+    register_headers,
+    register_page_parse,
     register_range_parse,
     register_rows,
     step_timeliness,
     timeliness,
+    vn_date,
+    vn_moment,
 )
 from dossiers.register_export import register_dossiers
 from dossiers.services import (
     dossier_finish,
     dossier_refuse,
     dossier_return,
+    dossier_stop,
     dossier_transfer,
 )
 from org.models import UnitLevel
@@ -106,9 +116,83 @@ def test_it_gives_each_form_of_a_regime_its_own_number():
 def test_it_heads_a_slip_with_the_committee_and_its_desk():
     commune = UnitFactory(name="UBND xã Chư Gu", level=UnitLevel.COMMUNE)
     issuer = issuer_for(unit=commune, regime=Regime.DECREE_61_2018)
-    assert (issuer.upper, issuer.lower) == ("UBND XÃ CHƯ GU", "BỘ PHẬN MỘT CỬA")
+    assert (issuer.upper, issuer.lower) == ("UBND XÃ CHƯ GU", "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ")
+    assert issuer.desk == "Bộ phận tiếp nhận và trả kết quả xã Chư Gu"
     issuer = issuer_for(unit=commune, regime=Regime.DECREE_118_2025)
     assert issuer.lower == "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG"
+    assert issuer.desk == "Trung tâm phục vụ hành chính công xã Chư Gu"
+
+
+@pytest.mark.django_db
+def test_it_names_the_committee_of_a_unit_named_after_its_territory():
+    commune = UnitFactory(name="Xã Phú Túc", level=UnitLevel.COMMUNE)
+    issuer = issuer_for(unit=commune, regime=Regime.DECREE_118_2025)
+    assert (issuer.upper, issuer.desk) == (
+        "UBND XÃ PHÚ TÚC",
+        "Trung tâm phục vụ hành chính công xã Phú Túc",
+    )
+
+
+@pytest.mark.django_db
+def test_it_calls_a_provinces_own_desk_a_centre_under_both_regimes():
+    province = UnitFactory(name="UBND tỉnh Gia Lai", level=UnitLevel.PROVINCE)
+    for regime in Regime:
+        assert issuer_for(unit=province, regime=regime).lower == "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "names, place",
+    [
+        (["UBND xã Chư Gu"], "Chư Gu"),
+        (["Xã Phú Túc"], "Phú Túc"),
+        (["Phường 12"], "Phường 12"),
+        (["Tỉnh Gia Lai", "Trung tâm Phục vụ hành chính công tỉnh Gia Lai"], "Gia Lai"),
+        (["UBND huyện Krông Pa", "Phòng Tư pháp"], "Krông Pa"),
+    ],
+)
+def test_it_dates_a_slip_at_the_locality_of_the_nearest_committee(names, place):
+    parent = None
+    for index, name in enumerate(names):
+        level = UnitLevel.COMMUNE if index == 0 else UnitLevel.CENTRE
+        if name.startswith(("Tỉnh", "UBND tỉnh")):
+            level = UnitLevel.PROVINCE
+        if "huyện" in name:
+            level = UnitLevel.DISTRICT
+        parent = UnitFactory(name=name, level=level, parent=parent)
+    assert place_name(parent) == place
+
+
+@pytest.mark.parametrize(
+    "day, text",
+    [
+        (dt.date(2025, 8, 5), "ngày 05 tháng 8 năm 2025"),
+        (dt.date(2021, 2, 28), "ngày 28 tháng 02 năm 2021"),
+        (dt.date(2021, 1, 9), "ngày 09 tháng 01 năm 2021"),
+        (dt.date(2021, 12, 31), "ngày 31 tháng 12 năm 2021"),
+    ],
+)
+def test_it_writes_dates_as_administrative_papers_do(day, text):
+    assert vn_date(day) == text
+
+
+def test_it_writes_a_moment_on_the_wall_clock_of_ha_noi():
+    assert vn_moment(utc("2021-03-02 02:05")) == "09 giờ 05 phút, ngày 02 tháng 3 năm 2021"
+    assert vn_moment(None) == ""
+
+
+@pytest.mark.parametrize(
+    "value, unit, text",
+    [
+        (Decimal("3.00"), "working_days", "3 ngày làm việc"),
+        (Decimal("0.50"), "working_days", "0,5 ngày làm việc"),
+        (Decimal("8"), "working_hours", "8 giờ làm việc"),
+        (Decimal("15"), "calendar_days", "15 ngày"),
+        (Decimal("10"), "working_days", "10 ngày làm việc"),
+    ],
+)
+def test_it_states_the_processing_time_in_its_own_unit(value, unit, text):
+    assert processing_time_text(value, unit) == text
 
 
 @pytest.mark.django_db
@@ -364,11 +448,71 @@ def test_it_lists_the_register_rows_of_the_visible_dossiers_received_in_the_rang
         (2, second.code),
         (3, last.code),
     ]
-    assert (rows[1].transferred_to, rows[1].transferred_at) == (
+    assert (rows[1].lead_unit, rows[1].transferred_at) == (
         "Công chức Địa chính",
         local("2021-03-02 10:00"),
     )
-    assert rows[1].finished_at == local("2021-03-08 10:00")
-    assert rows[1].result_label == "Late"
-    assert (rows[0].transferred_to, rows[0].result_label) == ("", "Received")
+    assert rows[1].result_back_at == local("2021-03-08 10:00")
+    assert rows[1].note == "Quá hạn"
+    assert (rows[0].lead_unit, rows[0].note) == ("UBND xã A", "Đang giải quyết")
     assert rows[0].procedure_name == "Đăng ký khai sinh"
+    assert (rows[0].sets_count, rows[0].address_and_phone) == (1, "0912345678")
+
+
+@pytest.mark.django_db
+def test_it_shows_no_result_coming_back_for_a_stopped_dossier():
+    desk = UnitFactory(name="UBND xã A")
+    user = MembershipFactory(unit=desk).user
+    stopped = received_dossier(desk=desk, received_at=local("2021-03-02 09:00"))
+    dossier_stop(dossier=stopped, by=None, at=local("2021-03-03 09:00"), reason="Không còn cần")
+    period = register_range_parse(start="2021-03-01", end="2021-03-31")
+
+    [row] = register_rows(register_dossiers(user=user, period=period))
+
+    assert (row.result_back_at, row.note) == (None, "Dừng giải quyết")
+
+
+def test_it_heads_the_register_with_the_dates_grouped():
+    top, bottom = register_headers()
+    assert [cell.label for cell in top] == [
+        "TT",
+        "Mã hồ sơ",
+        "Tên thủ tục hành chính",
+        "Số lượng hồ sơ (bộ)",
+        "Tên cá nhân, tổ chức",
+        "Địa chỉ, số điện thoại",
+        "Cơ quan chủ trì giải quyết",
+        "Ngày, tháng, năm",
+        "Ký nhận",
+        "Ghi chú",
+    ]
+    assert (top[7].colspan, top[0].rowspan) == (5, 2)
+    assert [cell.label for cell in bottom] == [
+        "Nhận hồ sơ",
+        "Hẹn trả kết quả",
+        "Chuyển hồ sơ đến cơ quan giải quyết",
+        "Nhận kết quả từ cơ quan giải quyết",
+        "Trả kết quả cho cá nhân, tổ chức",
+    ]
+    assert len(REGISTER_COLUMNS) == 14
+
+
+@pytest.mark.parametrize(
+    "value, total, page",
+    [
+        (None, 0, 1),
+        ("2", 0, 1),
+        ("2", REGISTER_PAGE_SIZE + 1, 2),
+        ("9", REGISTER_PAGE_SIZE + 1, 2),
+        ("0", 500, 1),
+        ("x", 500, 1),
+    ],
+)
+def test_it_keeps_the_register_page_within_its_pages(value, total, page):
+    assert register_page_parse(value, total=total) == page
+
+
+def test_it_opens_the_register_on_the_current_month_without_dates():
+    period = register_range_parse(start=None, end=None, today=dt.date(2024, 2, 10))
+    assert (period.start, period.end) == (dt.date(2024, 2, 1), dt.date(2024, 2, 29))
+    assert period.title == "Từ ngày 01/02/2024 đến ngày 29/02/2024"

@@ -12,9 +12,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from dossiers.models import Apology, Dossier, DossierStatus, Event, SupplementRequest
+from dossiers.models import (
+    Apology,
+    Dossier,
+    DossierDocument,
+    DossierStatus,
+    Event,
+    SupplementRequest,
+)
 from dossiers.services import dossier_finish, dossier_transfer, supplement_request
 from org.models import Role, UnitLevel
+from procedures.services import DocumentSpec
 from reports.models import PeriodFreeze
 from tests.factories import MembershipFactory, UnitFactory, published_procedure, received_dossier
 
@@ -346,12 +354,46 @@ def test_the_dossier_page_shows_facts_and_timeline(commune, justice, version) ->
 
 def post_action(client: Client, dossier: Dossier, action: str, **fields):
     data = {f"{action}-expected_version": str(dossier.version)}
-    data.update({f"{action}-{key}": value for key, value in fields.items()})
+    for key, value in fields.items():
+        # The checklist's fields carry the formset's prefix, the step's own fields the step's.
+        data[key if key.startswith("documents-") else f"{action}-{key}"] = value
     return client.post(reverse("dossiers:action", args=[dossier.code, action]), data, follow=True)
 
 
 def fresh(dossier: Dossier) -> Dossier:
     return Dossier.objects.get(pk=dossier.pk)
+
+
+def checklist(*lines: list[str]) -> dict:
+    """The supplement step's checklist as posted: lines of [name, originals, certified
+    copies, copies] (the prefix is the formset's, not the step's)."""
+    data = {
+        "documents-TOTAL_FORMS": str(len(lines)),
+        "documents-INITIAL_FORMS": "0",
+        "documents-MIN_NUM_FORMS": "0",
+        "documents-MAX_NUM_FORMS": "60",
+    }
+    for number, (name, originals, certified, copies) in enumerate(lines):
+        data[f"documents-{number}-name"] = name
+        data[f"documents-{number}-originals"] = originals
+        data[f"documents-{number}-certified_copies"] = certified
+        data[f"documents-{number}-copies"] = copies
+    return data
+
+
+def post_step(
+    client: Client, dossier: Dossier, action: str, documents: dict | None = None, **fields
+):
+    """A step posted without following the redirect (a refused step answers 400 in place)."""
+    data = {f"{action}-expected_version": str(dossier.version)}
+    data.update({f"{action}-{key}": value for key, value in fields.items()})
+    data.update(documents or {})
+    return client.post(reverse("dossiers:action", args=[dossier.code, action]), data)
+
+
+def section(response, action: str):
+    [found] = [s for s in response.context["sections"] if s.action == action]
+    return found
 
 
 def test_it_transfers(commune, justice, version) -> None:
@@ -430,10 +472,15 @@ def test_it_requests_and_completes_a_supplement(commune, version) -> None:
     assert SupplementRequest.objects.get().missing_documents == "CCCD"
     assert reverse("dossier_forms:supplement", args=[dossier.code]) in response.text
 
-    response = post_action(client, dossier, "supplement_complete")
+    response = post_action(
+        client, dossier, "supplement_complete", **checklist(["CCCD", "", "", "1"], ["", "", "", ""])
+    )
     assert "The supplement of dossier" in response.text
     assert fresh(dossier).status == DossierStatus.PROCESSING
-    assert SupplementRequest.objects.get().completed_at is not None
+    request = SupplementRequest.objects.get()
+    assert request.completed_at is not None
+    [line] = fresh(dossier).documents.filter(supplement_request=request)
+    assert (line.name, line.originals, line.certified_copies, line.copies) == ("CCCD", 0, 0, 1)
 
 
 def test_it_finishes_and_returns(commune, version) -> None:
@@ -460,11 +507,12 @@ def test_it_finishes_and_returns(commune, version) -> None:
 def test_it_ends_a_dossier_with_a_reason(commune, version, role, action, status) -> None:
     dossier = received_dossier(desk=commune, procedure_version=version)
     client = staff(role, commune)
-    response = post_action(client, dossier, action, reason="")
-    assert "Reason: This field is required." in response.text
+    response = post_action(client, dossier, action, reason="", understood="on")
+    assert response.status_code == 400
+    assert "This field is required." in response.text
     assert fresh(dossier).status == DossierStatus.RECEIVED
 
-    post_action(client, dossier, action, reason="Công dân đề nghị")
+    post_action(client, dossier, action, reason="Công dân đề nghị", understood="on")
     assert fresh(dossier).status == status
     assert fresh(dossier).events.last().note == "Công dân đề nghị"
 
@@ -517,8 +565,12 @@ def test_it_reports_a_service_refusal_and_changes_nothing(commune, version) -> N
         period_key=f"calendar:quarter:{today.year}:{(today.month - 1) // 3 + 1}",
         frozen_at=timezone.now(),
     )
-    response = post_action(staff(Role.UNIT_LEADER, commune), dossier, "finish")
-    assert "are frozen" in response.text
+    response = post_action(staff(Role.UNIT_LEADER, commune), dossier, "finish", note="Đã ký")
+    # The refusal is said once, at the top of the step's form, which stays open as typed.
+    assert response.status_code == 400
+    assert response.text.count("are frozen") == 1
+    assert section(response, "finish").open
+    assert "Đã ký</textarea>" in response.text
     assert fresh(dossier).status == DossierStatus.RECEIVED
     assert fresh(dossier).events.count() == 1
 
@@ -537,6 +589,196 @@ def test_it_refuses_a_stale_form(commune, justice, version) -> None:
     dossier = fresh(dossier)
     assert dossier.status == DossierStatus.PROCESSING
     assert dossier.version == stale_version + 1
+
+
+# Safe steps: what cannot be undone is confirmed; a refused step stays open as typed -----------
+
+
+@pytest.mark.parametrize(
+    "role, action, message",
+    [
+        (Role.DESK_OFFICER, "withdraw", "Withdrawing ends the dossier; it cannot be reopened."),
+        (
+            Role.PROCESSING_OFFICER,
+            "stop",
+            "Stopping ends the processing of the dossier; it cannot be resumed.",
+        ),
+    ],
+)
+def test_ending_a_dossier_asks_for_confirmation(commune, version, role, action, message) -> None:
+    dossier = received_dossier(desk=commune, procedure_version=version)
+    client = staff(role, commune)
+    page = client.get(reverse("dossiers:detail", args=[dossier.code]))
+    assert f'data-confirm="{message}"' in page.text
+    assert 'id="confirm-dialog"' in page.text and "/static/js/confirm.js" in page.text
+
+    # Without the dialog (no JavaScript) the box is the confirmation, and the server wants it.
+    response = post_step(client, dossier, action, reason="Công dân đề nghị")
+    assert response.status_code == 400
+    assert response.text.count("Tick the box to confirm: this step cannot be undone.") == 1
+    assert section(response, action).open
+    assert "Công dân đề nghị</textarea>" in response.text
+    dossier = fresh(dossier)
+    assert dossier.status == DossierStatus.RECEIVED
+    assert dossier.events.count() == 1
+
+    response = post_step(client, dossier, action, reason="Công dân đề nghị", understood="on")
+    assert response.status_code == 302
+    assert fresh(dossier).status != DossierStatus.RECEIVED
+
+
+def test_only_the_steps_that_cannot_be_undone_ask(commune, version) -> None:
+    dossier = received_dossier(desk=commune, procedure_version=version)
+    page = staff(Role.DESK_OFFICER, commune).get(reverse("dossiers:detail", args=[dossier.code]))
+    asking = [s.action for s in page.context["sections"] if s.form.confirm_message]
+    offered = [s.action for s in page.context["sections"]]
+    assert offered == ["supplement_request", "withdraw", "apology"]
+    assert asking == ["withdraw", "apology"]
+    assert page.text.count("data-confirm=") == 2
+
+
+def test_a_refused_step_stays_open_with_what_was_typed_and_the_error_once(commune, version) -> None:
+    dossier = received_dossier(desk=commune, procedure_version=version)
+    client = staff(Role.DESK_OFFICER, commune)
+    too_early = f"{timezone.localtime(dossier.due_at) - dt.timedelta(days=1):%Y-%m-%dT%H:%M}"
+    response = post_step(
+        client, dossier, "apology", reason="Chờ ý kiến của Sở Tư pháp", new_due_at=too_early
+    )
+
+    assert response.status_code == 400
+    text = response.text
+    assert text.count("The new due date must be after the current due date.") == 1
+    # Beside its field (crispy's feedback block of that input), not in a message at the top.
+    assert 'id="error_1_id_apology-new_due_at"' in text
+    assert not list(response.context["messages"])
+    assert [s.action for s in response.context["sections"] if s.open] == ["apology"]
+    assert 'class="collapse show" id="action-apology"' in text
+    assert "Chờ ý kiến của Sở Tư pháp</textarea>" in text
+    assert f'value="{too_early}"' in text
+    assert not Apology.objects.exists()
+    assert fresh(dossier).version == dossier.version
+
+
+def test_the_supplement_step_lists_the_requested_papers(commune) -> None:
+    version = published_procedure(
+        code="1.000002",
+        name="Đăng ký kết hôn",
+        documents=(
+            DocumentSpec("Tờ khai đăng ký kết hôn", originals=1),
+            DocumentSpec("Giấy xác nhận tình trạng hôn nhân", originals=1, copies=2),
+        ),
+    )
+    dossier = received_dossier(desk=commune, procedure_version=version)
+    supplement_request(
+        dossier=dossier,
+        reason="Thiếu giấy",
+        missing_documents="- giấy xác nhận tình trạng  hôn nhân;\n\n2) Bản sao CCCD của bên nam",
+        by=None,
+        at=local("2021-03-03 09:00"),
+    )
+    page = staff(Role.DESK_OFFICER, commune).get(reverse("dossiers:detail", args=[dossier.code]))
+    documents = section(page, "supplement_complete").form.documents
+    lines = [
+        tuple(form.initial.get(key) for key in ("name", "originals", "certified_copies", "copies"))
+        for form in documents.forms
+    ]
+    assert lines == [
+        # Named as the catalogue names it, counted as it counts it.
+        ("Giấy xác nhận tình trạng hôn nhân", 1, 0, 2),
+        # Not in the catalogue: one copy.
+        ("Bản sao CCCD của bên nam", 0, 0, 1),
+        # A line for a paper the request did not name.
+        (None, None, None, None),
+    ]
+    assert 'value="Bản sao CCCD của bên nam"' in page.text
+
+
+def test_the_supplement_is_recorded_with_its_papers_and_the_page_shows_the_checklist(
+    commune,
+) -> None:
+    version = published_procedure(
+        code="1.000002",
+        name="Đăng ký kết hôn",
+        documents=(DocumentSpec("Tờ khai đăng ký kết hôn", originals=1),),
+    )
+    dossier = received_dossier(desk=commune, procedure_version=version)
+    supplement_request(
+        dossier=dossier,
+        reason="Thiếu giấy",
+        missing_documents="Bản sao CCCD",
+        by=None,
+        at=local("2021-03-03 09:00"),
+    )
+    client = staff(Role.DESK_OFFICER, commune)
+    response = post_step(
+        client,
+        fresh(dossier),
+        "supplement_complete",
+        documents=checklist(["Bản sao CCCD", "0", "1", "1"], ["Giấy ủy quyền", "1", "", ""]),
+    )
+    assert response.status_code == 302
+
+    request = SupplementRequest.objects.get()
+    added = [
+        (d.position, d.name, d.originals, d.certified_copies, d.copies)
+        for d in DossierDocument.objects.filter(supplement_request=request)
+    ]
+    assert added == [(1, "Bản sao CCCD", 0, 1, 1), (2, "Giấy ủy quyền", 1, 0, 0)]
+
+    page = client.get(reverse("dossiers:detail", args=[dossier.code]))
+    parts = page.context["checklist"]
+    assert [part.supplement for part in parts] == [None, request]
+    assert [d.name for d in parts[0].documents] == ["Tờ khai đăng ký kết hôn"]
+    assert "At intake" in page.text
+    completed = timezone.localtime(request.completed_at)
+    assert f"Supplement handed in {completed:%d/%m/%Y %H:%M}" in page.text
+
+
+@pytest.mark.parametrize(
+    "lines, message",
+    [
+        ([["Bản sao CCCD", "-1", "", ""]], "Enter a whole number, 0 or more."),
+        ([["Bản sao CCCD", "hai", "", ""]], "Enter a whole number, 0 or more."),
+        ([["", "", "", "2"]], "Name the paper."),
+    ],
+)
+def test_a_bad_checklist_is_refused_beside_its_line_and_nothing_is_written(
+    commune, version, lines, message
+) -> None:
+    dossier = received_dossier(desk=commune, procedure_version=version)
+    supplement_request(
+        dossier=dossier,
+        reason="Thiếu",
+        missing_documents="CCCD",
+        by=None,
+        at=local("2021-03-03 09:00"),
+    )
+    client = staff(Role.DESK_OFFICER, commune)
+    typed = checklist(["Tờ khai", "1", "", ""], *lines)
+    response = post_step(client, fresh(dossier), "supplement_complete", documents=typed)
+
+    assert response.status_code == 400
+    assert response.text.count(message) == 1
+    assert 'class="invalid-feedback d-block"' in response.text
+    assert section(response, "supplement_complete").open
+    assert 'value="Tờ khai"' in response.text
+    assert fresh(dossier).status == DossierStatus.SUPPLEMENT_REQUESTED
+    assert SupplementRequest.objects.get().completed_at is None
+    assert not DossierDocument.objects.filter(supplement_request__isnull=False).exists()
+
+
+def test_a_supplement_posted_without_its_checklist_is_refused(commune, version) -> None:
+    dossier = received_dossier(desk=commune, procedure_version=version)
+    supplement_request(
+        dossier=dossier,
+        reason="Thiếu",
+        missing_documents="CCCD",
+        by=None,
+        at=local("2021-03-03 09:00"),
+    )
+    response = post_step(staff(Role.DESK_OFFICER, commune), fresh(dossier), "supplement_complete")
+    assert response.status_code == 400
+    assert fresh(dossier).status == DossierStatus.SUPPLEMENT_REQUESTED
 
 
 def test_actions_accept_only_post(commune, version) -> None:

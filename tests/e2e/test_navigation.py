@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "cchc-test-password"
 HOME = ["Trang chủ", "Hồ sơ"]
-INTAKE = ["Tiếp nhận hồ sơ"]
+DESK = ["Tiếp nhận hồ sơ", "Sổ theo dõi"]
 EVERYONE = ["Bảng điều hành"]
 ADMIN_ONLY = ["Quản trị", "API"]
 # Dropdowns of the bar and what each holds (everyone sees both).
@@ -51,9 +51,9 @@ def log_in(page: Page, base_url: str, username: str, password: str = PASSWORD) -
 @pytest.mark.parametrize(
     "role, heading, menu",
     [
-        (Role.DESK_OFFICER, "Bộ phận một cửa – UBND huyện Văn Lâm", HOME + INTAKE + EVERYONE),
+        (Role.DESK_OFFICER, "Bộ phận một cửa – UBND huyện Văn Lâm", HOME + DESK + EVERYONE),
         (Role.PROCESSING_OFFICER, "Chuyên viên xử lý – UBND huyện Văn Lâm", HOME + EVERYONE),
-        (Role.UNIT_LEADER, "Lãnh đạo đơn vị – UBND huyện Văn Lâm", HOME + INTAKE + EVERYONE),
+        (Role.UNIT_LEADER, "Lãnh đạo đơn vị – UBND huyện Văn Lâm", HOME + DESK + EVERYONE),
         (Role.COMMITTEE_MEMBER, "Ban chỉ đạo CCHC – UBND tỉnh Hưng Yên", HOME + EVERYONE),
         (
             Role.ADMINISTRATOR,
@@ -82,7 +82,7 @@ def test_each_role_lands_on_its_home_and_sees_its_menu(
         nav.get_by_role("button", name=group).click()
         expect(nav.locator(".dropdown-menu.show").get_by_role("link")).to_have_text(items)
         nav.get_by_role("button", name=group).click()
-    for hidden in set(HOME + INTAKE + EVERYONE + ADMIN_ONLY) - set(menu):
+    for hidden in set(HOME + DESK + EVERYONE + ADMIN_ONLY) - set(menu):
         expect(page.get_by_test_id("nav-items").get_by_role("link", name=hidden)).to_have_count(0)
     expect(page.get_by_test_id("current-user")).to_contain_text("UBND huyện Văn Lâm")
     expect(page.get_by_test_id("current-user")).to_contain_text(str(Role(role).label))

@@ -44,6 +44,8 @@ EXPECTED: dict[str, str] = {
     "dossiers:intake": "login 200 403 200 403 403",
     "dossiers:procedure_suggest": "login 200 200 200 200 200",
     "dossiers:due_preview": "login 400 400 400 400 400",
+    # The catalogue's papers of a procedure version (public in the catalogue): no version, 400.
+    "dossiers:intake_documents": "login 400 400 400 400 400",
     "dossiers:detail": (
         "login/login/login 200/404/404 200/404/404 200/404/404 200/200/404 200/200/404"
     ),
@@ -65,7 +67,12 @@ EXPECTED: dict[str, str] = {
     "dossier_forms:control_sheet": (
         "login/login/login 200/404/404 200/404/404 200/404/404 200/200/404 200/200/404"
     ),
-    "dossier_forms:register": "login 400 400 400 400 400",
+    # The sample dossiers are not stopped: the notice does not apply, for everyone.
+    "dossier_forms:stop_notice": (
+        "login/login/login 404/404/404 404/404/404 404/404/404 404/404/404 404/404/404"
+    ),
+    # Without dates: the current month.
+    "dossier_forms:register": "login 200 200 200 200 200",
     "lookup:search": "200 200 200 200 200 200",
     "reports:dashboard": "login 200 200 200 200 200",
     "reports:dashboard_units": "login 200 200 200 200 200",
