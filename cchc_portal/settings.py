@@ -65,10 +65,13 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "org.middleware.PortalLocaleMiddleware",
     "org.middleware.NulRefusingMiddleware",
+    "org.middleware.ControlCharacterRefusingMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "org.middleware.SecondFactorRequiredMiddleware",
+    "org.middleware.PersonalDataNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -207,6 +210,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON nested deeper than any payload of ours answers 400 instead of a RecursionError.
+    "DEFAULT_PARSER_CLASSES": [
+        "cchc_portal.parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
 }
@@ -325,10 +334,15 @@ DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="cchc-demo")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "client_errors_one_line": {"()": "cchc_portal.log_filters.ClientErrorsWithoutTraceback"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # A 403 or 400 is a warning line, not a traceback: a probe would otherwise flood the log.
+        "django.request": {"filters": ["client_errors_one_line"]},
         # Lockouts are warnings; its start-up banner and every failed attempt are not.
         "axes": {"level": "WARNING"},
     },

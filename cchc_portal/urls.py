@@ -21,6 +21,8 @@ urlpatterns = [
     path("bao-cao/", include("reports.urls")),
     path("ban-chi-dao/", include("committee.urls")),
     path("chi-so-cchc/", include("committee.parindex.urls")),
+    # Before the admin's own login, which would accept the password alone.
+    path("admin/login/", org_views.admin_login),
     path("admin/", admin.site.urls),
     path("api/v1/", include("org.api_urls")),
     path("api/v1/", include("procedures.api_urls")),

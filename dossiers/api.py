@@ -60,7 +60,7 @@ from .models import (
 )
 from .permissions import ROLE_ACTIONS, Action, actions_allowed, can_receive, unit_refusal
 from .queues import COUNT_CAP
-from .selectors import dossiers_visible_to
+from .selectors import dossiers_visible_to, transfer_targets
 from .services import DOCUMENT_COUNT_MAX, DOCUMENTS_MAX, DocumentReceived
 
 
@@ -523,6 +523,26 @@ def _step_schema(summary: str, request: type[serializers.Serializer]):
     return extend_schema(summary=summary, request=request, responses=STEP_RESPONSES)
 
 
+def _transfer_target_check(user, dossier: Dossier, to_unit: Unit) -> None:
+    """The API hands a dossier only to the units the dossier page offers (400 otherwise). The
+    unit handling it already, or no longer in force, is left to the service, whose refusal says
+    so (naming the successors)."""
+    if to_unit.pk == dossier.handling_unit_id or not to_unit.is_valid_on(timezone.localdate()):
+        return
+    if not transfer_targets(user, dossier).filter(pk=to_unit.pk).exists():
+        raise exceptions.ValidationError(
+            {
+                "to_unit": [
+                    _(
+                        "You cannot hand this dossier to %(unit)s: choose a unit in force that "
+                        "you hand dossiers to (the dossier page lists them)."
+                    )
+                    % {"unit": to_unit.code}
+                ]
+            }
+        )
+
+
 # --- views ------------------------------------------------------------------------------
 
 
@@ -625,6 +645,8 @@ class DossierViewSet(
         if expected_version is not None and expected_version != dossier.version:
             raise Conflict()
         self._allowed_or_403(request, dossier, step)
+        if step == Action.TRANSFER:
+            _transfer_target_check(request.user, dossier, arguments["to_unit"])
         try:
             perform(
                 dossier=dossier,

@@ -130,7 +130,7 @@ def supplement(request: HttpRequest, code: str) -> HttpResponse:
     )
     wanted = request.GET.get("request")
     if wanted:
-        if not wanted.isdigit():
+        if not wanted.isdecimal():
             return _bad_request(request, _("The request parameter must be a number."))
         chosen = next((found for found in requests if found.pk == int(wanted)), None)
     else:

@@ -976,7 +976,7 @@ def register_pages(total: int, size: int = REGISTER_PAGE_SIZE) -> int:
 def register_page_parse(value: str | None, *, total: int, size: int = REGISTER_PAGE_SIZE) -> int:
     """The 1-based page asked for, within the register's pages (a bad value: the first)."""
     pages = register_pages(total, size)
-    if value is None or not value.isdigit():
+    if value is None or not value.isdecimal():
         return 1
     return min(max(1, int(value)), pages)
 

@@ -22,7 +22,7 @@ def rate_parse(rate: str) -> tuple[int, int]:
     """``"10/m"`` → (10, 60): so many hits per second / minute / hour / day."""
     count, _, period = rate.partition("/")
     unit = period.strip().lower()[:1]
-    if not count.strip().isdigit() or unit not in _PERIODS:
+    if not count.strip().isdecimal() or unit not in _PERIODS:
         raise ValueError(f"A rate looks like '10/m' (s, m, h or d), not {rate!r}.")
     return int(count), _PERIODS[unit]
 

@@ -8,8 +8,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from org.models import Unit
-from org.selectors import unit_ids_visible_to
+from org.models import Unit, UnitLevel
+from org.selectors import membership_of, unit_ids_visible_to, units_visible_to
 from procedures.models import ProcedureVersion, search_normalise
 from procedures.selectors import match_quality, procedure_versions_receivable
 
@@ -95,3 +95,28 @@ def procedure_suggestions(
     versions = ProcedureVersion.objects.filter(id__in=chosen).select_related("procedure")
     by_id = {version.pk: version for version in versions.prefetch_related("levels")}
     return [by_id[version_id] for version_id in chosen]
+
+
+# A one-stop centre and a department work for the government above them (Decree 118/2025: the
+# provincial centre hands dossiers to the competent department), so they hand over to any unit
+# of that government, not only to units below them.
+_HAND_OVER_WITHIN_PARENT = frozenset({UnitLevel.CENTRE, UnitLevel.DEPARTMENT})
+
+
+def transfer_targets(user, dossier: Dossier) -> QuerySet[Unit]:
+    """Units in force today (the day the step is taken) that the user hands dossiers to: those
+    they may see, the desk that received the dossier and, from a centre or a department, the
+    units of its government."""
+    reach = Q(pk__in=units_visible_to(user).values("pk")) | Q(pk=dossier.receiving_unit_id)
+    membership = membership_of(user)
+    if membership is not None and membership.unit.level in _HAND_OVER_WITHIN_PARENT:
+        unit_path = membership.unit.path
+        parent_path = unit_path.rstrip("/").rsplit("/", 1)[0] + "/"
+        if parent_path != "/":
+            reach |= Q(path__startswith=parent_path)
+    return (
+        Unit.objects.valid_on(timezone.localdate())
+        .filter(reach)
+        .exclude(pk=dossier.handling_unit_id)
+        .order_by("path")
+    )

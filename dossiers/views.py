@@ -15,7 +15,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import dateformat, numberformat, timezone
@@ -25,8 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from org.calendar_source import working_calendar
 from org.forms import form_errors_text
-from org.models import Unit, UnitLevel
-from org.selectors import membership_of, units_visible_to
+from org.selectors import membership_of
 from procedures.models import ProcedureVersion, TimeUnit
 
 from . import services
@@ -67,7 +65,7 @@ from .queues import (
     queue_page,
     search_matches,
 )
-from .selectors import dossiers_visible_to, procedure_suggestions
+from .selectors import dossiers_visible_to, procedure_suggestions, transfer_targets
 
 DOSSIERS_PER_PAGE = 25
 SUGGESTIONS_MAX = 15
@@ -367,7 +365,7 @@ def intake_documents(request: HttpRequest) -> HttpResponse:
     """The checklist of a procedure version picked at intake, pre-filled from the catalogue."""
     raw = request.GET.get("procedure_version", "")
     version = None
-    if raw.isdigit():
+    if raw.isdecimal():
         version = ProcedureVersion.objects.filter(pk=int(raw)).prefetch_related("documents").first()
     if version is None:
         return render(
@@ -453,33 +451,8 @@ def due_preview(request: HttpRequest) -> HttpResponse:
 # The dossier page -----------------------------------------------------------------------------
 
 
-# A one-stop centre and a department work for the government above them (Decree 118/2025: the
-# provincial centre hands dossiers to the competent department), so they hand over to any unit
-# of that government, not only to units below them.
-_HAND_OVER_WITHIN_PARENT = frozenset({UnitLevel.CENTRE, UnitLevel.DEPARTMENT})
-
-
-def _transfer_units(user, dossier: Dossier) -> QuerySet[Unit]:
-    """Units in force today (the day the step is taken) that the user hands dossiers to: those
-    they may see, the desk that received the dossier and, from a centre or a department, the
-    units of its government."""
-    reach = Q(pk__in=units_visible_to(user).values("pk")) | Q(pk=dossier.receiving_unit_id)
-    membership = membership_of(user)
-    if membership is not None and membership.unit.level in _HAND_OVER_WITHIN_PARENT:
-        unit_path = membership.unit.path
-        parent_path = unit_path.rstrip("/").rsplit("/", 1)[0] + "/"
-        if parent_path != "/":
-            reach |= Q(path__startswith=parent_path)
-    return (
-        Unit.objects.valid_on(timezone.localdate())
-        .filter(reach)
-        .exclude(pk=dossier.handling_unit_id)
-        .order_by("path")
-    )
-
-
 def _action_form(action: Action, user, dossier: Dossier, data=None) -> ActionForm:
-    units = _transfer_units(user, dossier) if action == Action.TRANSFER else None
+    units = transfer_targets(user, dossier) if action == Action.TRANSFER else None
     return ACTION_FORMS[action](data, dossier=dossier, units=units, prefix=str(action))
 
 
@@ -683,7 +656,7 @@ def action(request: HttpRequest, code: str, action: str) -> HttpResponse:
     # A form read before someone else's change is told so, even when that change also made
     # the step impossible (the API answers 409 the same way).
     read_version = request.POST.get(f"{step}-expected_version", "")
-    if read_version.isdigit() and int(read_version) != dossier.version:
+    if read_version.isdecimal() and int(read_version) != dossier.version:
         messages.error(request, _error_text(services.DossierChangedMeanwhile()))
         return redirect("dossiers:detail", code=dossier.code)
     has_apology = Apology.objects.filter(dossier=dossier).exists()

@@ -34,6 +34,8 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
+from .text import control_characters_removed
+
 Row = dict[str, str]
 NumberedRow = tuple[int, Row]
 
@@ -59,30 +61,54 @@ class RowError:
 
 
 class RowErrors:
-    """Errors found in single rows, reported together and in file order."""
+    """Errors found in single rows, reported together and in file order.
+
+    Every error is counted and every row in error remembered, but only the first
+    :attr:`KEPT_MAX` messages are kept: a file of 100,000 junk rows must not hold (or print)
+    hundreds of thousands of lines; the officer fixes the first thousand and tries again.
+    """
+
+    KEPT_MAX = 1000
 
     def __init__(self) -> None:
         self._items: list[RowError] = []
+        self._rows: set[int] = set()
+        self._count = 0
 
     def add(self, row: int, column: str, message: str) -> None:
-        self._items.append(RowError(row=row, column=column, message=str(message)))
+        self._count += 1
+        self._rows.add(row)
+        if len(self._items) < self.KEPT_MAX:
+            self._items.append(RowError(row=row, column=column, message=str(message)))
 
     def rows(self) -> set[int]:
         """The numbers of the rows that have at least one error."""
-        return {item.row for item in self._items}
+        return set(self._rows)
+
+    @property
+    def omitted(self) -> int:
+        """How many errors were counted beyond the messages kept."""
+        return self._count - len(self._items)
 
     def lines(self) -> list[str]:
-        """``row N: column: message`` lines, sorted by row (stable within a row)."""
-        return [str(item) for item in self]
+        """``row N: column: message`` lines, sorted by row (stable within a row); past
+        :attr:`KEPT_MAX`, a last line says how many more there are."""
+        lines = [str(item) for item in self]
+        if self.omitted:
+            lines.append(
+                _("… and %(count)d more errors (only the first %(kept)d are listed).")
+                % {"count": self.omitted, "kept": self.KEPT_MAX}
+            )
+        return lines
 
     def __iter__(self) -> Iterator[RowError]:
         return iter(sorted(self._items, key=lambda item: item.row))
 
     def __len__(self) -> int:
-        return len(self._items)
+        return self._count
 
     def __bool__(self) -> bool:
-        return bool(self._items)
+        return self._count > 0
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
@@ -325,7 +351,9 @@ def _cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return value.strip()
+        # A stray control character (copied from another system) would break the exports of
+        # whatever it lands in; a NUL has already refused the whole file (_nul_check).
+        return control_characters_removed(value).strip()
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, dt.datetime):

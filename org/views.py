@@ -8,10 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+import django_otp
 import segno
 from django import forms
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -290,6 +292,17 @@ class PortalLoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The Django admin's login page: one login for the whole portal, the one asking for the
+    second factor. Signed-in staff go to the admin; other signed-in users may not enter it."""
+    if not request.user.is_authenticated:
+        next_url = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index")
+        return auth_views.redirect_to_login(next_url)
+    if not admin.site.has_permission(request):
+        raise PermissionDenied
+    return redirect("admin:index")
+
+
 @login_required
 def two_factor(request: HttpRequest) -> HttpResponse:
     """Switch two-step login (an authenticator app's 6-digit code) on or off."""
@@ -307,6 +320,8 @@ def two_factor(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Two-step login is off."))
             else:
                 two_factor_enable(user=request.user, device=device, token=token)
+                # This session just proved the code; the user's other sessions have not.
+                django_otp.login(request, device)
                 messages.success(
                     request,
                     _("Two-step login is on: after your password, enter the app's code."),

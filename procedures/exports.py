@@ -12,6 +12,8 @@ from typing import IO, Any
 
 from django.db.models import Prefetch, QuerySet
 
+from org.text import control_characters_removed
+
 from .imports import DOCUMENT_FIELD_SEPARATOR, LIST_SEPARATOR, PROCEDURE_COLUMNS
 from .models import ProcedureVersion, RequiredDocument
 
@@ -23,7 +25,10 @@ _NUMBER_COLUMNS = frozenset({"processing_time", "fee"})
 
 
 def text_neutralised(text: str) -> str:
-    """The text with an apostrophe in front when a spreadsheet would read it as a formula."""
+    """The text as every export writes it: without the control characters a spreadsheet file
+    cannot hold (one stored before the entry points refused them must not break an official
+    form), and with an apostrophe in front when a spreadsheet would read it as a formula."""
+    text = control_characters_removed(text)
     return "'" + text if _FORMULA_START.match(text) else text
 
 

@@ -355,7 +355,7 @@ def _documents_parse(text: str, error) -> tuple[DocumentSpec, ...] | None:
         for count in counts:
             if count == "":
                 numbers.append(0)
-            elif count.isdigit() and int(count) <= _SMALL_INTEGER_MAX:
+            elif count.isdecimal() and int(count) <= _SMALL_INTEGER_MAX:
                 numbers.append(int(count))
             else:
                 error(

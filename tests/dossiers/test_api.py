@@ -402,8 +402,10 @@ def as_is(dossier: Dossier) -> Dossier:
         ),
     ],
 )
-def test_each_step_is_taken_through_its_service(leader_a, dossier_a, prepare, step, data, status):
-    UnitFactory(code="PHONG-TP")
+def test_each_step_is_taken_through_its_service(
+    leader_a, dossier_a, commune_a, prepare, step, data, status
+):
+    UnitFactory(code="PHONG-TP", parent=commune_a)
     dossier = prepare(dossier_a)
     events_before = dossier.events.count()
     response = client_for(leader_a).post(f"{DOSSIERS}{dossier.code}/{step}/", data, format="json")
@@ -415,8 +417,8 @@ def test_each_step_is_taken_through_its_service(leader_a, dossier_a, prepare, st
     assert body["version"] == reloaded(dossier).version
 
 
-def test_a_transfer_records_the_hand_over(leader_a, dossier_a):
-    UnitFactory(code="PHONG-TP")
+def test_a_transfer_records_the_hand_over(leader_a, dossier_a, commune_a):
+    UnitFactory(code="PHONG-TP", parent=commune_a)
     response = client_for(leader_a).post(
         f"{DOSSIERS}{dossier_a.code}/transfer/",
         {"to_unit": "PHONG-TP", "note": "Chuyển", "step_due_at": "2099-01-02T17:00:00+07:00"},
@@ -587,6 +589,21 @@ def test_an_intake_outside_the_desks_competence_is_400(desk_a, version):
             "Xã A may not receive procedure 2.000635 “Cấp bản sao trích lục” on 02/03/2021"
         )
     assert not Dossier.objects.exists()
+
+
+def test_a_transfer_goes_only_to_a_unit_the_dossier_page_offers(leader_a, dossier_a, commune_b):
+    response = client_for(leader_a).post(
+        f"{DOSSIERS}{dossier_a.code}/transfer/", {"to_unit": commune_b.code}, format="json"
+    )
+    assert response.status_code == 400
+    [message] = response.json()["to_unit"]
+    assert message.startswith("You cannot hand this dossier to XA-B")
+    fresh = reloaded(dossier_a)
+    assert (fresh.handling_unit_id, fresh.version, fresh.events.count()) == (
+        dossier_a.handling_unit_id,
+        0,
+        1,
+    )
 
 
 def test_a_transfer_to_a_unit_not_in_force_is_400_naming_its_successor(leader_a, dossier_a):

@@ -277,3 +277,25 @@ def test_it_parses_iso_and_day_first_dates(text, expected):
 def test_it_rejects_other_dates(text):
     with pytest.raises(ValueError):
         parse_date(text)
+
+
+def test_it_drops_control_characters_from_cells_and_keeps_tabs_and_newlines(tmp_path):
+    path = write_bytes(
+        tmp_path,
+        'code,name,documents\r\nA,Nguy\x1bễn\x07 Văn\x08 An,"Tờ khai\nGiấy\tphép"\r\n'.encode(),
+    )
+    assert list(read_rows(path)) == [
+        (2, {"code": "A", "name": "Nguyễn Văn An", "documents": "Tờ khai\nGiấy\tphép"})
+    ]
+
+
+def test_it_counts_every_row_error_but_keeps_only_the_first_thousand_messages():
+    errors = RowErrors()
+    for row in range(2, 100_002):
+        errors.add(row, "name", "required")
+    assert len(errors) == 100_000
+    assert len(errors.rows()) == 100_000
+    lines = errors.lines()
+    assert len(lines) == RowErrors.KEPT_MAX + 1
+    assert lines[0] == "row 2: name: required"
+    assert lines[-1] == "… and 99000 more errors (only the first 1000 are listed)."

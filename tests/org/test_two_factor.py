@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.conf import settings
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -50,6 +51,14 @@ def enable(client, user) -> TOTPDevice:
     return device
 
 
+def login_verified(client, user, device: TOTPDevice) -> None:
+    """A session signed in with the password and the code (without spending a code)."""
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
 def login(client, username: str, code: str = ""):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # logout() dropped every cookie
     return client.post(
@@ -64,6 +73,18 @@ def test_it_shows_a_key_to_scan_and_switches_on_with_a_right_code(client):
 
     assert device.confirmed
     assert AuditEntry.objects.filter(action="two_factor_enable", object_id=str(user.pk)).exists()
+
+
+def test_switching_on_keeps_this_session_signed_in(client):
+    user = committee_member()
+    client.force_login(user)
+    client.get("/org/xac-thuc-hai-buoc/")
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+
+    client.post("/org/xac-thuc-hai-buoc/", {"token": code_of(device)})
+
+    assert client.get("/").status_code == 200
+    assert client.session[DEVICE_ID_SESSION_KEY] == device.persistent_id
 
 
 def test_a_wrong_code_does_not_switch_it_on(client):
@@ -105,7 +126,7 @@ def test_users_without_it_log_in_with_the_password_alone(client):
 def test_switching_off_needs_a_current_code(client):
     user = committee_member()
     device = enable(client, user)
-    client.force_login(user)
+    login_verified(client, user, device)
 
     refused = client.post("/org/xac-thuc-hai-buoc/", {"token": "000000"})
     wait_out_the_throttle(device)

@@ -242,7 +242,8 @@ def _admin_row(name: str) -> str:
         else:
             admin = ADMIN_MODELS_GRANTED.get(match["model"], {}).get(match["view"], "403")
     if name == "admin:login":
-        visitor = "200"
+        # The portal's login (it asks for the second factor); signed-in non-staff may not enter.
+        return " ".join(["login"] + ["403"] * 4 + [admin])
     return " ".join([visitor] * 5 + [admin])
 
 

@@ -101,3 +101,48 @@ def test_the_quarterly_report_xlsx_never_runs_a_unit_name(world: World, tmp_path
     # The totals are formulas of the report's own making; nothing of the data is.
     assert all("HYPERLINK" not in str(formula) for formula in formulas)
     assert "'" + injected in {cell.value for cell in cells}
+
+
+# Stored before the entry points refused them (issue "reliability II"): a spreadsheet file
+# cannot hold these, and one of them used to break every official XLSX it reached.
+CONTROL = "Nguyễn\x1bVăn\x07 A\x08n"
+
+
+def test_a_stored_control_character_never_breaks_an_export(world: World, tmp_path):
+    Dossier.objects.filter(pk=world.own.dossier.pk).update(applicant_name=CONTROL)
+    Unit.objects.filter(pk=world.own.unit.pk).update(name="UBND xã\x1b Lạc Đạo")
+    ProcedureVersion.objects.filter(pk=world.own.dossier.procedure_version_id).update(
+        name="Đăng ký\x07 khai sinh"
+    )
+
+    register = client_as(world, "desk").get(
+        "/ho-so/so-theo-doi/", {"from": "2021-03-01", "to": "2021-03-31", "format": "xlsx"}
+    )
+    assert register.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(register.streaming_content))).worksheets[0]
+    values = {cell.value for row in sheet.iter_rows() for cell in row}
+    assert "NguyễnVăn An" in values
+    assert "Đăng ký khai sinh" in values
+
+    report = tmp_path / "q1.xlsx"
+    call_command(
+        "quarterly_report",
+        "--year",
+        "2021",
+        "--quarter",
+        "1",
+        "--unit",
+        world.province.code,
+        "--format",
+        "xlsx",
+        "--output",
+        str(report),
+        stdout=_quiet(),
+    )
+    names = {cell.value for ws in load_workbook(report) for row in ws.iter_rows() for cell in row}
+    assert "UBND xã Lạc Đạo" in names
+
+    catalogue = tmp_path / "catalogue.xlsx"
+    call_command("export_procedures", str(catalogue), "--on", "2021-03-15", stdout=_quiet())
+    rows = load_workbook(catalogue).worksheets[0].iter_rows(min_row=2, values_only=True)
+    assert "Đăng ký khai sinh" in {row[1] for row in rows}

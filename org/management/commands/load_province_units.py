@@ -42,7 +42,7 @@ def province_find(text: str) -> Province:
     """
     text = text.strip()
     provinces = list(Province.iter_all())
-    if text.isdigit():
+    if text.isdecimal():
         for province in provinces:
             if int(province.code) == int(text):
                 return province
