@@ -152,7 +152,9 @@ def test_a_tables_query_count_does_not_depend_on_the_unit(committee):
                 assert fragment(committee, name, **{**QUERY, "unit": unit}).status_code == 200
             counts[unit] = len(queries)
         assert counts[DISTRICT] == counts[PROVINCE] == counts[COMMUNE_A], (name, counts)
-        assert counts[PROVINCE] <= 15, (name, counts)
+        # 15 for the page, and one for the session's second-factor check (a user with two-step
+        # login on must have entered the code in this session).
+        assert counts[PROVINCE] <= 16, (name, counts)
 
 
 @pytest.mark.parametrize(
