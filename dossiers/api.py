@@ -47,6 +47,7 @@ from org.selectors import membership_of
 from procedures.api import CodeRelatedField, _as_drf_error
 from procedures.models import Channel, Procedure, ProcedureVersion
 from procedures.selectors import procedure_version_on
+from procedures.services import DocumentSpec
 
 from . import services
 from .models import (
@@ -61,7 +62,7 @@ from .models import (
 from .permissions import ROLE_ACTIONS, Action, actions_allowed, can_receive, unit_refusal
 from .queues import COUNT_CAP
 from .selectors import dossiers_visible_to, transfer_targets
-from .services import DOCUMENT_COUNT_MAX, DOCUMENTS_MAX, DocumentReceived
+from .services import DOCUMENT_COUNT_MAX, DOCUMENTS_MAX
 
 
 class Conflict(exceptions.APIException):
@@ -327,8 +328,8 @@ class DocumentLineSerializer(serializers.Serializer):
     )
     copies = serializers.IntegerField(min_value=0, max_value=DOCUMENT_COUNT_MAX, default=0)
 
-    def validate(self, data: dict) -> DocumentReceived:
-        return DocumentReceived(**data)
+    def validate(self, data: dict) -> DocumentSpec:
+        return DocumentSpec(**data)
 
 
 class DocumentsField(serializers.ListField):
@@ -342,7 +343,7 @@ class DocumentsField(serializers.ListField):
         kwargs.setdefault("max_length", DOCUMENTS_MAX)
         super().__init__(**kwargs)
 
-    def to_internal_value(self, data) -> list[DocumentReceived]:
+    def to_internal_value(self, data) -> list[DocumentSpec]:
         # Counted before any line is read: a list of a million lines costs nothing.
         if isinstance(data, list) and len(data) > DOCUMENTS_MAX:
             self.fail("max_length", max_length=DOCUMENTS_MAX)

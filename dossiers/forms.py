@@ -14,10 +14,11 @@ from django.utils.translation import gettext_lazy as _
 
 from org.models import Unit
 from procedures.models import Channel, ProcedureVersion
+from procedures.services import DocumentSpec, version_documents
 
 from .models import Dossier, local_date
 from .permissions import Action
-from .services import DOCUMENT_COUNT_MAX, DOCUMENTS_MAX, DocumentReceived, catalogue_documents
+from .services import DOCUMENT_COUNT_MAX, DOCUMENTS_MAX
 
 DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
 
@@ -109,9 +110,9 @@ class DocumentLineForm(forms.Form):
         """A catalogue line (its name is shown, not typed), bound or not."""
         return self.fields["listed"].to_python(self["listed"].value())
 
-    def line(self) -> DocumentReceived:
+    def line(self) -> DocumentSpec:
         data = self.cleaned_data
-        return DocumentReceived(
+        return DocumentSpec(
             name=(data.get("name") or "").strip(),
             originals=data.get("originals") or 0,
             certified_copies=data.get("certified_copies") or 0,
@@ -125,7 +126,7 @@ DocumentFormSet = forms.formset_factory(
 DOCUMENTS_PREFIX = "documents"
 
 
-def document_formset(data=None, *, lines: list[DocumentReceived] = (), unlisted: int = 1):
+def document_formset(data=None, *, lines: list[DocumentSpec] = (), unlisted: int = 1):
     """The checklist pre-filled with ``lines`` (the catalogue's, listed) and ``unlisted``
     empty lines for papers the catalogue does not name; bound to ``data`` when given."""
     if data is not None:
@@ -144,7 +145,7 @@ def document_formset(data=None, *, lines: list[DocumentReceived] = (), unlisted:
     return DocumentFormSet(initial=initial, prefix=DOCUMENTS_PREFIX)
 
 
-def documents_received(formset) -> list[DocumentReceived]:
+def documents_received(formset) -> list[DocumentSpec]:
     """The lines of a valid checklist formset (the service drops those with no paper)."""
     return [form.line() for form in formset.forms]
 
@@ -361,7 +362,7 @@ def _name_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def supplement_checklist(dossier: Dossier) -> list[DocumentReceived]:
+def supplement_checklist(dossier: Dossier) -> list[DocumentSpec]:
     """The checklist the desk fills when the supplement is handed in: a line per paper the open
     request asks for, counted as the catalogue lists a paper of that name; a paper the
     catalogue does not name is counted as one copy (the desk corrects what differs)."""
@@ -370,11 +371,11 @@ def supplement_checklist(dossier: Dossier) -> list[DocumentReceived]:
         return []
     catalogue = {
         _name_key(line.name): line
-        for line in catalogue_documents(dossier.procedure_version)
+        for line in version_documents(dossier.procedure_version)
         if line.total
     }
     lines = [
-        catalogue.get(_name_key(name)) or DocumentReceived(name=name, copies=1)
+        catalogue.get(_name_key(name)) or DocumentSpec(name=name, copies=1)
         for name in missing_document_names(request.missing_documents)
     ]
     # The last line of the formset is left empty for a paper the request did not name.

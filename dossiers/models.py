@@ -38,6 +38,13 @@ def local_date(moment: dt.datetime) -> dt.date:
     return timezone.localdate(moment, timezone=timezone.get_default_timezone())
 
 
+def local_midnight(day: dt.date) -> dt.datetime:
+    """The first moment of ``day`` on the portal's wall clock, as an aware date-time."""
+    return timezone.make_aware(
+        dt.datetime.combine(day, dt.time.min), timezone.get_default_timezone()
+    )
+
+
 def regime_for(received_at: dt.datetime) -> str:
     """The legal regime a dossier received at ``received_at`` follows, judged by local date."""
     if local_date(received_at) >= REGIME_2025_FROM:

@@ -23,7 +23,7 @@ Sources of the form table:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -696,8 +696,18 @@ def _dear(dossier: Dossier) -> tuple[str, str]:
     return DEAR.format(name=dossier.applicant_name), address
 
 
-def apology_build(*, dossier: Dossier, apology) -> Letter:
-    header = slip_header(dossier=dossier, form=FormKind.APOLOGY, on=apology.issued_at)
+def _letter(
+    *,
+    dossier: Dossier,
+    form: FormKind,
+    on: dt.datetime,
+    opening: str,
+    body: Callable[[str], list[str]],
+) -> Letter:
+    """A letter to the applicant signed by the head of the unit only (Mẫu 04, Mẫu 05/2025):
+    ``opening`` (with {date}, {desk}, {procedure}) names the dossier, the code line follows,
+    then the paragraphs ``body(desk)`` writes."""
+    header = slip_header(dossier=dossier, form=form, on=on)
     desk = header.issuer.desk
     dear, address = _dear(dossier)
     received_on = vn_date(local_date(dossier.received_at)).removeprefix("ngày ")
@@ -707,45 +717,45 @@ def apology_build(*, dossier: Dossier, apology) -> Letter:
         dear_line=dear,
         address_line=address,
         paragraphs=[
-            APOLOGY_RECEIVED.format(
-                date=received_on, desk=desk, procedure=dossier.procedure_version.name
-            ),
+            opening.format(date=received_on, desk=desk, procedure=dossier.procedure_version.name),
             header.code_line + ".",
-            APOLOGY_DUE.format(moment=vn_moment(dossier.original_due_at)),
-            APOLOGY_LATE.format(desk=desk),
-            APOLOGY_REASON.format(reason=apology.reason),
-            APOLOGY_PROMISE[dossier.regime].format(desk=desk, moment=vn_moment(apology.new_due_at)),
-            APOLOGY_THANKS,
+            *body(desk),
         ],
         recipients=RECIPIENTS,
         signatures=(Signature(SIGN_HEAD, SIGN_HINT_SEAL),),
     )
 
 
+def apology_build(*, dossier: Dossier, apology) -> Letter:
+    return _letter(
+        dossier=dossier,
+        form=FormKind.APOLOGY,
+        on=apology.issued_at,
+        opening=APOLOGY_RECEIVED,
+        body=lambda desk: [
+            APOLOGY_DUE.format(moment=vn_moment(dossier.original_due_at)),
+            APOLOGY_LATE.format(desk=desk),
+            APOLOGY_REASON.format(reason=apology.reason),
+            APOLOGY_PROMISE[dossier.regime].format(desk=desk, moment=vn_moment(apology.new_due_at)),
+            APOLOGY_THANKS,
+        ],
+    )
+
+
 def stop_notice_build(*, dossier: Dossier, events: Sequence[Event]) -> Letter:
     stopped = _first(events, EventKind.STOPPED)
     stopped_at = stopped.at if stopped else dossier.finished_at or dossier.received_at
-    header = slip_header(dossier=dossier, form=FormKind.STOP_NOTICE, on=stopped_at)
-    desk = header.issuer.desk
-    dear, address = _dear(dossier)
-    received_on = vn_date(local_date(dossier.received_at)).removeprefix("ngày ")
-    return Letter(
-        header=header,
+    return _letter(
         dossier=dossier,
-        dear_line=dear,
-        address_line=address,
-        paragraphs=[
-            STOP_RECEIVED.format(
-                date=received_on, desk=desk, procedure=dossier.procedure_version.name
-            ),
-            header.code_line + ".",
+        form=FormKind.STOP_NOTICE,
+        on=stopped_at,
+        opening=STOP_RECEIVED,
+        body=lambda desk: [
             STOP_NOTICE.format(
                 desk=desk, moment=vn_moment(stopped_at), reason=stopped.note if stopped else ""
             ),
             STOP_CLOSING,
         ],
-        recipients=RECIPIENTS,
-        signatures=(Signature(SIGN_HEAD, SIGN_HINT_SEAL),),
     )
 
 

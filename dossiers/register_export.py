@@ -31,7 +31,7 @@ from openpyxl.utils import get_column_letter
 from org.models import Unit
 from procedures.exports import text_neutralised
 
-from .models import Dossier, DossierStatus, Event, EventKind, local_date
+from .models import Dossier, DossierStatus, Event, EventKind, local_date, local_midnight
 from .printing import REGISTER_COLUMNS, FormSpec, RegisterRange, register_rows
 from .selectors import dossiers_visible_to
 
@@ -84,12 +84,6 @@ def register_dossiers(
     return dossiers
 
 
-def _local_midnight(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(
-        dt.datetime.combine(day, dt.time.min), timezone.get_default_timezone()
-    )
-
-
 def register_book_position(dossier: Dossier) -> tuple[int, int]:
     """(book, place in it) of a received dossier: its year, and how many dossiers its receiving
     unit received that year up to and including it. One count over the
@@ -97,7 +91,7 @@ def register_book_position(dossier: Dossier) -> tuple[int, int]:
     year = local_date(dossier.received_at).year
     before = Dossier.objects.filter(
         receiving_unit_id=dossier.receiving_unit_id,
-        received_at__gte=_local_midnight(dt.date(year, 1, 1)),
+        received_at__gte=local_midnight(dt.date(year, 1, 1)),
         received_date__gte=dt.date(year, 1, 1),
         received_date__lte=dt.date(year, 12, 31),
     ).filter(

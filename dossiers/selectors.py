@@ -13,7 +13,7 @@ from org.selectors import membership_of, unit_ids_visible_to, units_visible_to
 from procedures.models import ProcedureVersion, search_normalise
 from procedures.selectors import match_quality, procedure_versions_receivable
 
-from .models import Dossier, DossierStatus
+from .models import Dossier, DossierStatus, local_midnight
 
 # The type-ahead ranks a desk's procedures by how often it received them over this many days.
 SUGGESTION_FREQUENCY_DAYS = 90
@@ -33,12 +33,6 @@ def dossiers_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Doss
     return Dossier.objects.filter(Q(receiving_unit__in=unit_ids) | Q(handling_unit__in=unit_ids))
 
 
-def _local_midnight(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(
-        dt.datetime.combine(day, dt.time.min), timezone.get_default_timezone()
-    )
-
-
 def procedure_receipt_counts(*, unit: Unit, on: dt.date) -> dict[int, int]:
     """Procedure id → how many dossiers ``unit``'s desk received (not refused at intake) over
     the :data:`SUGGESTION_FREQUENCY_DAYS` days that end with ``on``, in one grouped query.
@@ -50,8 +44,8 @@ def procedure_receipt_counts(*, unit: Unit, on: dt.date) -> dict[int, int]:
     rows = (
         Dossier.objects.filter(
             receiving_unit=unit,
-            received_at__gte=_local_midnight(first_day),
-            received_at__lt=_local_midnight(on + dt.timedelta(days=1)),
+            received_at__gte=local_midnight(first_day),
+            received_at__lt=local_midnight(on + dt.timedelta(days=1)),
             received_date__range=(first_day, on),
         )
         .exclude(status=DossierStatus.REFUSED)

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -45,6 +44,7 @@ from org.calendar_source import working_calendar
 from org.models import Unit
 from procedures.models import ProcedureVersion
 from procedures.selectors import procedure_version_receivable
+from procedures.services import DocumentSpec, version_documents
 
 from .backdating import backdate_reason_required
 from .codes import dossier_code_next
@@ -94,34 +94,7 @@ DOCUMENT_COUNT_MAX = 99
 _DOCUMENT_NAME_MAX = DossierDocument._meta.get_field("name").max_length
 
 
-@dataclass(frozen=True)
-class DocumentReceived:
-    """A line of the checklist as the desk fills it: a paper and how many of each kind."""
-
-    name: str
-    originals: int = 0
-    certified_copies: int = 0
-    copies: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.originals + self.certified_copies + self.copies
-
-
-def catalogue_documents(version: ProcedureVersion) -> list[DocumentReceived]:
-    """The required documents of a procedure version, as the checklist's pre-filled lines."""
-    return [
-        DocumentReceived(
-            name=document.name,
-            originals=document.originals,
-            certified_copies=document.certified_copies,
-            copies=document.copies,
-        )
-        for document in version.documents.all()
-    ]
-
-
-def _documents_checked(documents: Sequence[DocumentReceived]) -> list[DocumentReceived]:
+def _documents_checked(documents: Sequence[DocumentSpec]) -> list[DocumentSpec]:
     """The lines worth keeping (at least one paper), or a ``documents`` error saying which line
     is wrong; nothing is written before this passes."""
     if len(documents) > DOCUMENTS_MAX:
@@ -163,7 +136,7 @@ def _documents_checked(documents: Sequence[DocumentReceived]) -> list[DocumentRe
             )
         if line.total:
             kept.append(
-                DocumentReceived(
+                DocumentSpec(
                     name=name,
                     originals=line.originals,
                     certified_copies=line.certified_copies,
@@ -176,7 +149,7 @@ def _documents_checked(documents: Sequence[DocumentReceived]) -> list[DocumentRe
 def _documents_save(
     *,
     dossier: Dossier,
-    lines: Sequence[DocumentReceived],
+    lines: Sequence[DocumentSpec],
     supplement_request: SupplementRequest | None = None,
 ) -> None:
     DossierDocument.objects.bulk_create(
@@ -207,7 +180,7 @@ def dossier_receive(
     digitised: bool = False,
     sets_count: int = 1,
     backdate_reason: str = "",
-    documents: Sequence[DocumentReceived] | None = None,
+    documents: Sequence[DocumentSpec] | None = None,
 ) -> Dossier:
     """Accept a dossier at the desk: code, due date and regime fixed at intake.
 
@@ -217,7 +190,7 @@ def dossier_receive(
     dropped); ``None`` takes the procedure version's required documents as listed.
     """
     lines = _documents_checked(
-        documents if documents is not None else catalogue_documents(procedure_version)
+        documents if documents is not None else version_documents(procedure_version)
     )
     if sets_count < 1:
         raise _field_error(
@@ -474,7 +447,7 @@ def supplement_complete(
     by: AbstractBaseUser | None,
     at: dt.datetime,
     expected_version: int | None = None,
-    documents: Sequence[DocumentReceived] = (),
+    documents: Sequence[DocumentSpec] = (),
 ) -> Dossier:
     """The citizen completed the dossier: the due date moves by the office time paused.
 

@@ -26,6 +26,7 @@ from org.calendar_source import working_calendar
 from org.forms import form_errors_text
 from org.selectors import membership_of
 from procedures.models import ProcedureVersion, TimeUnit
+from procedures.services import version_documents
 
 from . import services
 from .backdating import backdate_reason_required
@@ -85,12 +86,19 @@ def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _errors_to_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
+def _errors_to_form(form, error: ValidationError, *, set_aside: str = "") -> str:
+    """Put a service's refusal beside its fields (at the top for a field the form lacks). The
+    messages of field ``set_aside`` (a formset shown beside the form) are returned instead."""
+    if not hasattr(error, "error_dict"):
         form.add_error(None, error)
+        return ""
+    aside = ""
+    for field, errors in error.error_dict.items():
+        if set_aside and field == set_aside:
+            aside = _error_text(ValidationError(errors))
+        else:
+            form.add_error(field if field in form.fields else None, errors)
+    return aside
 
 
 # Work queues ----------------------------------------------------------------------------------
@@ -242,7 +250,7 @@ def _intake_page(request: HttpRequest, context: dict, *, status: int = 200) -> H
     form, documents = context["form"], context.get("documents")
     if documents is None and context.get("chosen") is not None:
         documents = context["documents"] = document_formset(
-            lines=services.catalogue_documents(context["chosen"])
+            lines=version_documents(context["chosen"])
         )
     invalid = [name for name in form.fields if name in form.errors]
     documents_invalid = bool(context.get("documents_error")) or (
@@ -312,7 +320,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                     **common,
                 )
         except ValidationError as error:
-            documents_error = _errors_to_intake_form(form, error)
+            documents_error = _errors_to_form(form, error, set_aside="documents")
         else:
             if refusing:
                 messages.success(
@@ -344,21 +352,6 @@ def intake(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _errors_to_intake_form(form: IntakeForm, error: ValidationError) -> str:
-    """Put a service's refusal beside its field; returns the checklist's message, if any (the
-    checklist is a formset, not a field of the form)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return ""
-    documents_error = ""
-    for field, errors in error.error_dict.items():
-        if field == "documents":
-            documents_error = " ".join(ValidationError(errors).messages)
-        else:
-            form.add_error(field if field in form.fields else None, errors)
-    return documents_error
-
-
 @login_required
 @require_GET
 def intake_documents(request: HttpRequest) -> HttpResponse:
@@ -366,7 +359,7 @@ def intake_documents(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("procedure_version", "")
     version = None
     if raw.isdecimal():
-        version = ProcedureVersion.objects.filter(pk=int(raw)).prefetch_related("documents").first()
+        version = ProcedureVersion.objects.filter(pk=int(raw)).first()
     if version is None:
         return render(
             request,
@@ -377,7 +370,7 @@ def intake_documents(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "dossiers/partials/intake_documents.html",
-        {"documents": document_formset(lines=services.catalogue_documents(version))},
+        {"documents": document_formset(lines=version_documents(version))},
     )
 
 

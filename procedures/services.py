@@ -39,10 +39,26 @@ from .models import (
 
 @dataclass(frozen=True)
 class DocumentSpec:
+    """A paper and how many of each kind: a line of a version's required documents, or of what
+    an applicant handed in (a dossier's checklist)."""
+
     name: str
     originals: int = 0
     certified_copies: int = 0
     copies: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.originals + self.certified_copies + self.copies
+
+
+def version_documents(version: ProcedureVersion) -> tuple[DocumentSpec, ...]:
+    """The required documents of a version, in their order (also a dossier's pre-filled
+    checklist)."""
+    return tuple(
+        DocumentSpec(d.name, d.originals, d.certified_copies, d.copies)
+        for d in version.documents.all()
+    )
 
 
 @dataclass(frozen=True)
@@ -97,10 +113,7 @@ class ProcedureContent:
         return cls(
             **{name: getattr(version, name) for name in cls.SCALAR_FIELDS},
             levels=tuple(sorted(level.level for level in version.levels.all())),
-            documents=tuple(
-                DocumentSpec(d.name, d.originals, d.certified_copies, d.copies)
-                for d in version.documents.all()
-            ),
+            documents=version_documents(version),
             channel_times=tuple(
                 sorted(
                     (

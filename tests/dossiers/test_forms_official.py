@@ -18,7 +18,6 @@ from openpyxl import load_workbook
 
 from dossiers import form_views
 from dossiers.services import (
-    DocumentReceived,
     apology_issue,
     dossier_finish,
     dossier_refuse,
@@ -216,9 +215,9 @@ def test_it_prints_only_the_papers_handed_in_at_intake(client, commune, officer,
         version,
         "2021-03-02 09:00",
         documents=[
-            DocumentReceived("Tờ khai đăng ký kết hôn", originals=1),
-            DocumentReceived("Giấy xác nhận tình trạng hôn nhân", certified_copies=1, copies=3),
-            DocumentReceived("Bản sao hộ chiếu", originals=0),
+            DocumentSpec("Tờ khai đăng ký kết hôn", originals=1),
+            DocumentSpec("Giấy xác nhận tình trạng hôn nhân", certified_copies=1, copies=3),
+            DocumentSpec("Bản sao hộ chiếu", originals=0),
         ],
     )
     supplement_request(
@@ -232,7 +231,7 @@ def test_it_prints_only_the_papers_handed_in_at_intake(client, commune, officer,
         dossier=dossier,
         by=officer,
         at=local("2021-03-04 09:00"),
-        documents=[DocumentReceived("Giấy khám sức khỏe", originals=1)],
+        documents=[DocumentSpec("Giấy khám sức khỏe", originals=1)],
     )
 
     html = text_of(client, "receipt", dossier)

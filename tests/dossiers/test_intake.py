@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from dossiers.models import Dossier, DossierDocument, Event
-from dossiers.services import DocumentReceived, dossier_receive
+from dossiers.services import dossier_receive
 from org.models import Role, UnitLevel
 from procedures.services import DocumentSpec
 from tests.factories import MembershipFactory, UnitFactory, published_procedure
@@ -234,10 +234,10 @@ def test_without_a_checklist_the_catalogue_lines_are_kept(commune, version) -> N
 @pytest.mark.parametrize(
     "line, message",
     [
-        (DocumentReceived("Tờ khai", originals=-1), "whole numbers, 0 or more"),
-        (DocumentReceived("", copies=1), "has papers but no name"),
-        (DocumentReceived("Tờ khai", copies=100), "at most 99 papers of a kind"),
-        (DocumentReceived("x" * 501, copies=1), "longer than 500 characters"),
+        (DocumentSpec("Tờ khai", originals=-1), "whole numbers, 0 or more"),
+        (DocumentSpec("", copies=1), "has papers but no name"),
+        (DocumentSpec("Tờ khai", copies=100), "at most 99 papers of a kind"),
+        (DocumentSpec("x" * 501, copies=1), "longer than 500 characters"),
     ],
 )
 def test_the_service_refuses_a_bad_checklist_and_writes_nothing(
@@ -253,7 +253,7 @@ def test_the_service_refuses_a_bad_checklist_and_writes_nothing(
             applicant={"name": "Trần Thị B"},
             received_at=dt.datetime(2021, 3, 2, 9, 0, tzinfo=VN),
             by=None,
-            documents=[DocumentReceived("Tờ khai", originals=1), line],
+            documents=[DocumentSpec("Tờ khai", originals=1), line],
         )
     assert "Line 2 of the checklist" in refused.value.error_dict["documents"][0].message
     assert message in refused.value.error_dict["documents"][0].message

@@ -15,7 +15,6 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from dossiers.services import (
-    DocumentReceived,
     apology_issue,
     dossier_finish,
     dossier_refuse,
@@ -25,6 +24,7 @@ from dossiers.services import (
     supplement_request,
 )
 from org.models import Role, UnitLevel
+from procedures.services import DocumentSpec
 from tests.factories import MembershipFactory, UnitFactory, UserFactory, published_procedure
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -99,7 +99,7 @@ def forms_setup():
         levels=("commune",),
     )
     papers = [
-        DocumentReceived(name, originals=1, certified_copies=n % 2, copies=2 if n % 3 else 0)
+        DocumentSpec(name, originals=1, certified_copies=n % 2, copies=2 if n % 3 else 0)
         for n, name in enumerate(LONG_NAMES)
     ]
     from tests.factories import received_dossier

@@ -32,6 +32,24 @@ def _quiet() -> io.StringIO:
     return io.StringIO()
 
 
+def _quarterly_report_xlsx(world: World, path) -> None:
+    """The province's Q1 2021 report (form II.06a) written to ``path``."""
+    call_command(
+        "quarterly_report",
+        "--year",
+        "2021",
+        "--quarter",
+        "1",
+        "--unit",
+        world.province.code,
+        "--format",
+        "xlsx",
+        "--output",
+        str(path),
+        stdout=_quiet(),
+    )
+
+
 @pytest.mark.parametrize("suffix", ["csv", "xlsx"])
 def test_the_catalogue_export_neutralises_formulas_and_re_imports_unchanged(db, tmp_path, suffix):
     for number, text in enumerate(INJECTED, start=1):
@@ -81,20 +99,7 @@ def test_the_quarterly_report_xlsx_never_runs_a_unit_name(world: World, tmp_path
     injected = INJECTED[0]
     Unit.objects.filter(pk=world.own.unit.pk).update(name=injected)
     path = tmp_path / "q1.xlsx"
-    call_command(
-        "quarterly_report",
-        "--year",
-        "2021",
-        "--quarter",
-        "1",
-        "--unit",
-        world.province.code,
-        "--format",
-        "xlsx",
-        "--output",
-        str(path),
-        stdout=_quiet(),
-    )
+    _quarterly_report_xlsx(world, path)
     workbook = load_workbook(path)
     cells = [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row]
     formulas = [cell.value for cell in cells if cell.data_type == "f"]
@@ -125,20 +130,7 @@ def test_a_stored_control_character_never_breaks_an_export(world: World, tmp_pat
     assert "Đăng ký khai sinh" in values
 
     report = tmp_path / "q1.xlsx"
-    call_command(
-        "quarterly_report",
-        "--year",
-        "2021",
-        "--quarter",
-        "1",
-        "--unit",
-        world.province.code,
-        "--format",
-        "xlsx",
-        "--output",
-        str(report),
-        stdout=_quiet(),
-    )
+    _quarterly_report_xlsx(world, report)
     names = {cell.value for ws in load_workbook(report) for row in ws.iter_rows() for cell in row}
     assert "UBND xã Lạc Đạo" in names
 
