@@ -32,11 +32,12 @@ run: install
 test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# Production-style: gunicorn + Celery worker + beat (needs DATABASE_URL, CELERY_BROKER_URL).
+# Production-style: gunicorn + Celery worker + beat (needs DATABASE_URL, CELERY_BROKER_URL), each
+# started again if it dies (cchc_portal/supervise.py); systemd units: docs/deployment-systemd.md.
 serve: install
 	$(MANAGE) migrate --no-input
 	$(MANAGE) collectstatic --no-input
-	$(BIN)/honcho start -f Procfile
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m cchc_portal.supervise -f Procfile
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -102,3 +102,50 @@ def audit_record(
     )
     entry.save()
     return entry
+
+
+# Bound on the object references an import's entry lists: a file may touch a million rows,
+# and the entry must stay a readable line of the trail; the count is always exact.
+IMPORT_REFERENCES_MAX = 200
+
+
+def import_audit_record(
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    model: type[models.Model],
+    source: str,
+    counts: dict[str, int],
+    references: list[str] | None = None,
+    references_count: int | None = None,
+    unit: Unit | None = None,
+) -> AuditEntry:
+    """Record that ``actor`` imported ``source`` (a file name) into ``model``'s table.
+
+    One entry for the whole import, written inside the import's transaction, so it exists
+    exactly when the import's rows do. An import changes many rows, not one, so the entry
+    names the model only (empty ``object_id``); ``changes`` holds ``[None, value]`` pairs: the
+    file, each count and, when given, the first :data:`IMPORT_REFERENCES_MAX` of the
+    ``references`` (e.g. the codes of the dossiers changed) with their total,
+    ``references_count`` (default: how many were given; a caller that keeps only the first
+    ones of a long list says how many there were).
+    """
+    user = actor if actor is not None and actor.is_authenticated else None
+    changes: dict[str, list[Any]] = {"file": [None, source]}
+    changes.update({name: [None, value] for name, value in counts.items()})
+    if references is not None:
+        changes["references"] = [None, references[:IMPORT_REFERENCES_MAX]]
+        total = len(references) if references_count is None else references_count
+        changes["references_count"] = [None, total]
+    label = str(model._meta.verbose_name_plural)
+    entry = AuditEntry(
+        actor=user,
+        actor_name=user.get_username() if user is not None else "",
+        action="import",
+        content_type=ContentType.objects.get_for_model(model, for_concrete_model=False),
+        object_id="",
+        object_repr=f"{label}: {source}"[:255] if source else label[:255],
+        unit_id=unit.pk if unit is not None else None,
+        changes=changes,
+    )
+    entry.save()
+    return entry

@@ -120,6 +120,9 @@ if env.str("REDIS_URL", default=""):
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": env.str("REDIS_URL"),
+            # A stopped or hung Redis costs a request at most ~1 s per cache call; every use
+            # of the cache (rate limits, debounce, markers) carries on without it.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
         }
     }
 else:
@@ -235,7 +238,9 @@ SPECTACULAR_SETTINGS = {
 # Celery: a real Redis broker when CELERY_BROKER_URL is set; otherwise tasks run eagerly
 # in-process so that `make run` needs no services.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", default=""))
-CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
+# No result backend unless one is asked for: the portal never reads a task's return value, and
+# a backend on the broker made every apply_async wait ~19 s for its retries when Redis was down.
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -248,10 +253,28 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=12 * 60)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60,
+    "socket_connect_timeout": 1,
+}
+# Publishing from a request gives up within ~1 s when the broker cannot be reached (one quick
+# retry, then the caller's fallback: marks for the sweep, a queued job for its sweep).
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
+    # Applicant e-mails of steps whose task was never queued (broker down) or ran out of
+    # retries: sent once, within 3 days; older ones are given up with a log line.
+    "applicant-notices-catch-up": {
+        "task": "dossiers.tasks.applicant_notices_catch_up",
+        "schedule": crontab(minute="*/5"),
+    },
     "calendar-review-reminder": {
         "task": "org.tasks.calendar_review_reminder",
         "schedule": crontab(day_of_month=1, month_of_year=12, hour=8, minute=0),
@@ -291,6 +314,9 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 EXPORT_JOBS_KEEP_DAYS = env.int("EXPORT_JOBS_KEEP_DAYS", default=7)
+# The rollup sweep marks again the cells changed in the last ROLLUPS_REPAIR_HOURS hours whose
+# rows are older than the change (a lost stale mark); older losses need rollups_rebuild.
+ROLLUPS_REPAIR_HOURS = env.int("ROLLUPS_REPAIR_HOURS", default=48)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # Working calendar (DESIGN §3): office hours as "HH:MM-HH:MM" blocks, Monday to Friday.
@@ -321,9 +347,13 @@ DOSSIER_NOTIFIERS = env.list("DOSSIER_NOTIFIERS", default=[])
 
 # Public lookup (/tra-cuu/): lookups per client address, "N/s|m|h|d".
 LOOKUP_RATE_LIMIT = env.str("LOOKUP_RATE_LIMIT", default="10/m")
-# Lookups of one dossier code from anywhere: 4 digits are 10,000 guesses, so a code cannot be
-# guessed from many addresses at once.
+# Failed lookups of one dossier code from browsers that never gave its right digits; over it
+# the code is under attack (see LOOKUP_CODE_NETWORK_RATE_LIMIT), nobody is locked out.
 LOOKUP_CODE_RATE_LIMIT = env.str("LOOKUP_CODE_RATE_LIMIT", default="20/h")
+# Once a code is under attack, each network (IPv4 /24, IPv6 /48) may try it only this often;
+# the window is also how long the code stays under attack. A browser that gave the right
+# digits is not limited on that code.
+LOOKUP_CODE_NETWORK_RATE_LIMIT = env.str("LOOKUP_CODE_NETWORK_RATE_LIMIT", default="3/d")
 # Reverse proxies in front of the portal that append to X-Forwarded-For; 0 = trust only
 # REMOTE_ADDR (anyone can forge the header when nothing in front rewrites it).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

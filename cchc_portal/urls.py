@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from org import views as org_views
+from org.admin import admin_password_change
 
 admin.site.site_header = "CCHC Portal"
 admin.site.site_title = "CCHC Portal"
@@ -23,6 +24,8 @@ urlpatterns = [
     path("chi-so-cchc/", include("committee.parindex.urls")),
     # Before the admin's own login, which would accept the password alone.
     path("admin/login/", org_views.admin_login),
+    # An administrator's own password change, audited like the others (org.admin).
+    path("admin/password_change/", admin.site.admin_view(admin_password_change)),
     path("admin/", admin.site.urls),
     path("api/v1/", include("org.api_urls")),
     path("api/v1/", include("procedures.api_urls")),

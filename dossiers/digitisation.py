@@ -25,7 +25,12 @@ Choices written down here because the design is silent:
   added. The flag only ever goes from false to true, and the row's ``version`` is bumped so an
   officer's edit that read the dossier before the import fails its optimistic lock rather than
   writing back an older state.
-- **Signal.** One ``dossier_changed`` after commit for the whole import, ``dossier_id=None``,
+- **Audit.** One ``import`` entry for the whole file, by ``by`` (the command's ``--by``),
+  written in the marks' transaction: the file name, the counts, and the codes of the dossiers
+  it marked (the first :data:`audit.services.IMPORT_REFERENCES_MAX`, with their number). One
+  entry per dossier would write a million rows for a year's export and say nothing more.
+- **Signal.** One ``dossier_changed`` inside the transaction (the stale-rollup marks commit
+  with the import) for the whole import, ``dossier_id=None``,
   ``event_kind="digitised"`` (not an :class:`EventKind`: no step was recorded, and no applicant
   is notified), ``unit_ids`` the receiving units of the dossiers marked and ``dates`` their
   received dates: the counter is one of ``received_total``, which runs from the received date
@@ -48,10 +53,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from audit.services import IMPORT_REFERENCES_MAX, import_audit_record
 from org.models import Unit
 from org.tabular import ImportResult, NumberedRow, RowErrors, TabularError, TabularFile
 
@@ -91,7 +98,9 @@ def header_normalised(name: str) -> str:
     return _SEPARATORS.sub("_", text.lower()).strip("_")
 
 
-def dossiers_digitised_import_path(*, path: str | Path, unit: Unit | None = None) -> ImportResult:
+def dossiers_digitised_import_path(
+    *, path: str | Path, unit: Unit | None = None, by: AbstractBaseUser | None = None
+) -> ImportResult:
     """Import a CSV or XLSX file; a file that cannot be read raises ``TabularError``."""
     with TabularFile(path) as table:
         headers: dict[str, str] = {}  # normalised name → the file's header
@@ -121,7 +130,9 @@ def dossiers_digitised_import_path(*, path: str | Path, unit: Unit | None = None
                 _("%(file)s: columns %(first)s and %(second)s both name the dossier code; keep one")
                 % {"file": table.path.name, "first": codes[0], "second": codes[1]}
             )
-        return dossiers_digitised_import(rows=table, unit=unit, labels=headers)
+        return dossiers_digitised_import(
+            rows=table, unit=unit, labels=headers, by=by, source=table.path.name
+        )
 
 
 def dossiers_digitised_import(
@@ -129,11 +140,14 @@ def dossiers_digitised_import(
     rows: Iterable[NumberedRow],
     unit: Unit | None = None,
     labels: Mapping[str, str] | None = None,
+    by: AbstractBaseUser | None = None,
+    source: str = "",
 ) -> ImportResult:
     """Mark the dossiers of ``(row_number, {column: text})`` rows as digitised; see the module
     docstring. ``unit`` limits the file to dossiers received in that unit's subtree. Columns are
     matched by :func:`header_normalised`; ``labels`` maps a normalised name to the header the
-    errors should name (default: the normalised name).
+    errors should name (default: the normalised name). ``by`` and ``source`` (the file name)
+    go into the import's audit entry.
 
     ``updated`` counts the dossiers marked, ``unchanged`` those already digitised.
     """
@@ -185,23 +199,28 @@ def dossiers_digitised_import(
         return ImportResult(errors=errors)
 
     with transaction.atomic():
-        marked = _marks_write(marks.ids)
+        marked, codes = _marks_write(marks.ids)
+        unchanged = marks.unchanged + len(marks.ids) - marked
+        import_audit_record(
+            actor=by,
+            model=Dossier,
+            source=source,
+            counts={"updated": marked, "unchanged": unchanged},
+            references=codes,
+            references_count=marked,
+            unit=unit,
+        )
         if marked:
-            unit_ids = frozenset(marks.unit_ids)
-            dates = frozenset(marks.dates)
-            transaction.on_commit(
-                lambda: dossier_changed.send(
-                    sender=Dossier,
-                    dossier_id=None,
-                    unit_ids=unit_ids,
-                    dates=dates,
-                    event_kind=DIGITISED_EVENT_KIND,
-                )
+            # Inside the transaction: the stale-rollup marks commit with the import.
+            dossier_changed.send(
+                sender=Dossier,
+                dossier_id=None,
+                unit_ids=frozenset(marks.unit_ids),
+                dates=frozenset(marks.dates),
+                event_kind=DIGITISED_EVENT_KIND,
             )
     # A dossier marked by someone else since the check is unchanged by this import.
-    return ImportResult(
-        updated=marked, unchanged=marks.unchanged + len(marks.ids) - marked, errors=errors
-    )
+    return ImportResult(updated=marked, unchanged=unchanged, errors=errors)
 
 
 def _code_of(row: dict[str, str]) -> tuple[str, str]:
@@ -271,11 +290,24 @@ def _chunk_check(
             marks.dates.add(received_date)
 
 
-def _marks_write(ids: list[int]) -> int:
-    """Set ``digitised`` on the dossiers ``ids`` still without it; how many were set."""
+def _marks_write(ids: list[int]) -> tuple[int, list[str]]:
+    """Set ``digitised`` on the dossiers ``ids`` still without it: how many were set, and the
+    codes of the first :data:`IMPORT_REFERENCES_MAX` of them (for the audit entry)."""
     marked = 0
+    codes: list[str] = []
     for start in range(0, len(ids), CHUNK_SIZE):
-        marked += Dossier.objects.filter(
-            pk__in=ids[start : start + CHUNK_SIZE], digitised=False
-        ).update(digitised=True, version=F("version") + 1)
-    return marked
+        # Locked first, so the codes named are exactly the rows this import changes even when
+        # another import marks some of them meanwhile.
+        rows = list(
+            Dossier.objects.select_for_update()
+            .filter(pk__in=ids[start : start + CHUNK_SIZE], digitised=False)
+            .order_by("pk")
+            .values_list("pk", "code")
+        )
+        if not rows:
+            continue
+        marked += Dossier.objects.filter(pk__in=[pk for pk, _code in rows]).update(
+            digitised=True, version=F("version") + 1
+        )
+        codes.extend(code for _pk, code in rows[: max(0, IMPORT_REFERENCES_MAX - len(codes))])
+    return marked, codes

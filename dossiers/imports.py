@@ -46,7 +46,9 @@ Choices written down here because the design is silent:
 - **History.** Each new dossier gets the events of the steps the row states (received or
   refused; transferred to the handling unit at ``transferred_at``, or at receipt; supplement
   requested and completed, with a :class:`SupplementRequest` row; finished or withdrawn;
-  returned), then one ``imported`` event at the import's time naming the file, all by nobody.
+  returned), then one ``imported`` event at the import's time naming the file, all by ``by``
+  (the command's ``--by``; nobody without it). One ``import`` audit entry for the whole file
+  (its name and counts, by ``by``) is written in the same transaction.
 - **Speed and memory.** The file is read once, in chunks of 2,000 rows: each chunk is checked
   (reference data read once, due dates from the pure working calendar remembering each day's
   answers) and matched against the database (one query per chunk; a code-less row is one index
@@ -59,9 +61,10 @@ Choices written down here because the design is silent:
   the same chunks inside the transaction: binary ``COPY`` on PostgreSQL (ids reserved from the
   sequence first), multi-row ``INSERT … RETURNING`` on SQLite; neither the per-dossier services
   nor the ORM's per-field preparation are used. The counters are read once and written with
-  one ``UPDATE … FROM unnest`` per chunk. One ``dossier_changed`` signal is sent after commit
-  for the whole import (``dossier_id=None``, ``event_kind="imported"``), with every receiving
-  and handling unit and every local date touched; nothing is sent when nothing was created.
+  one ``UPDATE … FROM unnest`` per chunk. One ``dossier_changed`` signal is sent inside the
+  transaction (its stale-rollup marks commit with the rows) for the whole import
+  (``dossier_id=None``, ``event_kind="imported"``), with every receiving and handling unit
+  and every local date touched; nothing is sent when nothing was created.
 """
 
 from __future__ import annotations
@@ -84,6 +87,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import import_audit_record
 from org.calendar_source import working_calendar
 from org.models import Unit
 from org.tabular import ImportResult, NumberedRow, RowErrors, TabularFile
@@ -309,18 +313,21 @@ def dossiers_import(
         if errors:
             return ImportResult(errors=errors)
         _rows_write(check=check)
+        import_audit_record(
+            actor=by,
+            model=Dossier,
+            source=source,
+            counts={"created": check.created, "unchanged": check.unchanged},
+        )
         if check.created:
-            unit_ids = frozenset(check.touched.unit_ids)
-            dates = frozenset(check.touched.dates)
-            transaction.on_commit(
-                lambda: dossier_changed.send(
-                    sender=Dossier,
-                    dossier_id=None,
-                    unit_ids=unit_ids,
-                    dates=dates,
-                    # Not a step of one dossier: applicants are never notified of an import.
-                    event_kind=str(EventKind.IMPORTED),
-                )
+            # Inside the transaction: the stale-rollup marks commit with the import.
+            dossier_changed.send(
+                sender=Dossier,
+                dossier_id=None,
+                unit_ids=frozenset(check.touched.unit_ids),
+                dates=frozenset(check.touched.dates),
+                # Not a step of one dossier: applicants are never notified of an import.
+                event_kind=str(EventKind.IMPORTED),
             )
     return ImportResult(created=check.created, unchanged=check.unchanged)
 

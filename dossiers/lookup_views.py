@@ -4,7 +4,31 @@ The citizen gives the dossier code printed on the receipt (its QR code opens thi
 ``?code=``) and the last 4 digits of the phone number or ID number they gave at the desk. The
 page shows only where the dossier stands — never a name, phone, ID, address, e-mail or a staff
 member — and answers an unknown code and wrong digits with the same message, so nobody can
-probe which codes exist. Lookups are rate-limited per client address.
+probe which codes exist.
+
+Limits. Codes are sequential, so anyone can pick a real one; its 4 digits are 10,000 guesses.
+The limits must stop those guesses without letting an attacker lock the citizen out:
+
+1. Every lookup counts against its client address (``LOOKUP_RATE_LIMIT``, 10/m).
+2. A browser that has given the right digits for a code carries a signed cookie saying so
+   (an HMAC of the code: the cookie does not show which codes) and is not limited further on
+   that code: it knows the digits already.
+3. Every other lookup of a code counts against the code (``LOOKUP_CODE_RATE_LIMIT``, 20/h),
+   whether the code exists or not; a right answer takes its count back, so the counter holds
+   only failures from browsers that never succeeded. Below the limit nothing more happens.
+4. Over it the code is under attack for the rest of the day (the window of
+   ``LOOKUP_CODE_NETWORK_RATE_LIMIT``), and each network (IPv4 /24, IPv6 /48) may try it only
+   ``LOOKUP_CODE_NETWORK_RATE_LIMIT`` times (3/d), right answers again taken back.
+
+Every limit is decided from counts taken before the digits are compared, so a refusal says
+nothing about whether the digits were right (no oracle). The real citizen, on a network the
+attacker does not share, always has tries left: hammering a code from other networks exhausts
+only those networks. Guessing costs networks instead: per code and day an attacker gets the 20
+tries that put the code under attack plus 3 per network, so a 10 % chance (1,000 tries) takes
+about 330 networks of 256 addresses each. That is the price of never locking the citizen out of
+their dossier; a citizen who shares a network with the attacker still gets in from a browser
+that succeeded before, or from any other network. With the cache down the counts are kept per
+process (see ``dossiers.ratelimit``), so N workers allow up to N times as many tries.
 """
 
 from __future__ import annotations
@@ -12,21 +36,39 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 import re
+import time
 from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from .models import Dossier, DossierStatus, SupplementRequest
-from .ratelimit import client_ip, rate_limit_hit, rate_parse
+from .ratelimit import (
+    client_ip,
+    client_network,
+    rate_limit_count,
+    rate_limit_peek,
+    rate_limit_refund,
+    rate_parse,
+)
 
 TEMPLATE = "dossiers/lookup.html"
 DIGITS = 4
+
+# The browser that gave the right digits for a code: a signed cookie of code HMACs.
+TRUST_COOKIE = "cchc_lookup"
+TRUST_SALT = "dossiers.lookup.trust"
+TRUST_MAX_AGE = 30 * 86400
+TRUST_CODES = 10
+# Tries of a code under attack per network, unless settings say otherwise.
+CODE_NETWORK_RATE_LIMIT = "3/d"
 
 # What each state means for the citizen, in plain words.
 STATUS_EXPLANATIONS = {
@@ -146,6 +188,96 @@ class LookupForm(forms.Form):
     )
 
 
+def _code_normal(code: str) -> str:
+    return code.strip().upper()
+
+
+def _key_part(text: str) -> str:
+    """``text`` if it is an IP address or network, else its hash: a cache key holds no spaces
+    or control characters, and a forged header may."""
+    try:
+        ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        return hashlib.sha256(text.encode()).hexdigest()
+    return text
+
+
+def _trust_token(code: str) -> str:
+    return salted_hmac(TRUST_SALT, _code_normal(code)).hexdigest()[:20]
+
+
+def _trust_tokens(request: HttpRequest) -> list[str]:
+    value = request.get_signed_cookie(
+        TRUST_COOKIE, default="", salt=TRUST_SALT, max_age=TRUST_MAX_AGE
+    )
+    return value.split()[:TRUST_CODES]
+
+
+def lookup_trusted(request: HttpRequest, code: str) -> bool:
+    """Whether this browser has given the right digits for ``code`` in the last 30 days."""
+    return _trust_token(code) in _trust_tokens(request)
+
+
+def lookup_trust(request: HttpRequest, response: HttpResponse, code: str) -> None:
+    """Remember on ``response`` that this browser knows the digits of ``code`` (the newest
+    ``TRUST_CODES`` codes are kept)."""
+    token = _trust_token(code)
+    tokens = [token, *(other for other in _trust_tokens(request) if other != token)]
+    response.set_signed_cookie(
+        TRUST_COOKIE,
+        " ".join(tokens[:TRUST_CODES]),
+        salt=TRUST_SALT,
+        max_age=TRUST_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+
+
+@dataclass(frozen=True)
+class LookupGate:
+    """What the limits said about one lookup: refused ("address" or "code") or not, and the
+    counts to take back if its digits turn out right."""
+
+    at: float
+    refused: str = ""
+    retry_after: int = 0
+    counted: tuple[tuple[str, int], ...] = ()
+
+
+def lookup_admit(*, code: str, address: str, trusted: bool, now: float | None = None) -> LookupGate:
+    """Count one lookup of ``code`` from ``address`` and say whether it may be answered (the
+    rules are in the module docstring). Call :func:`lookup_found` when it was right."""
+    now = time.time() if now is None else now
+    limit, period = rate_parse(settings.LOOKUP_RATE_LIMIT)
+    if rate_limit_count(f"lookup:{_key_part(address)}", period, now=now) > limit:
+        return LookupGate(at=now, refused="address", retry_after=period)
+    if trusted:
+        return LookupGate(at=now)
+    # Hashed: the typed code may hold spaces or control characters no cache key may contain.
+    code_key = hashlib.sha256(_code_normal(code).encode()).hexdigest()
+    network_limit, day = rate_parse(
+        getattr(settings, "LOOKUP_CODE_NETWORK_RATE_LIMIT", CODE_NETWORK_RATE_LIMIT)
+    )
+    attacked_key = f"lookup-code-attacked:{code_key}"
+    if not rate_limit_peek(attacked_key, day, now=now):
+        limit, period = rate_parse(settings.LOOKUP_CODE_RATE_LIMIT)
+        code_counted = (f"lookup-code:{code_key}", period)
+        if rate_limit_count(*code_counted, now=now) <= limit:
+            return LookupGate(at=now, counted=(code_counted,))
+        rate_limit_count(attacked_key, day, now=now)
+    network_counted = (f"lookup-code-net:{code_key}:{_key_part(client_network(address))}", day)
+    if rate_limit_count(*network_counted, now=now) > network_limit:
+        return LookupGate(at=now, refused="code", retry_after=day)
+    return LookupGate(at=now, counted=(network_counted,))
+
+
+def lookup_found(gate: LookupGate) -> None:
+    """The lookup admitted by ``gate`` gave the right digits: take its counts back."""
+    for key, period in gate.counted:
+        rate_limit_refund(key, period, now=gate.at)
+
+
 @require_http_methods(["GET", "POST"])
 def lookup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
@@ -159,16 +291,20 @@ def lookup(request: HttpRequest) -> HttpResponse:
     form = LookupForm(data)
     if not form.is_valid():
         return render(request, TEMPLATE, {"form": form}, status=400)
-    # Hashed: the typed code may hold spaces or control characters no cache key may contain.
-    code_key = hashlib.sha256(form.cleaned_data["code"].strip().upper().encode()).hexdigest()
-    for key, rate in [
-        (f"lookup:{client_ip(request)}", settings.LOOKUP_RATE_LIMIT),
-        (f"lookup-code:{code_key}", settings.LOOKUP_CODE_RATE_LIMIT),
-    ]:
-        limit, period = rate_parse(rate)
-        if rate_limit_hit(key, limit, period):
-            response = render(request, TEMPLATE, {"form": form, "throttled": True}, status=429)
-            response["Retry-After"] = str(period)
-            return response
-    result = public_status_find(code=form.cleaned_data["code"], digits=form.cleaned_data["digits"])
-    return render(request, TEMPLATE, {"form": form, "result": result, "not_found": result is None})
+    code = form.cleaned_data["code"]
+    gate = lookup_admit(
+        code=code, address=client_ip(request), trusted=lookup_trusted(request, code)
+    )
+    if gate.refused:
+        context = {"form": form, "throttled": gate.refused}
+        response = render(request, TEMPLATE, context, status=429)
+        response["Retry-After"] = str(gate.retry_after)
+        return response
+    result = public_status_find(code=code, digits=form.cleaned_data["digits"])
+    response = render(
+        request, TEMPLATE, {"form": form, "result": result, "not_found": result is None}
+    )
+    if result is not None:
+        lookup_found(gate)
+        lookup_trust(request, response, code)
+    return response

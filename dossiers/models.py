@@ -425,3 +425,51 @@ class DossierDocument(AppendOnlyModel):
     @property
     def total(self) -> int:
         return self.originals + self.certified_copies + self.copies
+
+
+class ApplicantNotice(models.Model):
+    """The applicant's message about one step (received, supplement, apology, result), owed
+    until sent: written in the step's own transaction, so a committed step always has its
+    notice, whether or not the broker took the task that sends it.
+
+    ``sent_at`` is set once the e-mail went out and the hooks were called (or when there was
+    nothing to send): a notice already sent is never sent again, whoever runs it (the task, a
+    redelivery, the catch-up job). ``given_up_at`` marks a notice left unsent for too long or
+    refused by the mail server for good (``last_error`` says why).
+    """
+
+    # No database constraint here: on a partitioned database a foreign key to the dossiers is a
+    # pair of triggers (migration 0010, dossiers.partitioning.reference_sql).
+    dossier = models.ForeignKey(
+        Dossier,
+        verbose_name=_("dossier"),
+        on_delete=models.PROTECT,
+        related_name="applicant_notices",
+        db_constraint=False,
+    )
+    # One notice per step: a second supplement request is a new notice, a re-run is not.
+    event = models.OneToOneField(
+        Event, verbose_name=_("event"), on_delete=models.PROTECT, related_name="applicant_notice"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=EventKind.choices)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    given_up_at = models.DateTimeField(_("given up at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("applicant notice")
+        verbose_name_plural = _("applicant notices")
+        ordering = ["created_at", "id"]
+        indexes = [
+            # The catch-up job's scan: the few notices still owed, oldest first.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(sent_at__isnull=True, given_up_at__isnull=True),
+                name="applicant_notice_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.kind} ({'sent' if self.sent_at else 'pending'})"

@@ -474,6 +474,34 @@ $$ LANGUAGE plpgsql""",
     ]
 
 
+def dossier_reference_add(schema_editor, *, table: str, constraint: str) -> None:
+    """For a migration: make the reference of ``table.dossier_id`` to the dossiers (declared
+    with ``db_constraint=False``), deferred: a plain foreign key on a plain database, the
+    triggers of :func:`reference_sql` on a partitioned one; nothing on SQLite (no constraint
+    added after the table)."""
+    connection = schema_editor.connection
+    if connection.vendor != "postgresql":
+        return
+    if is_partitioned(connection):
+        reference = Reference(
+            name=constraint, table=table, column="dossier_id", deferrable=True, deferred=True
+        )
+        for statement in reference_sql(reference):
+            schema_editor.execute(statement)
+    else:
+        schema_editor.execute(
+            f"ALTER TABLE {table} ADD CONSTRAINT {constraint} FOREIGN KEY (dossier_id) "
+            f"REFERENCES {TABLE} (id) DEFERRABLE INITIALLY DEFERRED"
+        )
+
+
+def dossier_reference_drop(schema_editor, *, constraint: str) -> None:
+    """The reverse of :func:`dossier_reference_add` before its table is dropped (which takes
+    its own constraint and triggers along): the protecting half on the dossiers."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {_quote(constraint)} ON {TABLE}")
+
+
 # --- the yearly partition -------------------------------------------------------------------
 
 

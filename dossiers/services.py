@@ -4,8 +4,8 @@ Every service is keyword-only and runs in one transaction: it locks the dossier 
 (``select_for_update``), checks the caller's ``expected_version`` when given (optimistic check
 for forms that were open while someone else worked on the dossier), validates the transition,
 bumps ``version``, appends exactly one :class:`Event`, and announces the change with
-``dossier_changed`` once the transaction has committed. An illegal transition raises
-:class:`TransitionError` and writes nothing.
+``dossier_changed`` inside the transaction (its receivers' rows commit with the change). An
+illegal transition raises :class:`TransitionError` and writes nothing.
 
 Choices written down here because the design is silent:
 
@@ -927,13 +927,60 @@ def _changed_announce(
 ) -> None:
     units = set(unit_ids or ()) | {dossier.receiving_unit_id, dossier.handling_unit_id}
     dates = {dossier.received_date} | {local_date(moment) for moment in moments if moment}
-    dossier_id = dossier.pk
-    transaction.on_commit(
-        lambda: dossier_changed.send(
-            sender=Dossier,
-            dossier_id=dossier_id,
-            unit_ids=frozenset(units),
-            dates=frozenset(dates),
-            event_kind=str(event_kind),
-        )
+    # Sent inside the transaction: a receiver's rows (the stale-rollup marks) commit or roll
+    # back with the change; receivers that reach the outside world wait for the commit.
+    dossier_changed.send(
+        sender=Dossier,
+        dossier_id=dossier.pk,
+        unit_ids=frozenset(units),
+        dates=frozenset(dates),
+        event_kind=str(event_kind),
     )
+
+
+def dossier_applicant_correct(
+    *,
+    dossier: Dossier,
+    by: AbstractBaseUser | None,
+    expected_version: int | None = None,
+    **fields: str,
+) -> Dossier:
+    """Correct the applicant's details of a dossier (an administrator's fix of a misspelt or
+    unusable name): only ``applicant_*`` fields (with or without the prefix), nothing else.
+
+    No :class:`Event`: the dossier took no step, and its figures do not change, so no
+    ``dossier_changed`` either (the correction is allowed in a frozen period). The audit
+    entry, by ``by``, holds each changed field before → after. Text with a C0 control character
+    is refused as every form refuses it (:mod:`org.text`); a correction that changes nothing
+    writes nothing.
+    """
+    from org.text import has_control_characters
+
+    wanted = _applicant_fields(fields)
+    for name, value in wanted.items():
+        if has_control_characters(value):
+            raise _field_error(
+                name,
+                _(
+                    "This text holds a control character (such as Esc), which no text may "
+                    "contain. Retype it."
+                ),
+                "control_character",
+            )
+    wanted = {name: value.strip() for name, value in wanted.items()}
+    with transaction.atomic():
+        dossier = _locked(dossier=dossier, expected_version=expected_version)
+        if all(getattr(dossier, name) == value for name, value in wanted.items()):
+            return dossier
+        for name, value in wanted.items():
+            setattr(dossier, name, value)
+        _dossier_save(dossier)
+        audit_record(
+            actor=by,
+            action="applicant_correct",
+            instance=dossier,
+            before=dossier._audit_before,
+            after=snapshot(dossier),
+            unit_id=dossier.handling_unit_id,
+        )
+    return dossier

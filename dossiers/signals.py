@@ -1,14 +1,17 @@
 """Signals of the dossiers app.
 
-``dossiers`` never imports ``reports`` (DESIGN §2): it announces every committed change here and
-``reports`` subscribes to schedule the rollup refresh (the sweep job is the safety net).
+``dossiers`` never imports ``reports`` (DESIGN §2): it announces every change here and
+``reports`` subscribes to mark the touched rollups stale and schedule their refresh.
 """
 
 from __future__ import annotations
 
 import django.dispatch
 
-# Sent with sender=Dossier after the transaction that changed a dossier commits, with kwargs:
+# Sent with sender=Dossier INSIDE the transaction that changes a dossier, before it commits, so
+# that what a receiver writes to the database commits or rolls back with the change (a receiver
+# that raises fails the change); a receiver that reaches the outside world (broker, mail) defers
+# that with ``transaction.on_commit(…, robust=True)``. Kwargs:
 # ``dossier_id`` (int, or None for a bulk change), ``unit_ids`` (frozenset of the receiving and
 # handling units involved),
 # ``dates`` (frozenset of the local dates the change touched: the received date, the event's

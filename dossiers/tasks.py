@@ -8,7 +8,7 @@ import smtplib
 from celery import shared_task
 from django.utils import timezone
 
-from .notifications import applicant_notify_send
+from . import notifications
 from .partitioning import partition_years_ensure
 from .watch import overdue_watch_send
 
@@ -20,12 +20,29 @@ from .watch import overdue_watch_send
     retry_backoff_max=600,
     retry_jitter=True,
 )
-def applicant_notify(dossier_id: int, event_kind: str) -> int:
+def applicant_notify(notice_id: int, event_kind: str | None = None) -> int:
     """Tell the applicant about a step of their dossier (e-mail + the configured hooks).
 
-    Safe to run twice: an e-mail already sent for the same step is not sent again.
+    Safe to run twice: a notice already sent is not sent again. A message queued before the
+    notices existed names ``(dossier_id, event_kind)``: its notice is recorded first.
     """
-    return applicant_notify_send(dossier_id=dossier_id, event_kind=event_kind)
+    if event_kind is not None:
+        notice = notifications.applicant_notice_record(dossier_id=notice_id, event_kind=event_kind)
+        if notice is None:
+            return 0
+        notice_id = notice.pk
+    return notifications.applicant_notice_send(notice_id=notice_id)
+
+
+@shared_task
+def applicant_notices_catch_up(now: str | None = None) -> int:
+    """Every few minutes (beat): send the applicant notices a broker or mail server outage left
+    unsent, give up those too old; the number of e-mails sent. ``now`` (ISO 8601) for replays.
+    """
+    moment = dt.datetime.fromisoformat(now) if now else timezone.now()
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return notifications.applicant_notices_catch_up(now=moment)
 
 
 @shared_task(

@@ -1,4 +1,5 @@
-"""What the import commands share: turning a failed import into one line and exit status 1."""
+"""What the import commands share: the ``--by`` actor, and turning a failed import into one line
+and exit status 1."""
 
 from __future__ import annotations
 
@@ -6,11 +7,48 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import psycopg
-from django.core.management.base import CommandError
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.management.base import CommandError, CommandParser
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from org.tabular import TabularError
+
+
+def by_argument_add(parser: CommandParser) -> None:
+    """The ``--by USERNAME`` option of every import command."""
+    parser.add_argument(
+        "--by",
+        metavar="USERNAME",
+        default=None,
+        help="the active user the import is recorded as made by (events, audit trail)",
+    )
+
+
+def import_actor(username: str | None) -> AbstractBaseUser | None:
+    """The active user named by ``--by`` (``None`` without it).
+
+    Checked before the file is opened: an unknown or inactive name stops the command with
+    nothing written, rather than recording an import by nobody.
+    """
+    if username is None:
+        return None
+    user_model = get_user_model()
+    user = user_model._default_manager.filter(**{user_model.USERNAME_FIELD: username}).first()
+    if user is None:
+        raise CommandError(
+            _("--by: no user is named '%(username)s'; nothing was imported.")
+            % {"username": username},
+            returncode=1,
+        )
+    if not user.is_active:
+        raise CommandError(
+            _("--by: the user '%(username)s' is inactive; nothing was imported.")
+            % {"username": username},
+            returncode=1,
+        )
+    return user
 
 
 @contextmanager

@@ -28,6 +28,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import import_audit_record
 from org.models import Unit
 from org.tabular import ImportResult, NumberedRow, RowErrors, parse_date
 
@@ -145,11 +146,13 @@ def procedures_import(
     rows: Iterable[NumberedRow],
     by: AbstractBaseUser | None = None,
     valid_from: dt.date | None = None,
+    source: str = "",
 ) -> ImportResult:
     """Create or update catalogue entries from ``(row_number, {column: text})`` rows.
 
     ``valid_from`` is the day a new or changed version is in force from when a row has no
-    ``valid_from`` of its own (then comes its decision's effective date, then today).
+    ``valid_from`` of its own (then comes its decision's effective date, then today). One
+    ``import`` audit entry by ``by`` names ``source`` (the file name) and the counts.
     """
     errors = RowErrors()
     parsed = _rows_parse(rows=rows, errors=errors)
@@ -161,9 +164,23 @@ def procedures_import(
             result = _write(plan=plan, sectors=sectors, by=by)
             if result.errors:
                 raise _RolledBack(result)
+            _import_audit(result=result, by=by, source=source)
             return result
     except _RolledBack as rolled_back:
         return ImportResult(errors=rolled_back.result.errors)
+
+
+def _import_audit(*, result: ImportResult, by: AbstractBaseUser | None, source: str) -> None:
+    import_audit_record(
+        actor=by,
+        model=Procedure,
+        source=source,
+        counts={
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+        },
+    )
 
 
 class _RolledBack(Exception):
@@ -637,7 +654,7 @@ def _version_children_create(*, steps: list[_Step], versions: list[ProcedureVers
         model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
 
 
-def new_versions_import(*, rows: list[NumberedRow]) -> ImportResult:
+def new_versions_import(*, rows: list[NumberedRow], source: str = "") -> ImportResult:
     """``procedures_import`` of rows that give existing procedures a new version, in bulk.
 
     The rows are read, checked and compared exactly as ``procedures_import`` does; a changed
@@ -660,10 +677,12 @@ def new_versions_import(*, rows: list[NumberedRow]) -> ImportResult:
             or step.content.sector.name != step.sector_name
             for step in plan
         ):
-            return procedures_import(rows=rows)
+            return procedures_import(rows=rows, source=source)
         updates = [step for step in plan if step.action == "update"]
         _publish_in_bulk(steps=updates)
-    return ImportResult(updated=len(updates), unchanged=len(plan) - len(updates))
+        result = ImportResult(updated=len(updates), unchanged=len(plan) - len(updates))
+        _import_audit(result=result, by=None, source=source)
+    return result
 
 
 def _publish_in_bulk(*, steps: list[_Step]) -> None:

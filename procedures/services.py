@@ -17,9 +17,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as KombuOperationalError
 
 from audit.services import audit_record, snapshot
+from cchc_portal.celery import BROKER_ERRORS
 from org.models import Unit
 from org.tabular import NumberedRow, TabularError, TabularFile
 
@@ -303,7 +303,7 @@ def procedure_import_job_create(*, upload: File, by: AbstractBaseUser | None) ->
         )
         job.full_clean()
         job.save()
-    transaction.on_commit(lambda: _import_job_enqueue(job_id=job.pk))
+    transaction.on_commit(lambda: _import_job_enqueue(job_id=job.pk), robust=True)
     return job
 
 
@@ -312,7 +312,7 @@ def _import_job_enqueue(*, job_id: int) -> None:
 
     try:
         task.delay(job_id=job_id)
-    except (KombuOperationalError, OSError):
+    except BROKER_ERRORS:
         # No broker: the upload must not be lost, so the request runs the import itself.
         logger.exception("cannot queue catalogue import job %s; running it in-process", job_id)
         procedure_import_job_run(job_id=job_id)
@@ -342,7 +342,9 @@ def procedure_import_job_run(*, job_id: int) -> ProcedureImportJob:
             jobs.update(rows_total=rows_total)
             with TabularFile(job.upload.path, required=PROCEDURE_REQUIRED_COLUMNS) as table:
                 result = procedures_import(
-                    rows=_rows_with_progress(table, jobs=jobs), by=job.created_by
+                    rows=_rows_with_progress(table, jobs=jobs),
+                    by=job.created_by,
+                    source=job.filename,
                 )
             if result.errors:
                 outcome["errors"] = "\n".join(result.errors.lines())

@@ -44,8 +44,8 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from kombu.exceptions import OperationalError
 
+from cchc_portal.celery import BROKER_ERRORS
 from dossiers.models import DossierStatus
 from org.models import Unit
 from org.selectors import units_visible_to
@@ -63,6 +63,7 @@ logger = logging.getLogger(__name__)
 
 Status = ExportJob.Status
 Kind = ExportJob.Kind
+
 
 # A job still queued this long after it was asked for is enqueued again by the sweep.
 QUEUED_GRACE = dt.timedelta(minutes=2)
@@ -131,8 +132,13 @@ def export_job_enqueue(*, job_id: uuid.UUID) -> bool:
 
     try:
         task.delay(job_id=str(job_id))
-    except (OperationalError, OSError):
-        logger.warning("Export job %s: the broker cannot be reached; left queued.", job_id)
+    except BROKER_ERRORS as error:
+        logger.warning(
+            "Export job %s: the broker cannot be reached (%s: %s); left queued.",
+            job_id,
+            type(error).__name__,
+            error,
+        )
         ExportJob.objects.filter(pk=job_id, status=Status.QUEUED).update(message=MESSAGE_QUEUE_DOWN)
         return False
     return True

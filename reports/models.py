@@ -141,11 +141,15 @@ class RollupRun(models.Model):
 class RollupDirty(models.Model):
     """A (period, receiving unit[, procedure]) whose rollups a dossier change made stale.
 
-    Written by the ``dossier_changed`` receiver, drained by ``reports.tasks``. ``marked_at`` is
-    moved forward by every new mark, so a change that arrives while its period is being
-    recomputed keeps the row for the next run. ``procedure_key`` is the id of the one procedure
-    whose cell is stale (a change of one dossier), or 0 for every procedure of the unit (a bulk
-    change); a plain number, not a foreign key, so that 0 can stand for "all" in the unique key.
+    Written by the ``dossier_changed`` receiver inside the change's transaction, drained by
+    ``reports.tasks``. A drain first claims its marks (``claimed_at``, committed at once), then
+    recomputes, then deletes the marks still claimed by it: a new mark of the same cell meanwhile
+    clears the claim (and ``marked_at`` moves forward), so the row is kept for the next run, and
+    the desk's transaction never waits for a recompute. A claim older than a task's time limit
+    is a drain that died: its marks are taken again. ``procedure_key`` is the id of the one
+    procedure whose cell is stale (a change of one dossier), or 0 for every procedure of the
+    unit (a bulk change); a plain number, not a foreign key, so that 0 can stand for "all" in
+    the unique key.
     """
 
     period_key = models.CharField(_("period"), max_length=40)
@@ -154,6 +158,7 @@ class RollupDirty(models.Model):
     )
     procedure_key = models.PositiveIntegerField(_("procedure"), default=0)
     marked_at = models.DateTimeField(_("marked at"))
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("stale rollup")

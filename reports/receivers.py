@@ -1,7 +1,9 @@
 """The ``dossier_changed`` receiver: mark the touched rollups stale and schedule their refresh.
 
-The signal is sent after the dossier's transaction committed, so nothing here may fail the
-change: errors are logged and the beat job ``reports.tasks.rollups_sweep`` catches up.
+The signal is sent inside the dossier's transaction, so the marks are written in it: a change
+commits with its marks or not at all (a mark that cannot be written fails the change). Only
+the Celery enqueue waits for the commit, and nothing there may fail the request: errors are
+logged and the beat job ``reports.tasks.rollups_sweep`` drains what is left.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.core.cache import cache
+from django.db import transaction
 
 from dossiers.models import EventKind
 
@@ -57,24 +60,18 @@ def rollups_dirty_on_change(
     sets the end from ``at``; a supplement request pauses from ``at``; a completed supplement
     moves the due date, which only matters to periods ending after the earlier due date,
     carried in ``dates``; a transfer or an apology changes no counter.)
+
+    Runs inside the change's transaction (see the module docstring): no error is caught here.
     """
-    try:
-        cell = dossier_rollup_cell(dossier_id) if dossier_id is not None else None
-        if cell is None:
-            rollups_dirty_mark(dates=dates, unit_ids=unit_ids)
-        else:
-            unit_id, procedure_id, received_date = cell
-            if kwargs.get("event_kind") in STEP_KINDS and set(dates) - {received_date}:
-                dates = set(dates) - {received_date}
-            rollups_dirty_mark(dates=dates, cells=[(unit_id, procedure_id)])
-    except Exception:
-        logger.warning(
-            "Could not mark the rollups of units %s stale; the sweep will catch up.",
-            sorted(unit_ids),
-            exc_info=True,
-        )
-        return
-    rollups_refresh_schedule()
+    cell = dossier_rollup_cell(dossier_id) if dossier_id is not None else None
+    if cell is None:
+        rollups_dirty_mark(dates=dates, unit_ids=unit_ids)
+    else:
+        unit_id, procedure_id, received_date = cell
+        if kwargs.get("event_kind") in STEP_KINDS and set(dates) - {received_date}:
+            dates = set(dates) - {received_date}
+        rollups_dirty_mark(dates=dates, cells=[(unit_id, procedure_id)])
+    transaction.on_commit(rollups_refresh_schedule, robust=True)
 
 
 _deferred = threading.local()
@@ -108,13 +105,16 @@ def rollups_refresh_schedule() -> None:
             return
         # One second past the window: every change that found the window open is marked by then.
         rollups_refresh_dirty.apply_async(countdown=DEBOUNCE_SECONDS + 1)
-    except Exception:
-        # The broker is down (kombu raises after ~0.7 s): the marks stay for the sweep.
+    except Exception as error:
+        # The broker (or the cache) is down: the marks stay for the sweep. One line per request
+        # during an outage; the traceback only for an in-process run, where it is a real error.
         logger.warning(
-            "Could not queue the rollup refresh; the sweep will catch up.", exc_info=True
+            "Could not queue the rollup refresh (%s); the sweep will catch up.",
+            error,
+            exc_info=eager,
         )
         if not eager:
             try:
                 cache.delete(REFRESH_SCHEDULED_KEY)
-            except Exception:
-                logger.warning("Could not reset the rollup refresh debounce.", exc_info=True)
+            except Exception as cache_error:
+                logger.warning("Could not reset the rollup refresh debounce (%s).", cache_error)

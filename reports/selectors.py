@@ -9,9 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 
-from django.db.models import Q, Sum
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Max, Min, Q, Sum
 
-from dossiers.models import Dossier
+from audit.models import AuditEntry
+from dossiers.models import Dossier, Event, EventKind
+from dossiers.models import local_date as dossier_local_date
 
 from .counters import COUNTERS
 from .models import PeriodFreeze, Rollup, RollupRun, UnitRollup
@@ -112,6 +115,90 @@ def quarter_shown_by_default(
         .first()
     )
     return latest or (current.year, current.index)
+
+
+# Steps whose statistics change starts at the step's own date (see reports.receivers): the
+# others (intake, refusal, a completed supplement moving the due date) from the received date.
+_FROM_STEP_DATE = frozenset(
+    {
+        EventKind.TRANSFERRED,
+        EventKind.SUPPLEMENT_REQUESTED,
+        EventKind.FINISHED,
+        EventKind.RETURNED,
+        EventKind.WITHDRAWN,
+        EventKind.STOPPED,
+        EventKind.APOLOGY_ISSUED,
+    }
+)
+
+
+def dossier_changes_since(since: dt.datetime) -> list[tuple[int, int, dt.date, dt.datetime]]:
+    """The dossier changes made since ``since``, as (receiving unit, procedure, the first date
+    whose periods the change alters, when it was made), the latest per cell and date.
+
+    Intakes and imports are found by the dossier's ``created_at``, the steps by their audit
+    entries (every service writes one, dated when it was made; the event's own date may be
+    back-dated)."""
+    latest: dict[tuple[int, int, dt.date], dt.datetime] = {}
+
+    def note(unit_id, procedure_id, first_date, changed_at) -> None:
+        key = (unit_id, procedure_id, first_date)
+        if latest.get(key, changed_at) <= changed_at:
+            latest[key] = changed_at
+
+    cell = ("receiving_unit_id", "procedure_version__procedure_id", "received_date")
+    created = (
+        Dossier.objects.filter(created_at__gte=since)
+        .values(*cell)
+        .annotate(last=Max("created_at"))
+        .order_by()
+        .values_list(*cell, "last")
+    )
+    for unit_id, procedure_id, received_date, created_at in created:
+        note(unit_id, procedure_id, received_date, created_at)
+    steps = (
+        AuditEntry.objects.filter(
+            at__gte=since,
+            content_type=ContentType.objects.get_for_model(Dossier),
+            action__in=EventKind.values,
+        )
+        .values("object_id", "action")
+        .annotate(last=Max("at"))
+        .order_by()
+        .values_list("object_id", "action", "last")
+    )
+    changed: dict[int, list[tuple[str, dt.datetime]]] = {}
+    for object_id, action, last in steps:
+        if object_id.isdecimal():
+            changed.setdefault(int(object_id), []).append((action, last))
+    for at in range(0, len(changed), 1000):
+        ids = list(changed)[at : at + 1000]
+        cells = {
+            pk: (unit_id, procedure_id, received_date)
+            for pk, unit_id, procedure_id, received_date in Dossier.objects.filter(
+                pk__in=ids
+            ).values_list("pk", *cell)
+        }
+        step_at = {
+            (dossier_id, kind): first
+            for dossier_id, kind, first in Event.objects.filter(
+                dossier_id__in=ids, kind__in=_FROM_STEP_DATE
+            )
+            .values("dossier_id", "kind")
+            .annotate(first=Min("at"))
+            .order_by()
+            .values_list("dossier_id", "kind", "first")
+        }
+        for pk, (unit_id, procedure_id, received_date) in cells.items():
+            for action, last in changed[pk]:
+                first = step_at.get((pk, action)) if action in _FROM_STEP_DATE else None
+                note(
+                    unit_id,
+                    procedure_id,
+                    received_date if first is None else dossier_local_date(first),
+                    last,
+                )
+    return [(*key, changed_at) for key, changed_at in latest.items()]
 
 
 def dossier_rollup_cell(dossier_id: int) -> tuple[int, int, dt.date] | None:

@@ -7,7 +7,7 @@ How the rollups stay fresh:
   that period in one transaction. It is idempotent, and refreshes of the same period are
   serialised (a PostgreSQL advisory lock; SQLite serialises writers anyway) with the aggregate
   run *inside* the lock, so the last write is always computed from the latest data.
-- Every committed dossier change marks the periods it touches as stale
+- Every dossier change marks the periods it touches as stale, in the change's own transaction
   (:func:`rollups_dirty_mark`, called by :mod:`reports.receivers`): for a change of one
   dossier only its own *cell* (receiving unit × procedure, the only rollup rows its state
   enters), for a bulk change (an import) every cell of the units involved. A debounced Celery
@@ -18,7 +18,9 @@ How the rollups stay fresh:
   received date finds them), so the result is the full recompute's, row for row, and the cost
   follows the changed dossiers' cells, not the size of the province: 1,000 changes are ~1,000
   cells × the dozen periods they touch. The beat job :func:`rollups_sweep` recomputes the
-  current periods for every unit (overdue status follows the clock) and drains any leftover.
+  current periods for every unit (overdue status follows the clock), marks again any cell whose
+  rows are older than a dossier change of the last days (:func:`rollups_lost_marks_repair`: the
+  safety net behind the marks) and drains what is marked.
 - :func:`period_freeze` makes a closed period's rows an immutable snapshot: refresh, rebuild and
   the stale marks skip it from then on.
 
@@ -26,9 +28,11 @@ Choices written down here because the design is silent:
 
 - A period that has not started yet is never computed; one that is not over is computed as of
   today (:meth:`Period.as_of`) and stored under its full key.
-- A stale mark that arrives for a pair already marked moves its ``marked_at`` forward (upsert)
-  instead of being ignored: a change committed while that pair is being recomputed must survive
-  the drain's delete, which removes only the marks it read.
+- A stale mark that arrives for a pair already marked moves its ``marked_at`` forward and
+  clears the drain's claim (upsert) instead of being ignored: a change committed while that
+  pair is being recomputed must survive the drain's delete, which removes only the marks still
+  claimed as it read them. The drain claims and deletes in two short transactions of its own
+  and skips rows a desk's transaction holds, so it never makes a desk wait for a recompute.
 - The sweep also recomputes the periods that contain *yesterday*: a period that just ended must
   be counted once more as of its real last day (in_progress_within / overdue at period end).
 """
@@ -42,6 +46,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
 from functools import lru_cache
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -67,6 +72,7 @@ from .periods import (
     period_make,
     periods_overlapping,
 )
+from .selectors import dossier_changes_since
 
 logger = logging.getLogger(__name__)
 
@@ -492,23 +498,33 @@ def rollups_dirty_mark(
     frozen = set(
         PeriodFreeze.objects.filter(period_key__in=keys).values_list("period_key", flat=True)
     )
+    return _marks_write([(key, scope) for key in keys if key not in frozen for scope in scopes])
+
+
+def _marks_write(marks: list[tuple[str, tuple[int, int]]]) -> int:
+    """Upsert the marks [(period key, (unit, procedure key))]; marks written.
+
+    Always in the same order (a desk's transaction holds its marks until it commits: two desks
+    taking the same marks in the same order wait, never deadlock), and a new mark clears a
+    drain's claim on the row (see the module docstring)."""
     marked_at = timezone.now()
-    marks = [
-        RollupDirty(
-            period_key=key, unit_id=unit_id, procedure_key=procedure_key, marked_at=marked_at
-        )
-        for key in keys
-        if key not in frozen
-        for unit_id, procedure_key in scopes
-    ]
     RollupDirty.objects.bulk_create(
-        marks,
+        [
+            RollupDirty(
+                period_key=key,
+                unit_id=unit_id,
+                procedure_key=procedure_key,
+                marked_at=marked_at,
+                claimed_at=None,
+            )
+            for key, (unit_id, procedure_key) in sorted(set(marks))
+        ],
         batch_size=_BATCH_SIZE,
         update_conflicts=True,
         unique_fields=["period_key", "unit", "procedure_key"],
-        update_fields=["marked_at"],
+        update_fields=["marked_at", "claimed_at"],
     )
-    return len(marks)
+    return len(set(marks))
 
 
 def rollups_dirty_drain(*, today: dt.date | None = None) -> int:
@@ -527,10 +543,76 @@ def rollups_dirty_drain(*, today: dt.date | None = None) -> int:
 
 
 def rollups_sweep(*, today: dt.date | None = None) -> int:
-    """Recompute the current periods for all units, then drain leftover marks; rows written."""
+    """Recompute the current periods for all units, mark again what a lost mark left stale,
+    then drain every mark; rows written."""
     today = today or timezone.localdate()
     written = rollups_refresh_many(periods=periods_current(today), today=today)
+    rollups_lost_marks_repair(today=today)
     return written + rollups_dirty_drain(today=today)
+
+
+def rollups_lost_marks_repair(
+    *, today: dt.date | None = None, since: dt.datetime | None = None
+) -> int:
+    """Mark stale every (period, cell) whose rows were computed before a change of one of its
+    dossiers since ``since`` (default: ``ROLLUPS_REPAIR_HOURS`` ago); marks written.
+
+    The marks are written with each change, so this finds nothing unless one was lost anyway
+    (a database restored from a copy taken between a change and its mark, a drain that
+    deleted a mark it did not recompute). A cell is fresh for a change made at T when its rows
+    were computed at or after T, or its unit's run was (a run covers every cell of the unit):
+    both are stamped when their recompute starts. A change older than the window needs
+    ``manage.py rollups_rebuild``.
+    """
+    today = today or timezone.localdate()
+    if since is None:
+        since = timezone.now() - dt.timedelta(hours=settings.ROLLUPS_REPAIR_HOURS)
+    changes = dossier_changes_since(since)
+    if not changes:
+        return 0
+    # The periods a change dated D touches are those from D to today (see periods_affected).
+    touched: dict[tuple[int, int], dict[str, dt.datetime]] = defaultdict(dict)
+    for unit_id, procedure_id, first_date, changed_at in changes:
+        stamps = touched[unit_id, procedure_id]
+        for period in periods_affected([first_date], today):
+            if stamps.get(period.key, changed_at) <= changed_at:
+                stamps[period.key] = changed_at
+    keys = {key for stamps in touched.values() for key in stamps}
+    units = {unit_id for unit_id, _procedure_id in touched}
+    run_at = dict(
+        ((key, unit_id), computed_at)
+        for key, unit_id, computed_at in RollupRun.objects.filter(
+            period_key__in=keys, unit_id__in=units
+        ).values_list("period_key", "unit_id", "computed_at")
+    )
+    row_at = dict(
+        ((key, unit_id, procedure_id), computed_at)
+        for key, unit_id, procedure_id, computed_at in Rollup.objects.filter(
+            period_key__in=keys, unit_id__in=units
+        ).values_list("period_key", "unit_id", "procedure_id", "computed_at")
+    )
+    frozen = set(
+        PeriodFreeze.objects.filter(period_key__in=keys).values_list("period_key", flat=True)
+    )
+    lost = [
+        (key, (unit_id, procedure_id))
+        for (unit_id, procedure_id), stamps in touched.items()
+        for key, changed_at in stamps.items()
+        if key not in frozen
+        and max(
+            run_at.get((key, unit_id), _NEVER), row_at.get((key, unit_id, procedure_id), _NEVER)
+        )
+        < changed_at
+    ]
+    if lost:
+        logger.warning(
+            "%d stale rollup cell(s) had lost their mark; marked again for the drain.", len(lost)
+        )
+        _marks_write(lost)
+    return len(lost)
+
+
+_NEVER = dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
 # Helpers ------------------------------------------------------------------------------------------
@@ -611,47 +693,71 @@ class _CountersStatement:
 
 
 def _dirty_drain_chunk(*, keys: list[str], today: dt.date | None) -> int:
+    claimed, claimed_at = _marks_claim(keys)
+    if not claimed:
+        return 0
+    scopes_of: dict[str, tuple[set[int], set[tuple[int, int]]]] = defaultdict(
+        lambda: (set(), set())
+    )
+    for _pk, key, unit_id, procedure_key in claimed:
+        units, cells = scopes_of[key]
+        if procedure_key == _ALL_PROCEDURES:
+            units.add(unit_id)
+        else:
+            cells.add((unit_id, procedure_key))
+    periods_of: dict[tuple[frozenset, frozenset], list[Period]] = defaultdict(list)
+    for key, (units, cells) in scopes_of.items():
+        cells = {(unit_id, procedure_id) for unit_id, procedure_id in cells if unit_id not in units}
+        try:
+            periods_of[frozenset(units), frozenset(cells)].append(period_from_key(key))
+        except ValueError:
+            logger.warning("Dropping stale marks of an unknown period %r.", key)
     with transaction.atomic():
-        claimed = RollupDirty.objects.filter(period_key__in=keys).order_by(
-            "period_key", "unit_id", "procedure_key"
-        )
-        if connection.features.has_select_for_update_skip_locked:
-            # Another worker draining at the same time takes the other marks, not these.
-            claimed = claimed.select_for_update(skip_locked=True)
-        # Plain tuples: a drain of 1,000 changes reads ~7,000 marks.
-        claimed = list(
-            claimed.values_list("pk", "period_key", "unit_id", "procedure_key", "marked_at")
-        )
-        if not claimed:
-            return 0
-        scopes_of: dict[str, tuple[set[int], set[tuple[int, int]]]] = defaultdict(
-            lambda: (set(), set())
-        )
-        for _pk, key, unit_id, procedure_key, _marked_at in claimed:
-            units, cells = scopes_of[key]
-            if procedure_key == _ALL_PROCEDURES:
-                units.add(unit_id)
-            else:
-                cells.add((unit_id, procedure_key))
-        periods_of: dict[tuple[frozenset, frozenset], list[Period]] = defaultdict(list)
-        for key, (units, cells) in scopes_of.items():
-            cells = {
-                (unit_id, procedure_id) for unit_id, procedure_id in cells if unit_id not in units
-            }
-            try:
-                periods_of[frozenset(units), frozenset(cells)].append(period_from_key(key))
-            except ValueError:
-                logger.warning("Dropping stale marks of an unknown period %r.", key)
         written = sum(
             rollups_refresh_many(periods=periods, unit_ids=units, cells=cells, today=today)
             for (units, cells), periods in periods_of.items()
         )
-        # Only the marks read above: one moved forward meanwhile is kept for the next run.
-        RollupDirty.objects.filter(
-            pk__in=[mark[0] for mark in claimed],
-            marked_at__lte=max(mark[4] for mark in claimed),
-        ).delete()
+    _marks_release(pks=[mark[0] for mark in claimed], claimed_at=claimed_at)
     return written
+
+
+def _marks_claim(keys: list[str]) -> tuple[list[tuple[int, str, int, int]], dt.datetime]:
+    """Claim the marks of ``keys`` not claimed by a live drain, in a short transaction of its
+    own; the marks (pk, period key, unit, procedure key) and the claim's time."""
+    claimed_at = timezone.now()
+    expired = claimed_at - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    with transaction.atomic():
+        marks = RollupDirty.objects.filter(
+            Q(claimed_at__isnull=True) | Q(claimed_at__lt=expired), period_key__in=keys
+        ).order_by("period_key", "unit_id", "procedure_key")
+        if connection.features.has_select_for_update_skip_locked:
+            # Marks a desk's transaction is writing, or another drain is claiming, are left.
+            marks = marks.select_for_update(skip_locked=True)
+        # Plain tuples: a drain of 1,000 changes reads ~7,000 marks.
+        claimed = list(marks.values_list("pk", "period_key", "unit_id", "procedure_key"))
+        for at in range(0, len(claimed), _BATCH_SIZE):
+            RollupDirty.objects.filter(
+                pk__in=[mark[0] for mark in claimed[at : at + _BATCH_SIZE]]
+            ).update(claimed_at=claimed_at)
+    return claimed, claimed_at
+
+
+def _marks_release(*, pks: list[int], claimed_at: dt.datetime) -> None:
+    """Delete the marks still claimed at ``claimed_at``: one marked again since (claim cleared)
+    is kept, and so is one a desk's transaction is marking again right now (skipped, not
+    waited for)."""
+    for at in range(0, len(pks), _BATCH_SIZE):
+        with transaction.atomic():
+            done = RollupDirty.objects.filter(
+                pk__in=pks[at : at + _BATCH_SIZE], claimed_at=claimed_at
+            )
+            if connection.features.has_select_for_update_skip_locked:
+                done = RollupDirty.objects.filter(
+                    pk__in=list(
+                        done.select_for_update(skip_locked=True).values_list("pk", flat=True)
+                    )
+                )
+            done.delete()
 
 
 # RollupDirty.procedure_key of a mark that covers every procedure of its unit.

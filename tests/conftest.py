@@ -2,6 +2,8 @@ import os
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -49,7 +51,10 @@ def _empty_cache():
     """Cached values (the working calendar) survive pytest-django's rollback: start clean."""
     from django.core.cache import cache
 
+    from dossiers.ratelimit import fallback_reset
+
     cache.clear()
+    fallback_reset()  # the counts kept in the process while the cache is down
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +111,22 @@ def shared_database_url() -> str | None:
     return f"postgres://{user}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+@contextmanager
+def results_kept_in(url: str) -> Iterator[None]:
+    """Keep task results in ``url`` until the block ends, for a test that reads one (the
+    portal itself runs with no result backend: publishing must not wait for one)."""
+    from cchc_portal.celery import app
+
+    previous = app.conf.result_backend
+    app.conf.result_backend = url
+    app._local.__dict__.pop("backend", None)  # Celery caches the backend per thread
+    try:
+        yield
+    finally:
+        app.conf.result_backend = previous
+        app._local.__dict__.pop("backend", None)
+
+
 @pytest.fixture
 def celery_worker_process(transactional_db):
     broker = settings.CELERY_BROKER_URL
@@ -121,7 +142,12 @@ def celery_worker_process(transactional_db):
 
     app.conf.task_always_eager = False
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "DATABASE_URL": database_url, "CELERY_BROKER_URL": broker}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "CELERY_BROKER_URL": broker,
+        "CELERY_RESULT_BACKEND": broker,
+    }
     worker = subprocess.Popen(
         [
             sys.executable,
@@ -142,7 +168,8 @@ def celery_worker_process(transactional_db):
         env=env,
     )
     try:
-        yield queue
+        with results_kept_in(broker):
+            yield queue
     finally:
         worker.terminate()
         worker.wait(timeout=30)

@@ -24,31 +24,20 @@ CREATE TRIGGER {TABLE}_append_only
 
 
 def reference_create(apps, schema_editor) -> None:
-    connection = schema_editor.connection
-    if connection.vendor != "postgresql":
-        return
-    from dossiers.partitioning import Reference, is_partitioned, reference_sql
+    from dossiers.partitioning import dossier_reference_add
 
-    if is_partitioned(connection):
-        reference = Reference(
-            name=CONSTRAINT, table=TABLE, column="dossier_id", deferrable=True, deferred=True
-        )
-        for statement in reference_sql(reference):
-            schema_editor.execute(statement)
-    else:
-        schema_editor.execute(
-            f"ALTER TABLE {TABLE} ADD CONSTRAINT {CONSTRAINT} FOREIGN KEY (dossier_id) "
-            "REFERENCES dossiers_dossier (id) DEFERRABLE INITIALLY DEFERRED"
-        )
-    schema_editor.execute(APPEND_ONLY)
+    dossier_reference_add(schema_editor, table=TABLE, constraint=CONSTRAINT)
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(APPEND_ONLY)
 
 
 def reference_drop(apps, schema_editor) -> None:
-    # Dropping the table (the reverse of CreateModel) takes its constraint and triggers along;
-    # the functions of the triggers stay unless dropped here.
+    from dossiers.partitioning import dossier_reference_drop
+
+    dossier_reference_drop(schema_editor, constraint=CONSTRAINT)
+    # Dropping the table (the reverse of CreateModel) takes its triggers along; the functions
+    # of the triggers stay unless dropped here.
     if schema_editor.connection.vendor == "postgresql":
-        # On a partitioned database the dossiers carry the protecting half of the reference.
-        schema_editor.execute(f'DROP TRIGGER IF EXISTS "{CONSTRAINT}" ON dossiers_dossier')
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_append_only ON {TABLE}")
         schema_editor.execute(f"DROP FUNCTION IF EXISTS {TABLE}_append_only()")
 

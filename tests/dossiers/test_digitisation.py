@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.utils import translation
 from openpyxl import Workbook
 
@@ -385,33 +386,30 @@ def test_the_command_exits_1_on_an_unknown_unit_or_a_bad_file(world, tmp_path):
     assert digitised_codes() == []
 
 
-def test_one_signal_after_commit_with_the_units_and_dates_marked(
-    world, django_capture_on_commit_callbacks
-):
+def test_one_signal_inside_the_transaction_with_the_units_and_dates_marked(world):
     dossiers_digitised_import(rows=numbered([{"code": "001.20.H99-210304-0001"}]))
     received = []
 
+    outside = len(connection.savepoint_ids)  # the test's own transaction
+
     def receiver(sender, **kwargs):
-        received.append((sender, kwargs))
+        # Sent before the import commits (its atomic block still open): what a receiver
+        # writes commits with it.
+        received.append((sender, kwargs, len(connection.savepoint_ids) > outside))
 
     dossier_changed.connect(receiver, weak=False)
     try:
-        with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            rows = [
-                {"code": "001.20.H99-210302-0001"},
-                {"code": "001.20.H99-210304-0001"},  # already marked: not touched
-                {"code": "002.20.H99-210305-0001"},
-            ]
-            dossiers_digitised_import(rows=numbered(rows))
-            assert received == []
-        assert len(callbacks) == 1
-        with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            dossiers_digitised_import(rows=numbered(rows))  # nothing new to mark
-        assert callbacks == []
+        rows = [
+            {"code": "001.20.H99-210302-0001"},
+            {"code": "001.20.H99-210304-0001"},  # already marked: not touched
+            {"code": "002.20.H99-210305-0001"},
+        ]
+        dossiers_digitised_import(rows=numbered(rows))
+        dossiers_digitised_import(rows=numbered(rows))  # nothing new to mark: no signal
     finally:
         dossier_changed.disconnect(receiver)
-    [(sender, kwargs)] = received
-    assert sender is Dossier
+    [(sender, kwargs, in_transaction)] = received
+    assert sender is Dossier and in_transaction
     assert kwargs["dossier_id"] is None
     assert kwargs["event_kind"] == "digitised"
     assert kwargs["unit_ids"] == frozenset({world["commune_a"].pk, world["commune_b"].pk})

@@ -1,5 +1,5 @@
 """The public lookup (/tra-cuu/): code + last 4 digits of the phone or ID, nothing personal
-shown, one answer for "unknown" and "wrong digits", rate-limited per client address."""
+shown, one answer for "unknown" and "wrong digits", rate-limited per client address and per code."""
 
 import datetime as dt
 import re
@@ -271,13 +271,19 @@ def test_the_forwarded_address_counts_only_behind_a_trusted_proxy(client, dossie
 
 
 def test_one_code_cannot_be_guessed_from_many_addresses(client, dossier, settings):
+    """Over the code's limit each network (/24) has a few tries left, right digits or not;
+    the rules and the attacks are in tests/security/test_lookup_limits.py."""
     settings.LOOKUP_CODE_RATE_LIMIT = "3/h"
-    for n in range(3):
+    settings.LOOKUP_CODE_NETWORK_RATE_LIMIT = "1/d"
+    for n in range(4):
         address = {"REMOTE_ADDR": f"10.0.1.{n}"}
         assert look_up(client, "H30-210302-0001", f"000{n}", **address).status_code == 200
     response = look_up(client, "H30-210302-0001", "5678", REMOTE_ADDR="10.0.1.9")
     assert response.status_code == 429
     assert "result" not in response.context
+    assert "tried with wrong digits too often" in response.content.decode()
+    other_network = look_up(client, "H30-210302-0001", "5678", REMOTE_ADDR="10.0.2.9")
+    assert other_network.context["result"].code == "H30-210302-0001"
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
 """Applicant notifications: one e-mail per notified step after commit, the pluggable hooks,
-re-runs that do not mail twice, and a broker outage that does not break intake."""
+re-runs that do not mail twice (the step's notice is marked sent), and a broker outage that does
+not break intake (the notice stays owed for the catch-up, tests/dossiers/test_notice_catch_up)."""
 
 import datetime as dt
 import logging
@@ -12,7 +13,7 @@ from kombu.exceptions import OperationalError
 from rest_framework.test import APIClient
 
 from dossiers import notifications
-from dossiers.models import Dossier
+from dossiers.models import ApplicantNotice, Dossier
 from dossiers.services import (
     apology_issue,
     dossier_finish,
@@ -88,9 +89,15 @@ def test_no_address_no_mail(receive):
 
 def test_nothing_is_mailed_before_commit(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        received_dossier(applicant=APPLICANT)
+        dossier = received_dossier(applicant=APPLICANT)
     assert mail.outbox == []
-    assert len(callbacks) == 1
+    # The notice is written with the step; only its sending waits for the commit.
+    notice = ApplicantNotice.objects.get(dossier=dossier)
+    assert (notice.kind, notice.sent_at, notice.event.kind) == ("received", None, "received")
+    queued = [
+        c for c in callbacks if getattr(c, "func", None) is notifications._applicant_notify_delay
+    ]
+    assert [c.keywords for c in queued] == [{"notice_id": notice.pk}]
 
 
 def test_a_supplement_request_is_mailed_with_reason_and_documents(
@@ -175,9 +182,47 @@ def test_the_hooks_in_settings_are_called_for_each_notified_step(receive, settin
 def test_a_rerun_of_the_task_does_not_mail_twice(receive, settings):
     settings.DOSSIER_NOTIFIERS = ["tests.dossiers.test_notifications.recording_notifier"]
     dossier = receive()
+    notice = ApplicantNotice.objects.get(dossier=dossier)
+    assert notice.sent_at is not None
+    assert applicant_notify.delay(notice.pk).get() == 0
+    assert len(mail.outbox) == 1
+    assert len(HOOK_CALLS) == 1  # a notice sent is not sent again, hooks included
+
+
+def test_a_second_supplement_request_is_a_new_notice(receive, django_capture_on_commit_callbacks):
+    dossier = receive()
+    for day in (3, 5):
+        with django_capture_on_commit_callbacks(execute=True):
+            dossier = supplement_request(
+                dossier=dossier,
+                reason="Thiếu",
+                missing_documents="",
+                by=None,
+                at=local(f"2021-03-0{day} 10:00"),
+            )
+        with django_capture_on_commit_callbacks(execute=True):
+            dossier = supplement_complete(
+                dossier=dossier, by=None, at=local(f"2021-03-0{day} 15:00")
+            )
+    assert [m.subject.split(": ")[-1] for m in mail.outbox] == [
+        "Dossier H30-210302-0001 has been received",
+        "documents needed",
+        "documents needed",
+    ]
+    kinds = ApplicantNotice.objects.filter(dossier=dossier, sent_at__isnull=False)
+    assert sorted(kinds.values_list("kind", flat=True)) == [
+        "received",
+        "supplement_requested",
+        "supplement_requested",
+    ]
+
+
+def test_a_message_queued_before_the_notices_is_still_sent_once(settings):
+    dossier = received_dossier(applicant=APPLICANT)  # its callbacks never run
+    assert applicant_notify.delay(dossier.pk, "received").get() == 1
     assert applicant_notify.delay(dossier.pk, "received").get() == 0
     assert len(mail.outbox) == 1
-    assert len(HOOK_CALLS) == 2  # hooks keep their own idempotence
+    assert ApplicantNotice.objects.get(dossier=dossier).sent_at is not None
 
 
 def smtp_failing(monkeypatch, times: int) -> list[int]:
@@ -209,20 +254,29 @@ def errors_kept_in_results():
 
 def test_an_smtp_error_is_retried(monkeypatch, errors_kept_in_results):
     dossier = received_dossier(applicant=APPLICANT)
+    notice = ApplicantNotice.objects.get(dossier=dossier)
     attempts = smtp_failing(monkeypatch, times=2)
-    result = applicant_notify.apply(args=(dossier.pk, "received"))
+    result = applicant_notify.apply(args=(notice.pk,))
     assert result.get() == 1
     assert len(attempts) == 3
     assert len(mail.outbox) == 1
+    notice.refresh_from_db()
+    assert notice.attempts == 3
+    assert notice.sent_at is not None
+    assert notice.last_error == "SMTPServerDisconnected: connection lost"
 
 
 def test_it_gives_up_after_three_retries(monkeypatch, errors_kept_in_results):
     dossier = received_dossier(applicant=APPLICANT)
+    notice = ApplicantNotice.objects.get(dossier=dossier)
     attempts = smtp_failing(monkeypatch, times=10)
-    result = applicant_notify.apply(args=(dossier.pk, "received"))
+    result = applicant_notify.apply(args=(notice.pk,))
     assert result.failed()
     assert len(attempts) == 4
     assert mail.outbox == []
+    # Still owed: the catch-up tries again later.
+    notice.refresh_from_db()
+    assert (notice.attempts, notice.sent_at, notice.given_up_at) == (4, None, None)
 
 
 def test_a_broker_outage_does_not_break_intake(receive, monkeypatch, caplog):
@@ -235,6 +289,7 @@ def test_a_broker_outage_does_not_break_intake(receive, monkeypatch, caplog):
     assert Dossier.objects.filter(pk=dossier.pk).exists()
     assert mail.outbox == []
     assert "Could not queue the applicant notification" in caplog.text
+    assert ApplicantNotice.objects.get(dossier=dossier).sent_at is None  # owed
 
 
 def test_a_broker_outage_does_not_break_intake_over_the_api(
@@ -261,7 +316,8 @@ def test_a_broker_outage_does_not_break_intake_over_the_api(
             format="json",
         )
     assert response.status_code == 201
-    assert Dossier.objects.filter(code="H35-210302-0001").exists()
+    notice = ApplicantNotice.objects.get(dossier__code="H35-210302-0001")
+    assert (notice.kind, notice.sent_at) == ("received", None)
 
 
 def test_the_change_signal_names_the_step(django_capture_on_commit_callbacks):

@@ -107,6 +107,7 @@ def worker_process(
         **os.environ,
         "DATABASE_URL": shared_database_url(),
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "CELERY_RESULT_BACKEND": settings.CELERY_BROKER_URL,
         "PGAPPNAME": application_name,
     }
     worker = subprocess.Popen(

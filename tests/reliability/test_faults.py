@@ -31,7 +31,12 @@ from reports.counters import COUNTERS
 from reports.models import Rollup, RollupDirty, RollupRun
 from reports.services import ROLLUP_GROUP_BY, periods_current
 from reports.tasks import rollups_sweep
-from tests.conftest import broker_reachable, shared_database_url, skip_unless_available
+from tests.conftest import (
+    broker_reachable,
+    results_kept_in,
+    shared_database_url,
+    skip_unless_available,
+)
 from tests.factories import MembershipFactory, UnitFactory, published_procedure, received_dossier
 
 from .conftest import (
@@ -327,6 +332,7 @@ def test_a_worker_killed_mid_recompute_leaves_no_partial_rollup_and_a_rerun_agre
         _run_stamps_held(commune),
         worker_process(queue=queue, application_name=name) as worker,
         celery_broker(settings.CELERY_BROKER_URL),
+        results_kept_in(settings.CELERY_BROKER_URL),
     ):
         task = rollups_sweep.apply_async(queue=queue)
         session = _blocked_mid_write(database_url, name, task=task)
@@ -346,6 +352,7 @@ def test_a_worker_killed_mid_recompute_leaves_no_partial_rollup_and_a_rerun_agre
     with (
         worker_process(queue=rerun_queue, application_name=rerun_name),
         celery_broker(settings.CELERY_BROKER_URL),
+        results_kept_in(settings.CELERY_BROKER_URL),
     ):
         rollups_sweep.apply_async(queue=rerun_queue).get(timeout=90)
         first = rollups_now()
@@ -370,6 +377,7 @@ def test_a_task_whose_worker_process_is_killed_is_delivered_again_and_completes(
     with (
         worker_process(queue=queue, application_name=name, pool="prefork") as worker,
         celery_broker(settings.CELERY_BROKER_URL),
+        results_kept_in(settings.CELERY_BROKER_URL),
     ):
         with _run_stamps_held(commune):
             task = rollups_sweep.apply_async(queue=queue)

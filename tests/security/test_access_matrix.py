@@ -220,6 +220,7 @@ ADMIN_MODELS_GRANTED = {
     "reports_rollup": {"changelist": "200", "change": "302"},
     "reports_periodfreeze": {"changelist": "200", "add": "200", "change": "302"},
     "dossiers_endedunit": {"changelist": "200", "change": "302"},
+    "dossiers_dossier": {"changelist": "200", "change": "302"},
 }
 _ADMIN_MODEL_URL = re.compile(
     r"admin:(?P<model>\w+?)_(?P<view>changelist|add|change|delete|history)"

@@ -1,4 +1,5 @@
-"""``manage.py import_digitised FILE [--unit CODE]``: mark the dossiers recorded in iGate."""
+"""``manage.py import_digitised FILE [--unit CODE] [--by USERNAME]``: mark the dossiers recorded in
+iGate."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from dossiers.digitisation import (
     DIGITISED_OPTIONAL_COLUMNS,
     dossiers_digitised_import_path,
 )
-from org.commands import import_failures_reported
+from org.commands import by_argument_add, import_actor, import_failures_reported
 from org.models import Unit
 
 
@@ -25,7 +26,8 @@ class Command(BaseCommand):
         f"{', '.join(DIGITISED_OPTIONAL_COLUMNS)} (ISO date or date-time, not stored). "
         "Headers are matched without diacritics, case or spacing, so the iGate export's "
         "'Mã hồ sơ' or 'Số hồ sơ' are accepted. "
-        "Dossiers already marked are left unchanged. All or nothing: on any bad row every "
+        "Dossiers already marked are left unchanged. The import is recorded in the audit "
+        "trail, made by the --by user. All or nothing: on any bad row every "
         "error is printed as 'row N: column: message', nothing is written and the exit "
         "status is 1."
     )
@@ -37,16 +39,20 @@ class Command(BaseCommand):
             metavar="CODE",
             help="accept only dossiers received in this unit's subtree",
         )
+        by_argument_add(parser)
 
-    def handle(self, *args: Any, file: str, unit: str | None = None, **options: Any) -> None:
+    def handle(
+        self, *args: Any, file: str, unit: str | None = None, by: str | None = None, **options: Any
+    ) -> None:
         started = time.perf_counter()
+        actor = import_actor(by)
         scope = None
         if unit:
             scope = Unit.objects.filter(code=unit).first()
             if scope is None:
                 raise CommandError(_("unknown unit '%(code)s'") % {"code": unit}, returncode=1)
         with import_failures_reported():
-            result = dossiers_digitised_import_path(path=file, unit=scope)
+            result = dossiers_digitised_import_path(path=file, unit=scope, by=actor)
         if result.errors:
             for line in result.errors.lines():
                 self.stderr.write(line)

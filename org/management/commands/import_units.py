@@ -1,13 +1,17 @@
-"""``manage.py import_units FILE``: load or update the administrative tree from CSV/XLSX."""
+"""``manage.py import_units FILE [--by USERNAME]``: load or update the administrative tree from
+CSV/XLSX."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from org.commands import import_failures_reported
+from audit.services import import_audit_record
+from org.commands import by_argument_add, import_actor, import_failures_reported
+from org.models import Unit
 from org.services import UNIT_COLUMNS, UNIT_REQUIRED_COLUMNS, units_import
 from org.tabular import ImportResult, TabularFile
 
@@ -18,16 +22,36 @@ class Command(BaseCommand):
         f"Columns: {', '.join(UNIT_COLUMNS)} (required: {', '.join(UNIT_REQUIRED_COLUMNS)}). "
         "Units are matched by code; parent_code and successor_code may name units of the "
         "database or of the same file, in any order. Dates are YYYY-MM-DD or DD/MM/YYYY. "
+        "Each unit's audit entry and the import's are recorded as made by the --by user. "
         "All or nothing: on any bad row every error is printed as 'row N: column: message', "
         "nothing is written and the exit status is 1."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="path of the .csv or .xlsx file")
+        by_argument_add(parser)
 
-    def handle(self, *args: Any, file: str, **options: Any) -> None:
-        with import_failures_reported(), TabularFile(file, required=UNIT_REQUIRED_COLUMNS) as table:
-            result = units_import(rows=table)
+    def handle(self, *args: Any, file: str, by: str | None = None, **options: Any) -> None:
+        actor = import_actor(by)
+        with (
+            import_failures_reported(),
+            TabularFile(file, required=UNIT_REQUIRED_COLUMNS) as table,
+            # units_import's own transaction becomes a savepoint: its rows and the import's
+            # audit entry commit together or not at all.
+            transaction.atomic(),
+        ):
+            result = units_import(rows=table, by=actor)
+            if result.ok:
+                import_audit_record(
+                    actor=actor,
+                    model=Unit,
+                    source=table.path.name,
+                    counts={
+                        "created": result.created,
+                        "updated": result.updated,
+                        "unchanged": result.unchanged,
+                    },
+                )
         report_result(self, result)
 
 

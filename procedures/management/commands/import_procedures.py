@@ -1,4 +1,5 @@
-"""``manage.py import_procedures FILE``: load or update the procedure catalogue from CSV/XLSX."""
+"""``manage.py import_procedures FILE [--by USERNAME]``: load or update the procedure catalogue
+from CSV/XLSX."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from org.commands import import_failures_reported
+from org.commands import by_argument_add, import_actor, import_failures_reported
 from org.tabular import TabularFile
 from procedures.imports import (
     PROCEDURE_OPTIONAL_COLUMNS,
@@ -27,7 +28,8 @@ class Command(BaseCommand):
         f"Required columns: {', '.join(PROCEDURE_REQUIRED_COLUMNS)}; optional: "
         f"{', '.join(PROCEDURE_OPTIONAL_COLUMNS)}. Procedures are matched by code: a new code "
         "is published, a changed one gets a new version from its valid_from, an unchanged one "
-        "is left alone. All or nothing: on any bad row every error is printed as "
+        "is left alone. New versions and the import's audit entry are recorded as made by the "
+        "--by user. All or nothing: on any bad row every error is printed as "
         "'row N: column: message', nothing is written and the exit status is 1."
     )
 
@@ -39,13 +41,24 @@ class Command(BaseCommand):
             default=None,
             help="YYYY-MM-DD: when new versions start, for rows without a valid_from",
         )
+        by_argument_add(parser)
 
-    def handle(self, *args: Any, file: str, valid_from: dt.date | None, **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        file: str,
+        valid_from: dt.date | None,
+        by: str | None = None,
+        **options: Any,
+    ) -> None:
+        actor = import_actor(by)
         with (
             import_failures_reported(),
             TabularFile(file, required=PROCEDURE_REQUIRED_COLUMNS) as table,
         ):
-            result = procedures_import(rows=table, valid_from=valid_from)
+            result = procedures_import(
+                rows=table, valid_from=valid_from, by=actor, source=table.path.name
+            )
         if result.errors:
             for line in result.errors.lines():
                 self.stderr.write(line)
