@@ -88,4 +88,5 @@ class AuditEntry(AppendOnlyModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+        at = timezone.localtime(self.at)  # the portal's time, as every page shows it
+        return f"{at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"

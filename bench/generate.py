@@ -54,7 +54,6 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCAL_OFFSET = 7 * 3600  # Asia/Ho_Chi_Minh, no daylight saving
-REFORM_DAY = dt.date(2025, 7, 1)
 PROVINCE = "000.00.00.H99"
 CHUNK = 20_000  # dossiers generated and written at a time
 CENTRE = "000.00.01.H99"
@@ -188,6 +187,8 @@ def peak_mib() -> float:
 
 
 def unit_rows(rng: np.random.Generator) -> list[dict[str, str]]:
+    from org.models import REFORM_DATE
+
     rows = [
         {"code": PROVINCE, "name": "Tỉnh Mẫu Sơn", "level": "province", "parent_code": ""},
         {
@@ -213,7 +214,7 @@ def unit_rows(rng: np.random.Generator) -> list[dict[str, str]]:
                 "name": f"Xã Hợp Nhất {n + 1}",
                 "level": "commune",
                 "parent_code": PROVINCE,
-                "valid_from": REFORM_DAY.isoformat(),
+                "valid_from": REFORM_DATE.isoformat(),
             }
         )
     for d in range(10):
@@ -224,7 +225,7 @@ def unit_rows(rng: np.random.Generator) -> list[dict[str, str]]:
                 "name": f"Huyện {FAMILY[d]} Sơn",
                 "level": "district",
                 "parent_code": PROVINCE,
-                "valid_to": (REFORM_DAY - dt.timedelta(days=1)).isoformat(),
+                "valid_to": (REFORM_DATE - dt.timedelta(days=1)).isoformat(),
             }
         )
         for c in range(12):
@@ -235,7 +236,7 @@ def unit_rows(rng: np.random.Generator) -> list[dict[str, str]]:
                     "name": f"Xã {GIVEN[c]} {d + 1}",
                     "level": "commune",
                     "parent_code": district,
-                    "valid_to": (REFORM_DAY - dt.timedelta(days=1)).isoformat(),
+                    "valid_to": (REFORM_DATE - dt.timedelta(days=1)).isoformat(),
                     "successor_code": f"{200 + n // 3:03d}.00.00.H99",
                 }
             )
@@ -395,6 +396,8 @@ def _nullable(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 
 def chunk_dossiers(province: Province, rng: np.random.Generator, days, counts, first_id):
+    from org.models import REFORM_DATE
+
     """The COPY rows of ``counts[i]`` dossiers received on each working day ``days[i]``."""
     working = province.working
     day_ordinal = np.repeat(days, counts)
@@ -409,7 +412,7 @@ def chunk_dossiers(province: Province, rng: np.random.Generator, days, counts, f
         minute[order],
         received[order],
     )
-    after_reform = day_ordinal >= REFORM_DAY.toordinal()
+    after_reform = day_ordinal >= REFORM_DATE.toordinal()
     span = max(1, province.end.toordinal() - province.first.toordinal())
     progress = (day_ordinal - province.first.toordinal()) / span
 

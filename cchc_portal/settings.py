@@ -21,6 +21,8 @@ if (BASE_DIR / ".env").exists():
     env.read_env(BASE_DIR / ".env")
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# With DEBUG on, a missing page shows Django's technical 404 instead of the portal's page.
+DEBUG_TECHNICAL_404 = env.bool("DEBUG_TECHNICAL_404", default=False)
 
 # Only DEBUG falls back to a throw-away key; production refuses to start without one.
 SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key" if DEBUG else environ.Env.NOTSET)
@@ -64,6 +66,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "org.middleware.PortalLocaleMiddleware",
+    # With DEBUG on (the demo), the portal's 404 page instead of Django's technical one.
+    "cchc_portal.error_pages.DebugNotFoundPageMiddleware",
     "org.middleware.NulRefusingMiddleware",
     "org.middleware.ControlCharacterRefusingMiddleware",
     "django.middleware.common.CommonMiddleware",

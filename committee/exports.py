@@ -20,8 +20,6 @@ from procedures.exports import text_neutralised
 from .selectors import TaskRow
 from .status import TaskStatus
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 STATUS_TEXT = {
     TaskStatus.NOT_STARTED: "Chưa thực hiện",
     TaskStatus.IN_PROGRESS_WITHIN: "Đang thực hiện, trong hạn",

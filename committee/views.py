@@ -20,12 +20,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cchc_portal.http import XLSX_CONTENT_TYPE, bad_request
 from org.calendar_source import working_calendar
 from org.forms import form_errors_text
 from org.selectors import membership_of, units_visible_to
 
 from . import services
-from .exports import XLSX_CONTENT_TYPE, tasks_xlsx
+from .exports import tasks_xlsx
 from .forms import (
     AttachmentForm,
     ConclusionForm,
@@ -64,10 +65,6 @@ def _errors_to_form(form, error: ValidationError) -> None:
 def _standing_office_only(request: HttpRequest) -> None:
     if not is_standing_office(request.user):
         raise Http404(_("No such page."))
-
-
-def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "committee/bad_request.html", {"message": message}, status=400)
 
 
 # Meetings ---------------------------------------------------------------------------------
@@ -331,7 +328,7 @@ def _task_table(request: HttpRequest, *, overdue: bool) -> HttpResponse:
     try:
         form, tasks = _filtered_tasks(request, overdue=overdue)
     except _FilterError as error:
-        return _bad_request(request, str(error))
+        return bad_request(request, str(error), template="committee/bad_request.html")
     today = timezone.localdate()
     page = Paginator(tasks_for_table(_latest_report_text(tasks)), TASKS_PER_PAGE).get_page(
         request.GET.get("page")
@@ -374,7 +371,7 @@ def task_export(request: HttpRequest) -> HttpResponse:
     try:
         _form, tasks = _filtered_tasks(request, overdue=False)
     except _FilterError as error:
-        return _bad_request(request, str(error))
+        return bad_request(request, str(error), template="committee/bad_request.html")
     today = timezone.localdate()
     rows = task_rows(
         tasks_for_table(_latest_report_text(tasks)), today=today, calendar=working_calendar()

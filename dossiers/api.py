@@ -18,12 +18,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -61,8 +60,9 @@ from .models import (
 )
 from .permissions import ROLE_ACTIONS, Action, actions_allowed, can_receive, unit_refusal
 from .queues import COUNT_CAP
-from .selectors import dossiers_visible_to, transfer_targets
+from .selectors import dossier_search, dossiers_visible_to, transfer_targets
 from .services import DOCUMENT_COUNT_MAX, DOCUMENTS_MAX
+from .steps import step_take
 
 
 class Conflict(exceptions.APIException):
@@ -254,14 +254,7 @@ class DossierFilterSerializer(serializers.Serializer):
             dossiers = dossiers.filter(received_date__gte=data["received_from"])
         if data.get("received_to"):
             dossiers = dossiers.filter(received_date__lte=data["received_to"])
-        query = (data.get("q") or "").strip()
-        if query:
-            dossiers = dossiers.filter(
-                Q(code__icontains=query)
-                | Q(applicant_name__icontains=query)
-                | Q(applicant_phone__contains=query)
-            )
-        return dossiers
+        return dossier_search(dossiers, data.get("q") or "")
 
 
 FILTER_PARAMETERS = [
@@ -270,7 +263,12 @@ FILTER_PARAMETERS = [
     OpenApiParameter("handling_unit", str, description="Code of the unit handling it now."),
     OpenApiParameter("received_from", dt.date, description="Received on or after (local date)."),
     OpenApiParameter("received_to", dt.date, description="Received on or before (local date)."),
-    OpenApiParameter("q", str, description="Part of the code, applicant name or phone."),
+    OpenApiParameter(
+        "q",
+        str,
+        description="Start of the code, part of the applicant's name, or the digits of their "
+        "phone or ID number (as the desk's search).",
+    ),
 ]
 
 
@@ -629,7 +627,6 @@ class DossierViewSet(
         code: str,
         step: Action,
         serializer_class: type[StepSerializer],
-        perform: Callable[..., object],
     ) -> Response:
         dossier = get_object_or_404(
             dossiers_visible_to(request.user).select_related("apology"), code=code
@@ -649,12 +646,13 @@ class DossierViewSet(
         if step == Action.TRANSFER:
             _transfer_target_check(request.user, dossier, arguments["to_unit"])
         try:
-            perform(
+            step_take(
+                step=step,
                 dossier=dossier,
+                data=arguments,
                 by=request.user,
                 at=timezone.now(),
                 expected_version=expected_version,
-                **arguments,
             )
         except services.DossierChangedMeanwhile as error:
             raise Conflict(error.messages[0]) from error
@@ -685,9 +683,7 @@ class DossierViewSet(
     @_step_schema("Hand the dossier over to another unit", TransferSerializer)
     @action(detail=True, methods=["post"], url_path="transfer")
     def transfer(self, request: Request, code: str) -> Response:
-        return self._step(
-            request, code, Action.TRANSFER, TransferSerializer, services.dossier_transfer
-        )
+        return self._step(request, code, Action.TRANSFER, TransferSerializer)
 
     @_step_schema("Ask the applicant to complete the dossier", SupplementRequestInputSerializer)
     @action(detail=True, methods=["post"], url_path="supplement_request")
@@ -697,7 +693,6 @@ class DossierViewSet(
             code,
             Action.SUPPLEMENT_REQUEST,
             SupplementRequestInputSerializer,
-            services.supplement_request,
         )
 
     @_step_schema("The applicant completed the dossier", SupplementCompleteInputSerializer)
@@ -708,34 +703,29 @@ class DossierViewSet(
             code,
             Action.SUPPLEMENT_COMPLETE,
             SupplementCompleteInputSerializer,
-            services.supplement_complete,
         )
 
     @_step_schema("The result is ready", FinishSerializer)
     @action(detail=True, methods=["post"], url_path="finish")
     def finish(self, request: Request, code: str) -> Response:
-        return self._step(request, code, Action.FINISH, FinishSerializer, services.dossier_finish)
+        return self._step(request, code, Action.FINISH, FinishSerializer)
 
     @_step_schema("The result was handed to the applicant", StepSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_result(self, request: Request, code: str) -> Response:
-        return self._step(request, code, Action.RETURN, StepSerializer, services.dossier_return)
+        return self._step(request, code, Action.RETURN, StepSerializer)
 
     @_step_schema("The applicant withdrew the dossier", ReasonSerializer)
     @action(detail=True, methods=["post"], url_path="withdraw")
     def withdraw(self, request: Request, code: str) -> Response:
-        return self._step(
-            request, code, Action.WITHDRAW, ReasonSerializer, services.dossier_withdraw
-        )
+        return self._step(request, code, Action.WITHDRAW, ReasonSerializer)
 
     @_step_schema("Stop processing the dossier", ReasonSerializer)
     @action(detail=True, methods=["post"], url_path="stop")
     def stop(self, request: Request, code: str) -> Response:
-        return self._step(request, code, Action.STOP, ReasonSerializer, services.dossier_stop)
+        return self._step(request, code, Action.STOP, ReasonSerializer)
 
     @_step_schema("Issue the apology and a new appointment (Mẫu 04)", ApologyInputSerializer)
     @action(detail=True, methods=["post"], url_path="apology")
     def apology(self, request: Request, code: str) -> Response:
-        return self._step(
-            request, code, Action.APOLOGY, ApologyInputSerializer, services.apology_issue
-        )
+        return self._step(request, code, Action.APOLOGY, ApologyInputSerializer)

@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from cchc_portal.http import XLSX_CONTENT_TYPE
 from org.selectors import membership_of, units_visible_to
 
 from .models import Apology, Dossier, DossierStatus, Event, Regime, SupplementRequest
@@ -44,7 +45,6 @@ from .printing import (
 )
 from .qr import qr_svg
 from .register_export import (
-    XLSX_CONTENT_TYPE,
     register_book_position,
     register_dossiers,
     register_xlsx_file,

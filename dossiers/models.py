@@ -20,12 +20,8 @@ from audit.models import (  # noqa: F401  (AppendOnlyError re-exported)
     AppendOnlyModel,
     AppendOnlyQuerySet,
 )
-from org.models import Unit
+from org.models import Unit, is_reformed
 from procedures.models import Channel, ProcedureVersion
-
-# Decree 118/2025 and Circular 03/2025 replace Decree 61/2018 and Circular 01/2018 for dossiers
-# received from this local date on (DESIGN §1 "Two legal regimes").
-REGIME_2025_FROM = dt.date(2025, 7, 1)
 
 
 class Regime(models.TextChoices):
@@ -46,8 +42,10 @@ def local_midnight(day: dt.date) -> dt.datetime:
 
 
 def regime_for(received_at: dt.datetime) -> str:
-    """The legal regime a dossier received at ``received_at`` follows, judged by local date."""
-    if local_date(received_at) >= REGIME_2025_FROM:
+    """The legal regime a dossier received at ``received_at`` follows, judged by local date:
+    Decree 118/2025 and Circular 03/2025 replace Decree 61/2018 and Circular 01/2018 from the
+    reform on (DESIGN §1 "Two legal regimes")."""
+    if is_reformed(local_date(received_at)):
         return Regime.DECREE_118_2025
     return Regime.DECREE_61_2018
 

@@ -32,10 +32,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from org.models import Unit, UnitLevel
+from org.models import Unit, UnitLevel, is_reformed
 
 from .models import (
-    REGIME_2025_FROM,
     RESULT_STATUSES,
     Dossier,
     DossierStatus,
@@ -136,7 +135,7 @@ def form_applies(*, regime: str, form: FormKind) -> bool:
 
 
 def regime_on(day: dt.date) -> str:
-    return Regime.DECREE_118_2025 if day >= REGIME_2025_FROM else Regime.DECREE_61_2018
+    return Regime.DECREE_118_2025 if is_reformed(day) else Regime.DECREE_61_2018
 
 
 # The official wording (data) -------------------------------------------------------------------

@@ -1,13 +1,9 @@
-"""The desk's work queues and search: plain data plus the conditions that select each queue.
+"""The desk's work queues as plain data: each queue, the condition that selects it, the caps
+on counting and the cursor of keyset paging. The reads that use them (counts, pages, search)
+are in :mod:`dossiers.selectors`.
 
 A queue is a named condition on dossiers the user may already see (``dossiers_visible_to``);
 the page counts every queue in one query and lists one of them, a page at a time.
-
-Nothing here reads every dossier a desk sees (≈ 3 M for the provincial centre at 10 M
-dossiers, DESIGN §5): a tab's count stops at ``TAB_COUNT_CAP`` (the page shows "1,000+"), a
-list's at ``COUNT_CAP``, and a page is found from a cursor, the sort key and id of the row
-next to it ("keyset" paging), so the database reads one page from an index whichever page
-it is (indexes: migration 0007).
 """
 
 from __future__ import annotations
@@ -16,8 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from django.db import connections
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from org.calendar_source import working_calendar
@@ -100,70 +95,6 @@ COUNT_CAP = 10_000
 TAB_COUNT_CAP = 1_000
 
 
-def queue_counts(
-    qs: QuerySet[Dossier],
-    now: dt.datetime,
-    calendar: WorkingCalendar | None = None,
-    *,
-    cap: int | None = None,
-) -> dict[str, int]:
-    """How many dossiers of ``qs`` each queue holds; a count above ``cap`` (default
-    ``COUNT_CAP``) is ``cap + 1``, meaning "more than ``cap``".
-
-    First one aggregate over at most ``cap + 1`` dossiers of ``qs``: when they are all there
-    (a search, a small unit), it holds every count, and the search condition ran once. Else a
-    second query counts each queue on its own, ``SELECT COUNT(*) FROM (SELECT … LIMIT cap +
-    1)``, each from its queue's index; the database never reads more than ``cap + 1`` rows of
-    a queue, however many the desk sees.
-    """
-    calendar = calendar or working_calendar()
-    cap = COUNT_CAP if cap is None else cap
-    aggregates = {
-        queue.name: Count("id", filter=queue_filter(queue.name, now, calendar))
-        for queue in QUEUES
-        if queue.name != "all"
-    }
-    aggregates["all"] = Count("id")
-    counts = qs.order_by()[: cap + 1].aggregate(**aggregates)
-    if counts["all"] <= cap:
-        return counts
-    # "all" is known to be above the cap; the other queues are counted on their own.
-    return {**_capped_counts(qs, now, calendar, cap), "all": cap + 1}
-
-
-def _capped_counts(
-    qs: QuerySet[Dossier], now: dt.datetime, calendar: WorkingCalendar, cap: int
-) -> dict[str, int]:
-    connection = connections[qs.db]
-    quote = connection.ops.quote_name
-    queues = [queue for queue in QUEUES if queue.name != "all"]
-    columns, params = [], []
-    for queue in queues:
-        rows = qs.filter(queue_filter(queue.name, now, calendar)).order_by().values("pk")
-        sql, rows_params = rows[: cap + 1].query.get_compiler(using=qs.db).as_sql()
-        columns.append(
-            f"(SELECT COUNT(*) FROM ({sql}) {quote(queue.name + '_rows')}) {quote(queue.name)}"
-        )
-        params.extend(rows_params)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(columns)}", params)
-        counts = cursor.fetchone()
-    return {queue.name: count for queue, count in zip(queues, counts, strict=True)}
-
-
-def queue_dossiers(
-    qs: QuerySet[Dossier], name: str, now: dt.datetime, calendar: WorkingCalendar | None = None
-) -> QuerySet[Dossier]:
-    """The dossiers of queue ``name`` in list order, with what a row shows in the same query."""
-    queue = QUEUES_BY_NAME[name]
-    ordering = ("due_at", "id") if queue.by_due_date else ("-received_at", "-id")
-    return (
-        qs.filter(queue_filter(name, now, calendar))
-        .select_related("procedure_version__procedure", "handling_unit")
-        .order_by(*ordering)
-    )
-
-
 # Keyset paging ---------------------------------------------------------------------------------
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -202,103 +133,6 @@ class QueuePage:
     next: Cursor | None
     # Whether the previous page is the first one (its link carries no cursor).
     previous_is_first: bool
-
-
-def _sort_key(queue: Queue) -> str:
-    return "due_at" if queue.by_due_date else "received_at"
-
-
-def _cursor_of(queue: Queue, dossier: Dossier) -> Cursor:
-    return Cursor(key=getattr(dossier, _sort_key(queue)), id=dossier.pk)
-
-
-def _beyond(field: str, cursor: Cursor, *, descending: bool) -> Q:
-    """Rows after ``cursor`` in ``(field, id)`` order. The redundant bound on ``field`` alone
-    lets the database start its index scan at the cursor instead of filtering up to it."""
-    op = "lt" if descending else "gt"
-    bound = "lte" if descending else "gte"
-    return Q(**{f"{field}__{bound}": cursor.key}) & (
-        Q(**{f"{field}__{op}": cursor.key}) | Q(**{field: cursor.key, f"id__{op}": cursor.id})
-    )
-
-
-def queue_page(
-    qs: QuerySet[Dossier],
-    name: str,
-    now: dt.datetime,
-    calendar: WorkingCalendar | None = None,
-    *,
-    size: int,
-    after: Cursor | None = None,
-    before: Cursor | None = None,
-) -> QueuePage:
-    """One page of queue ``name``: the ``size`` rows after ``after`` (or before ``before``, or
-    the first ones), in one query whichever page it is."""
-    if after is not None and before is not None:
-        raise ValueError("after and before exclude each other")
-    queue = QUEUES_BY_NAME[name]
-    rows = queue_dossiers(qs, name, now, calendar)
-    field, descending = _sort_key(queue), not queue.by_due_date
-    if before is not None:
-        # Read backwards from the cursor, then put the rows back in list order.
-        direction = "" if descending else "-"
-        found = list(
-            rows.filter(_beyond(field, before, descending=not descending)).order_by(
-                f"{direction}{field}", f"{direction}id"
-            )[: size + 1]
-        )
-        more_before = len(found) > size
-        dossiers = found[:size][::-1]
-        return QueuePage(
-            dossiers=dossiers,
-            previous=_cursor_of(queue, dossiers[0]) if more_before else None,
-            next=_cursor_of(queue, dossiers[-1]) if dossiers else None,
-            # Nothing before the cursor (the list changed meanwhile): back to the first page.
-            previous_is_first=not dossiers,
-        )
-    if after is not None:
-        rows = rows.filter(_beyond(field, after, descending=descending))
-    found = list(rows[: size + 1])
-    dossiers = found[:size]
-    return QueuePage(
-        dossiers=dossiers,
-        previous=_cursor_of(queue, dossiers[0]) if after is not None and dossiers else None,
-        next=_cursor_of(queue, dossiers[-1]) if len(found) > size else None,
-        previous_is_first=after is not None and not dossiers,
-    )
-
-
-_NON_DIGITS = re.compile(r"\D")
-# Fewer digits than this match too many phone numbers to be a useful search.
-_PHONE_MIN_DIGITS = 4
-
-
-def dossier_search(qs: QuerySet[Dossier], q: str) -> QuerySet[Dossier]:
-    """Dossiers whose code starts with ``q``, whose applicant's name contains it, or whose
-    applicant's phone or ID number contains its digits."""
-    q = (q or "").strip()
-    if not q:
-        return qs
-    condition = Q(code__istartswith=q) | Q(applicant_name__icontains=q)
-    digits = _NON_DIGITS.sub("", q)
-    # Only when the query is a number ("0912 345 678", "345678"), not a code or a name.
-    if len(digits) >= _PHONE_MIN_DIGITS and re.fullmatch(r"[\d\s.+()-]+", q):
-        condition |= Q(applicant_phone__contains=digits) | Q(applicant_id_number=digits)
-    return qs.filter(condition)
-
-
-def search_matches(matching: QuerySet[Dossier], cap: int = COUNT_CAP) -> QuerySet[Dossier]:
-    """The dossiers of a search (``matching``), read once.
-
-    A search reads its matches through the trigram and prefix indexes; the tab counts and the
-    page would each read them again (a common name at 10 M dossiers: 130 ms a time). Up to
-    ``cap`` matches, their ids are fetched once and the counts and the page read those rows by
-    primary key; beyond it, ``matching`` as it is (the counts stop at the cap anyway).
-    """
-    ids = list(matching.order_by().values_list("pk", flat=True)[: cap + 1])
-    if len(ids) > cap:
-        return matching
-    return Dossier.objects.filter(pk__in=ids)
 
 
 def due_state(dossier: Dossier, now: dt.datetime, cutoff: dt.datetime) -> str:

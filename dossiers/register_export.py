@@ -35,7 +35,6 @@ from .models import Dossier, DossierStatus, Event, EventKind, local_date, local_
 from .printing import REGISTER_COLUMNS, FormSpec, RegisterRange, register_rows
 from .selectors import dossiers_visible_to
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK_SIZE = 2000
 
 

@@ -7,7 +7,6 @@ through ``dossiers.services`` only; a refused step changes nothing and says why.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -22,6 +21,7 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from cchc_portal.http import bad_request
 from org.calendar_source import working_calendar
 from org.forms import form_errors_text
 from org.selectors import membership_of
@@ -59,15 +59,21 @@ from .queues import (
     TAB_COUNT_CAP,
     Cursor,
     QueuePage,
-    dossier_search,
     due_soon_cutoff,
     due_state,
+)
+from .selectors import (
+    dossier_search,
+    dossiers_visible_to,
+    procedure_suggestions,
     queue_counts,
     queue_page,
     search_matches,
+    transfer_targets,
 )
-from .selectors import dossiers_visible_to, procedure_suggestions, transfer_targets
+from .steps import step_take
 
+BAD_REQUEST_TEMPLATE = "dossiers/bad_request.html"
 DOSSIERS_PER_PAGE = 25
 SUGGESTIONS_MAX = 15
 
@@ -142,10 +148,6 @@ def count_text(count: int, cap: int) -> str:
     return _grouped(count)
 
 
-def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "dossiers/bad_request.html", {"message": message}, status=400)
-
-
 def _page_cursors(request: HttpRequest) -> tuple[Cursor | None, Cursor | None]:
     """The ``after`` / ``before`` cursors of a page link; ValueError for a damaged link."""
     after, before = request.GET.get("after"), request.GET.get("before")
@@ -172,16 +174,19 @@ def _page_links(page: QueuePage, filters: str) -> tuple[str, str]:
 def queue(request: HttpRequest) -> HttpResponse:
     name = request.GET.get("queue") or DEFAULT_QUEUE
     if name not in QUEUES_BY_NAME:
-        return _bad_request(request, _("Unknown queue: %(name)s.") % {"name": name})
+        return bad_request(
+            request, _("Unknown queue: %(name)s.") % {"name": name}, template=BAD_REQUEST_TEMPLATE
+        )
     form = QueueSearchForm(request.GET)
     if not form.is_valid():
-        return _bad_request(request, form_errors_text(form))
+        return bad_request(request, form_errors_text(form), template=BAD_REQUEST_TEMPLATE)
     try:
         after, before = _page_cursors(request)
     except ValueError:
-        return _bad_request(
+        return bad_request(
             request,
             _("This page link is damaged or incomplete. Open the list again from its first page."),
+            template=BAD_REQUEST_TEMPLATE,
         )
     query = form.cleaned_data["q"].strip()
 
@@ -561,65 +566,6 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     return _dossier_page(request, _dossier_of(request.user, code))
 
 
-# (dossier, cleaned data, user, now) -> the service call of each step.
-ActionRunner = Callable[[Dossier, dict, object, dt.datetime], object]
-
-ACTION_RUNNERS: dict[Action, ActionRunner] = {
-    Action.TRANSFER: lambda dossier, data, by, at: services.dossier_transfer(
-        dossier=dossier,
-        to_unit=data["to_unit"],
-        by=by,
-        note=data["note"],
-        step_due_at=data["step_due_at"],
-        expected_version=data["expected_version"],
-        at=at,
-    ),
-    Action.SUPPLEMENT_REQUEST: lambda dossier, data, by, at: services.supplement_request(
-        dossier=dossier,
-        reason=data["reason"],
-        missing_documents=data["missing_documents"],
-        by=by,
-        at=at,
-        expected_version=data["expected_version"],
-    ),
-    Action.SUPPLEMENT_COMPLETE: lambda dossier, data, by, at: services.supplement_complete(
-        dossier=dossier,
-        by=by,
-        at=at,
-        expected_version=data["expected_version"],
-        documents=data["documents"],
-    ),
-    Action.FINISH: lambda dossier, data, by, at: services.dossier_finish(
-        dossier=dossier, by=by, at=at, note=data["note"], expected_version=data["expected_version"]
-    ),
-    Action.RETURN: lambda dossier, data, by, at: services.dossier_return(
-        dossier=dossier, by=by, at=at, expected_version=data["expected_version"]
-    ),
-    Action.WITHDRAW: lambda dossier, data, by, at: services.dossier_withdraw(
-        dossier=dossier,
-        by=by,
-        at=at,
-        reason=data["reason"],
-        expected_version=data["expected_version"],
-    ),
-    Action.STOP: lambda dossier, data, by, at: services.dossier_stop(
-        dossier=dossier,
-        by=by,
-        at=at,
-        reason=data["reason"],
-        expected_version=data["expected_version"],
-    ),
-    Action.APOLOGY: lambda dossier, data, by, at: services.apology_issue(
-        dossier=dossier,
-        reason=data["reason"],
-        new_due_at=data["new_due_at"],
-        by=by,
-        at=at,
-        expected_version=data["expected_version"],
-    ),
-}
-
-
 def _action_done_message(action: Action, code: str) -> str:
     # Spelled out so that makemessages picks each one up.
     messages_by_action = {
@@ -665,7 +611,14 @@ def action(request: HttpRequest, code: str, action: str) -> HttpResponse:
     if not form.is_valid():
         return _dossier_page(request, dossier, refused=(step, form), status=400)
     try:
-        ACTION_RUNNERS[step](dossier, form.cleaned_data, request.user, timezone.now())
+        step_take(
+            step=step,
+            dossier=dossier,
+            data=form.cleaned_data,
+            by=request.user,
+            at=timezone.now(),
+            expected_version=form.cleaned_data["expected_version"],
+        )
     except services.DossierChangedMeanwhile as error:
         messages.error(request, _error_text(error))
         return redirect("dossiers:detail", code=dossier.code)

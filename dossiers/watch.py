@@ -20,111 +20,21 @@ day sends nothing).
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import send_mail
-from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
 from org.calendar_source import working_calendar
-from org.models import Membership, Role, Unit
-from org.selectors import unit_lineage_ids
-from org.workdays import WorkingCalendar
 
 from .models import Dossier, local_date
-from .queues import due_soon_cutoff, queue_filter
+from .selectors import WatchDigest, watch_digest, watch_recipients
 
 # Long enough to outlive the day it guards, short enough to expire on its own.
 SENT_MARKER_SECONDS = 2 * 24 * 3600
-# At most this many dossiers are listed per part of the e-mail; the counts are always complete.
-LISTED_MAX = 50
-
-
-@dataclass(frozen=True)
-class WatchDigest:
-    unit: Unit
-    now: dt.datetime
-    # Overdue dossiers are judged against ``due_at`` at ``now``; "newly" since this moment.
-    since: dt.datetime
-    # The end of "due soon" (dossiers.queues.due_soon_cutoff): two working days on.
-    due_soon_until: dt.datetime
-    due_soon: list[Dossier]
-    due_soon_count: int
-    newly_overdue: list[Dossier]
-    newly_overdue_count: int
-    still_overdue_count: int
-    # Due by the next working day and no apology issued: suggest issuing one.
-    apology_suggested: list[Dossier]
-    apology_suggested_count: int
-
-    @property
-    def is_empty(self) -> bool:
-        return not (
-            self.due_soon_count
-            or self.newly_overdue_count
-            or self.still_overdue_count
-            or self.apology_suggested_count
-        )
-
-
-def previous_run_at(now: dt.datetime, calendar: WorkingCalendar | None = None) -> dt.datetime:
-    """The same wall-clock time on the working day before ``now``'s local date."""
-    calendar = calendar or working_calendar()
-    local_now = now.astimezone(calendar.tz)
-    day = local_now.date() - dt.timedelta(days=1)
-    while not calendar.is_working_day(day):
-        day -= dt.timedelta(days=1)
-    return dt.datetime.combine(day, local_now.time(), tzinfo=calendar.tz)
-
-
-def watched_dossiers(unit: Unit) -> QuerySet[Dossier]:
-    """Dossiers received or now handled by ``unit``, a unit below it, or a unit it succeeded
-    (a dossier an ended commune never handed over is its successor's to watch)."""
-    units = list(unit_lineage_ids(unit))
-    return Dossier.objects.filter(Q(receiving_unit__in=units) | Q(handling_unit__in=units))
-
-
-def watch_digest(
-    *,
-    unit: Unit,
-    now: dt.datetime,
-    since: dt.datetime | None = None,
-    calendar: WorkingCalendar | None = None,
-) -> WatchDigest:
-    """What the leader of ``unit`` should look at this morning (see the module docstring)."""
-    calendar = calendar or working_calendar()
-    since = since or previous_run_at(now, calendar)
-    dossiers = watched_dossiers(unit)
-    overdue = queue_filter("overdue", now, calendar)
-    due_soon = dossiers.filter(queue_filter("due_soon", now, calendar))
-    newly = dossiers.filter(overdue, due_at__gte=since)
-    apology = due_soon.filter(due_at__lte=calendar.add_working_days(now, 1), apology__isnull=True)
-    return WatchDigest(
-        unit=unit,
-        now=now,
-        since=since,
-        due_soon_until=due_soon_cutoff(now, calendar),
-        due_soon=_listed(due_soon),
-        due_soon_count=due_soon.count(),
-        newly_overdue=_listed(newly),
-        newly_overdue_count=newly.count(),
-        still_overdue_count=dossiers.filter(overdue, due_at__lt=since).count(),
-        apology_suggested=_listed(apology),
-        apology_suggested_count=apology.count(),
-    )
-
-
-def _listed(qs: QuerySet[Dossier]) -> list[Dossier]:
-    return list(
-        qs.select_related("procedure_version", "handling_unit").order_by("due_at", "id")[
-            :LISTED_MAX
-        ]
-    )
 
 
 def dossier_url(dossier: Dossier) -> str:
@@ -154,21 +64,6 @@ def watch_message(digest: WatchDigest) -> tuple[str, str]:
         text = render_to_string("dossiers/email/watch_digest.txt", context)
     subject, _, body = text.strip().partition("\n")
     return " ".join(subject.split()), body.strip() + "\n"
-
-
-def watch_recipients() -> dict[Unit, list[str]]:
-    """Each unit with an active leader who has an e-mail address, and those addresses."""
-    memberships = (
-        Membership.objects.filter(role=Role.UNIT_LEADER, is_active=True, user__is_active=True)
-        .exclude(user__email="")
-        .select_related("unit", "user")
-        .order_by("unit_id", "user_id")
-    )
-    recipients: dict[Unit, list[str]] = defaultdict(list)
-    for membership in memberships:
-        if membership.user.email not in recipients[membership.unit]:
-            recipients[membership.unit].append(membership.user.email)
-    return dict(recipients)
 
 
 def overdue_watch_send(*, now: dt.datetime) -> int:

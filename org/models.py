@@ -15,14 +15,47 @@ from django.utils.translation import gettext_lazy as _
 # government has two levels (province, commune); districts ended the day before.
 REFORM_DATE = dt.date(2025, 7, 1)
 
+# Unit levels in the order a report of each regime lists them: before the reform the local
+# levels first (the district's own desk, then its communes), top-down after it.
+LEVEL_ORDER_2018 = ("district", "commune", "centre", "department", "province")
+LEVEL_ORDER_2025 = ("province", "centre", "department", "commune", "district")
+# Government tiers (a procedure's level, a ranking tier) in the same regime order.
+TIER_ORDER_2018 = ("district", "commune", "province")
+TIER_ORDER_2025 = ("province", "commune", "district")
+
+
+def is_reformed(day: dt.date) -> bool:
+    """Whether ``day`` falls under the two-tier regime of Decree 118/2025."""
+    return day >= REFORM_DATE
+
+
+def levels_in_order(day: dt.date) -> tuple[str, ...]:
+    """Unit levels (:class:`UnitLevel` values) in the order of the regime in force on ``day``."""
+    return LEVEL_ORDER_2025 if is_reformed(day) else LEVEL_ORDER_2018
+
+
+def tiers_in_order(day: dt.date) -> tuple[str, ...]:
+    """Province, district and commune in the order of the regime in force on ``day``."""
+    return TIER_ORDER_2025 if is_reformed(day) else TIER_ORDER_2018
+
+
+def path_depth(path: str) -> int:
+    """Depth of a unit from its materialised path: "/1/" is a root (0), "/1/7/" its child (1)."""
+    return max(path.count("/") - 2, 0)
+
+
+def valid_on_condition(day: dt.date, prefix: str = "") -> Q:
+    """The condition "in force on ``day``" (validity dates inclusive, open ends unbounded) on a
+    unit, or on the unit behind ``prefix`` ("unit__"), for filters and ``Count(filter=…)``."""
+    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": day})) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": day})
+    )
+
 
 class UnitQuerySet(models.QuerySet):
     def valid_on(self, day: dt.date) -> UnitQuerySet:
         """Units in force on ``day`` (validity dates inclusive)."""
-        return self.filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
-        )
+        return self.filter(valid_on_condition(day))
 
     def valid_during(self, start: dt.date, end: dt.date) -> UnitQuerySet:
         """Units in force on at least one day of [start, end]."""
@@ -123,6 +156,11 @@ class Unit(models.Model):
                     Unit.objects.filter(pk=child.pk).update(
                         path=new_path + child.path[len(old_path) :]
                     )
+
+    @property
+    def depth(self) -> int:
+        """0 for a root unit, 1 for its children, … (from :attr:`path`)."""
+        return path_depth(self.path)
 
     @property
     def root_id(self) -> int:

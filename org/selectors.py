@@ -95,10 +95,6 @@ def _with_predecessors(unit_ids: set[int]) -> set[int]:
     return visible_ids
 
 
-def unit_is_visible_to(user: AbstractBaseUser | AnonymousUser, unit: Unit) -> bool:
-    return units_visible_to(user).filter(pk=unit.pk).exists()
-
-
 @dataclass(frozen=True)
 class HolidayRow:
     day: dt.date

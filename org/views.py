@@ -29,7 +29,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .calendar_source import working_calendar
 from .forms import PortalLoginForm, TwoFactorCodeForm
-from .models import ROOT_WIDE_ROLES, Membership, Role, Unit, UnitLevel
+from .models import ROOT_WIDE_ROLES, Membership, Role, Unit, UnitLevel, valid_on_condition
 from .selectors import membership_of, units_visible_to, working_calendar_year
 from .services import two_factor_device_pending, two_factor_disable, two_factor_enable
 
@@ -37,16 +37,6 @@ UNITS_PER_PAGE = 50
 # The calendar page covers the years the holidays package and the legal regimes make sense for.
 CALENDAR_YEARS = range(2000, 2101)
 SUBTREE_PREVIEW = 15
-
-
-def _in_force_on(day: dt.date) -> Q:
-    return (Q(valid_from__isnull=True) | Q(valid_from__lte=day)) & (
-        Q(valid_to__isnull=True) | Q(valid_to__gte=day)
-    )
-
-
-def _depth(unit: Unit) -> int:
-    return unit.path.count("/") - 2
 
 
 @dataclass(frozen=True)
@@ -78,7 +68,7 @@ def _level_counts(units: QuerySet[Unit], today: dt.date) -> list[LevelCount]:
         row["level"]: row
         for row in units.order_by()
         .values("level")
-        .annotate(total=Count("id"), in_force=Count("id", filter=_in_force_on(today)))
+        .annotate(total=Count("id"), in_force=Count("id", filter=valid_on_condition(today)))
     }
     return [
         LevelCount(label=label, total=rows[level]["total"], in_force=rows[level]["in_force"])
@@ -111,15 +101,13 @@ def _staff_home(request: HttpRequest, membership: Membership, units: QuerySet[Un
 def _unit_leader_home(request: HttpRequest, membership: Membership, units: QuerySet[Unit]) -> dict:
     today = timezone.localdate()
     subunits = list(
-        units.exclude(pk=membership.unit_id)
-        .filter(_in_force_on(today))
-        .order_by("path")[:SUBTREE_PREVIEW]
+        units.exclude(pk=membership.unit_id).valid_on(today).order_by("path")[:SUBTREE_PREVIEW]
     )
-    base = _depth(membership.unit)
+    base = membership.unit.depth
     return {
         "today": _today_status(),
         "level_counts": _level_counts(units, today),
-        "subunits": [(unit, max(_depth(unit) - base - 1, 0)) for unit in subunits],
+        "subunits": [(unit, max(unit.depth - base - 1, 0)) for unit in subunits],
         "visible_count": units.count(),
         "subtree_preview": SUBTREE_PREVIEW,
     }
@@ -195,13 +183,11 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 
     # Indent relative to the top of what the user may see: their root for root-wide roles.
     membership = membership_of(request.user)
-    if membership is None or membership.role in ROOT_WIDE_ROLES:
-        base = 0
-    else:
-        base = _depth(membership.unit)
+    root_wide = membership is None or membership.role in ROOT_WIDE_ROLES
+    base = 0 if root_wide else membership.unit.depth
     today = timezone.localdate()
     rows = [
-        {"unit": unit, "depth": max(_depth(unit) - base, 0), "in_force": unit.is_valid_on(today)}
+        {"unit": unit, "depth": max(unit.depth - base, 0), "in_force": unit.is_valid_on(today)}
         for unit in page
     ]
     return render(

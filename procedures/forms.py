@@ -10,6 +10,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    CONTENT_SCALAR_FIELDS,
     PROCEDURE_CODE_VALIDATOR,
     GovernmentLevel,
     OnlineLevel,
@@ -19,24 +20,8 @@ from .models import (
 )
 from .services import ChannelTimeSpec, DocumentSpec, ProcedureContent
 
-# The scalar content fields an administrator edits on a draft.
-VERSION_FORM_FIELDS = [
-    "name",
-    "sector",
-    "online_level",
-    "fully_online_eligible",
-    "processing_time",
-    "processing_unit",
-    "fee",
-    "fee_description",
-    "result_description",
-    "paper_result_required",
-    "legal_basis",
-    "decision_number",
-    "decision_date",
-    "decision_effective_date",
-    "implementing_units",
-]
+# What an administrator edits on a draft besides its levels, documents and channel times.
+VERSION_FORM_FIELDS = [*CONTENT_SCALAR_FIELDS, "implementing_units"]
 
 
 class ProcedureVersionForm(forms.ModelForm):

@@ -103,12 +103,12 @@ class VersionStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
-# Fields that make up a version's content: copied into a new draft, compared by imports, and
-# frozen once published.
-CONTENT_FIELDS = (
+# The scalar fields of a version's content (ProcedureContent): what an administrator edits on a
+# draft (in this order on the page), what a new draft copies and an import compares; the
+# levels, documents, channel times and implementing units are the rest of the content.
+CONTENT_SCALAR_FIELDS = (
     "name",
     "sector",
-    "levels",
     "online_level",
     "fully_online_eligible",
     "processing_time",

@@ -24,6 +24,7 @@ from org.models import Unit
 from org.tabular import NumberedRow, TabularError, TabularFile
 
 from .models import (
+    CONTENT_SCALAR_FIELDS,
     ChannelProcessingTime,
     GovernmentLevel,
     ImportJobStatus,
@@ -91,22 +92,7 @@ class ProcedureContent:
     channel_times: tuple[ChannelTimeSpec, ...] = ()
     implementing_unit_ids: frozenset[int] = field(default_factory=frozenset)
 
-    SCALAR_FIELDS = (
-        "name",
-        "sector",
-        "online_level",
-        "processing_time",
-        "processing_unit",
-        "fully_online_eligible",
-        "fee",
-        "fee_description",
-        "result_description",
-        "paper_result_required",
-        "legal_basis",
-        "decision_number",
-        "decision_date",
-        "decision_effective_date",
-    )
+    SCALAR_FIELDS = CONTENT_SCALAR_FIELDS
 
     @classmethod
     def of(cls, version: ProcedureVersion) -> ProcedureContent:

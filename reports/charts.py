@@ -27,7 +27,8 @@ from .counters import with_rates
 from .dashboard import RANKING_TIER_OF_LEVEL
 from .narrative import ROMAN_QUARTERS, format_number, format_percent
 from .periods import PeriodKind, period_make
-from .selectors import period_counters_ensured
+from .selectors import period_counters
+from .services import rollups_compute_missing
 
 # Set once for the process: savefig reads these from the global rcParams. DejaVu Sans ships
 # with matplotlib and covers Vietnamese diacritics; "none" keeps SVG text as searchable text.
@@ -95,21 +96,27 @@ def quarter_trend(
     unit_ids: Collection[int] | None = None,
 ) -> list[tuple[str, dict]]:
     """(label, counters) of ``unit``'s lineage for the ``count`` quarters ending at
-    ``year``/``quarter``, oldest first (rollups computed on the spot for a quarter never
-    computed).
+    ``year``/``quarter``, oldest first (a quarter never computed is computed first:
+    :func:`reports.services.rollups_compute_missing`).
 
     The lineage (:func:`org.selectors.unit_lineage_ids`, or ``unit_ids`` when the caller has
     it) is the report's: a commune formed in the 2025 reform continues the series of the
     communes it absorbed across the reform."""
     unit_ids = set(unit_lineage_ids(unit) if unit_ids is None else unit_ids)
-    trend = []
+    periods = []
     for back in range(count - 1, -1, -1):
-        position = year * 4 + (quarter - 1) - back
-        q_year, q_index = divmod(position, 4)
-        period = period_make(kind=PeriodKind.QUARTER, year=q_year, index=q_index + 1, scheme=scheme)
-        counters = period_counters_ensured(period=period, unit_ids=unit_ids)
-        trend.append((quarter_label(q_year, q_index + 1), with_rates(counters)))
-    return trend
+        q_year, q_index = divmod(year * 4 + (quarter - 1) - back, 4)
+        periods.append(
+            period_make(kind=PeriodKind.QUARTER, year=q_year, index=q_index + 1, scheme=scheme)
+        )
+    rollups_compute_missing(periods=periods, unit_ids=unit_ids)
+    return [
+        (
+            quarter_label(period.year, period.index),
+            with_rates(period_counters(period=period, unit_ids=unit_ids)),
+        )
+        for period in periods
+    ]
 
 
 def trend_figure(trend: list[tuple[str, dict]]) -> Figure:

@@ -32,9 +32,23 @@ COUNTERS: tuple[str, ...] = (
 
 RATES: tuple[str, ...] = ("on_time_rate", "progress_rate", "digitisation_ratio")
 
+# Figures that are sums of counters, shown as columns and drilled into like counters.
+COMBINED_COLUMNS: dict[str, tuple[str, ...]] = {
+    # Direct + postal: the form II.06a column "trực tiếp, bưu chính".
+    "received_offline": ("received_direct", "received_postal"),
+    # The numerator of the on-time rate.
+    "resolved_in_time": ("resolved_early", "resolved_on_time"),
+}
+
 
 def zero_counters() -> dict[str, int]:
     return dict.fromkeys(COUNTERS, 0)
+
+
+def counter_value(counters: dict, name: str) -> int:
+    """The value of a counter or of a combined column (:data:`COMBINED_COLUMNS`) in
+    ``counters``; a missing counter is 0."""
+    return sum(int(counters.get(part) or 0) for part in COMBINED_COLUMNS.get(name, (name,)))
 
 
 def counters_add(total: dict[str, int], more: dict[str, int]) -> dict[str, int]:

@@ -19,23 +19,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from html import escape as _escape
+from typing import NamedTuple
 from urllib.parse import quote_plus, urlencode
 
 from django.urls import get_script_prefix, reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from org.models import UnitLevel
+from org.models import UnitLevel, levels_in_order, tiers_in_order
 from procedures.models import GovernmentLevel, OnlineLevel
 
-from .counters import with_rates
-from .narrative import (
-    LEVEL_ORDER_2018,
-    LEVEL_ORDER_2025,
-    REFORM_2025_FROM,
-    format_number,
-    format_percent,
-)
+from .counters import counter_value, with_rates
+from .narrative import format_number, format_percent
 
 logger = logging.getLogger(__name__)
 
@@ -45,14 +41,6 @@ TABLE_06A_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("resolved", ("resolved", "resolved_early", "resolved_on_time", "resolved_late")),
     ("in_progress", ("in_progress", "in_progress_within", "in_progress_overdue")),
 )
-
-# A column that is a sum of two counters: direct + postal ("trực tiếp và dịch vụ bưu chính");
-# the drill-down accepts it as a figure too.
-COMBINED_COLUMNS = {
-    "received_offline": ("received_direct", "received_postal"),
-    # The numerator of the on-time rate.
-    "resolved_in_time": ("resolved_early", "resolved_on_time"),
-}
 
 # Figures that only the drill-down lists (no rollup counter): counted in ``received_total`` but
 # not recorded in the electronic one-stop system (the dossiers still to enter there).
@@ -72,30 +60,75 @@ CARD_SPECS: tuple[tuple[str, bool, str | None], ...] = (
 RANKING_ENDS = 5
 
 
+class FigureLabel(NamedTuple):
+    """What a figure is called where the pages name it: the drill-down's title, its column
+    under its group of the 06a table, its headline card ("": not shown there)."""
+
+    title: str
+    column: str = ""
+    card: str = ""
+
+
+# Every figure the pages name, in one table (translated when shown).
+FIGURE_LABELS: dict[str, FigureLabel] = {
+    "received_online": FigureLabel(gettext_lazy("Received online"), gettext_lazy("Online")),
+    "received_direct": FigureLabel(gettext_lazy("Received at the desk")),
+    "received_postal": FigureLabel(gettext_lazy("Received by post")),
+    "received_in_period": FigureLabel(gettext_lazy("Received in the period")),
+    "carried_over": FigureLabel(
+        gettext_lazy("Carried over from the previous period"), gettext_lazy("Carried over")
+    ),
+    "received_total": FigureLabel(
+        gettext_lazy("Received (total)"), gettext_lazy("Total"), gettext_lazy("Received")
+    ),
+    "resolved": FigureLabel(
+        gettext_lazy("Resolved"), gettext_lazy("Total"), gettext_lazy("Resolved")
+    ),
+    "resolved_early": FigureLabel(gettext_lazy("Resolved early"), gettext_lazy("Early")),
+    "resolved_on_time": FigureLabel(gettext_lazy("Resolved on time"), gettext_lazy("On time")),
+    "resolved_late": FigureLabel(gettext_lazy("Resolved late"), gettext_lazy("Late")),
+    "in_progress": FigureLabel(
+        gettext_lazy("In progress"), gettext_lazy("Total"), gettext_lazy("In progress")
+    ),
+    "in_progress_within": FigureLabel(
+        gettext_lazy("In progress within the deadline"), gettext_lazy("Within the deadline")
+    ),
+    "in_progress_overdue": FigureLabel(
+        gettext_lazy("In progress, overdue"), gettext_lazy("Overdue"), gettext_lazy("Overdue now")
+    ),
+    "paused": FigureLabel(gettext_lazy("Waiting for a supplement")),
+    "withdrawn": FigureLabel(gettext_lazy("Withdrawn or stopped")),
+    "refused": FigureLabel(gettext_lazy("Refused at intake")),
+    "digitised": FigureLabel(gettext_lazy("Recorded in the electronic one-stop system")),
+    "received_offline": FigureLabel(
+        gettext_lazy("Received at the desk or by post"), gettext_lazy("Direct and postal")
+    ),
+    "resolved_in_time": FigureLabel(gettext_lazy("Resolved early or on time")),
+    "not_digitised": FigureLabel(
+        gettext_lazy("Not yet recorded in the electronic one-stop system")
+    ),
+    "on_time_rate": FigureLabel("", card=gettext_lazy("On-time rate")),
+    "digitisation_ratio": FigureLabel("", card=gettext_lazy("Digitisation ratio")),
+}
+
+# The groups of the 06a table's header.
+TABLE_06A_GROUP_LABELS = {
+    "received": gettext_lazy("Received"),
+    "resolved": gettext_lazy("Resolved"),
+    "in_progress": gettext_lazy("In progress"),
+}
+
+
 def table_06a_columns() -> list[dict]:
     """The header of the 06a table: groups with their labels and sub-columns."""
-    labels = {
-        "received": _("Received"),
-        "resolved": _("Resolved"),
-        "in_progress": _("In progress"),
-        "received_total": _("Total"),
-        "received_online": _("Online"),
-        "received_offline": _("Direct and postal"),
-        "carried_over": _("Carried over"),
-        "resolved_early": _("Early"),
-        "resolved_on_time": _("On time"),
-        "resolved_late": _("Late"),
-        "in_progress_within": _("Within the deadline"),
-        "in_progress_overdue": _("Overdue"),
-    }
-    groups = []
-    for group, names in TABLE_06A_GROUPS:
-        columns = [
-            {"name": name, "label": _("Total") if index == 0 else labels[name]}
-            for index, name in enumerate(names)
-        ]
-        groups.append({"name": group, "label": labels[group], "columns": columns})
-    return groups
+    return [
+        {
+            "name": group,
+            "label": str(TABLE_06A_GROUP_LABELS[group]),
+            "columns": [{"name": name, "label": str(FIGURE_LABELS[name].column)} for name in names],
+        }
+        for group, names in TABLE_06A_GROUPS
+    ]
 
 
 @dataclass(frozen=True)
@@ -108,9 +141,9 @@ class Figure:
 
     def __html__(self) -> str:
         """The figure as the page shows it: a link to its dossiers when it has them. A
-        province page shows thousands; markup from here is ~10× cheaper than an include, and
-        the standard library's ``escape`` (what Django's wraps, same output) ~4× cheaper
-        than ``format_html``."""
+        province page shows thousands, so the markup is written here, escaped with the
+        standard library's ``escape`` (what Django's wraps, same output), rather than by an
+        include or ``format_html`` (bench/README.md)."""
         if self.url:
             return SafeString(
                 f'<a class="dash-figure" href="{_escape(self.url)}">{_escape(self.text)}</a>'
@@ -148,8 +181,7 @@ def drilldown_url(
     the unit itself with ``own``; only by units of ``level`` with ``level``).
 
     A province page carries thousands of these links, so the path is reversed once (per
-    script prefix) and the query is assembled by hand: ``reverse`` + ``urlencode`` per link
-    was most of the page's server time at 1 M dossiers."""
+    script prefix) and the query is assembled by hand (bench/README.md)."""
     url = (
         f"{_drilldown_path(get_script_prefix())}?period={_quoted(period_key)}"
         f"&unit={_quoted(unit_code)}&counter={_quoted(counter)}"
@@ -159,12 +191,6 @@ def drilldown_url(
     if own:
         url += "&own=1"
     return url
-
-
-def counter_value(counters: dict, name: str) -> int:
-    if name in COMBINED_COLUMNS:
-        return sum(int(counters.get(part) or 0) for part in COMBINED_COLUMNS[name])
-    return int(counters.get(name) or 0)
 
 
 def count_figure(value: int, url: str | None) -> Figure:
@@ -208,14 +234,6 @@ def dashboard_cards(*, current: dict, previous: dict, period_key: str, unit_code
 
     Each card's change against ``previous`` is None (the page prints "—") when the previous
     period has no data (:func:`previous_has_data`), and for a rate without a denominator."""
-    labels = {
-        "received_total": _("Received"),
-        "resolved": _("Resolved"),
-        "on_time_rate": _("On-time rate"),
-        "in_progress": _("In progress"),
-        "in_progress_overdue": _("Overdue now"),
-        "digitisation_ratio": _("Digitisation ratio"),
-    }
     comparable = previous_has_data(previous)
     cards = []
     for name, is_rate, base in CARD_SPECS:
@@ -226,7 +244,7 @@ def dashboard_cards(*, current: dict, previous: dict, period_key: str, unit_code
             cards.append(
                 Card(
                     name=name,
-                    label=labels[name],
+                    label=str(FIGURE_LABELS[name].card),
                     figure=count_figure(value, url),
                     change=None if change is None else format_change(change),
                     trend=_trend(change),
@@ -244,7 +262,7 @@ def dashboard_cards(*, current: dict, previous: dict, period_key: str, unit_code
         cards.append(
             Card(
                 name=name,
-                label=labels[name],
+                label=str(FIGURE_LABELS[name].card),
                 figure=rate_figure(rate, url(base)),
                 change=None if change is None else format_points(change),
                 trend=_trend(change),
@@ -289,16 +307,12 @@ def table_06a_row(
     }
 
 
-def _level_order(period_start: dt.date) -> tuple[str, ...]:
-    return LEVEL_ORDER_2025 if period_start >= REFORM_2025_FROM else LEVEL_ORDER_2018
-
-
 def table_06a_by_level(report: dict, *, period_key: str) -> list[dict]:
     """Rows by level of the receiving unit, in the order of the period's regime, then the total."""
     unit_code = report["unit"]["code"]
     by_level = report["dossiers"]["by_level"]
     start = dt.date.fromisoformat(report["period"]["start"])
-    levels = [level for level in _level_order(start) if level in by_level]
+    levels = [level for level in levels_in_order(start) if level in by_level]
     levels += sorted(set(by_level) - set(levels))
     rows = [
         table_06a_row(
@@ -372,8 +386,6 @@ RANKING_TIERS: dict[str, tuple[str, ...]] = {
     "commune": ("commune",),
 }
 RANKING_TIER_OF_LEVEL = {level: tier for tier, levels in RANKING_TIERS.items() for level in levels}
-_TIER_ORDER_2018 = ("district", "commune", "province")
-_TIER_ORDER_2025 = ("province", "commune", "district")
 
 
 def _tier_label(tier: str) -> str:
@@ -395,11 +407,8 @@ def unit_ranking(report: dict, *, period_key: str) -> dict:
     in a tier only both ends are listed (``bottom``, then ``top``), still weakest first.
     """
     start = report.get("period", {}).get("start")
-    order = (
-        _TIER_ORDER_2025
-        if start and dt.date.fromisoformat(start) >= REFORM_2025_FROM
-        else _TIER_ORDER_2018
-    )
+    # A report without a period lists the tiers in the order of the regime before the reform.
+    order = tiers_in_order(dt.date.fromisoformat(start) if start else dt.date.min)
     by_tier: dict[str, list[dict]] = {}
     for row in report["dossiers"]["by_unit"]:
         if row["received_total"] > 0:
@@ -408,9 +417,6 @@ def unit_ranking(report: dict, *, period_key: str) -> dict:
     tiers = [tier for tier in order if tier in by_tier]
     tiers += sorted(set(by_tier) - set(tiers))
 
-    def url(code: str, counter: str) -> str:
-        return drilldown_url(period_key=period_key, unit_code=code, counter=counter, own=True)
-
     groups = []
     for tier in tiers:
         ranked = sorted(by_tier[tier], key=lambda row: (_rank_key(row), row["code"]))
@@ -418,25 +424,9 @@ def unit_ranking(report: dict, *, period_key: str) -> dict:
         ranks = competition_ranks(keys)
         best, lowest = keys[-1], keys[0]
         rows = [
-            {
-                "rank": rank,
-                "code": row["code"],
-                "name": row["name"],
-                "received_total": count_figure(
-                    row["received_total"], url(row["code"], "received_total")
-                ),
-                "resolved_late": count_figure(
-                    row["resolved_late"], url(row["code"], "resolved_late")
-                ),
-                "in_progress_overdue": count_figure(
-                    row["in_progress_overdue"], url(row["code"], "in_progress_overdue")
-                ),
-                "on_time_rate": rate_figure(row["on_time_rate"], url(row["code"], "resolved")),
-                "progress_rate": rate_figure(
-                    row["progress_rate"], url(row["code"], "received_total")
-                ),
-                "weakest": key == lowest and key != best,
-            }
+            _ranking_row(
+                row, rank=rank, weakest=key == lowest and key != best, period_key=period_key
+            )
             for row, key, rank in zip(ranked, keys, ranks, strict=True)
         ]
         long = len(rows) > 2 * RANKING_ENDS
@@ -450,6 +440,27 @@ def unit_ranking(report: dict, *, period_key: str) -> dict:
             }
         )
     return {"groups": groups, "count": sum(group["count"] for group in groups)}
+
+
+def _ranking_row(row: dict, *, rank: int, weakest: bool, period_key: str) -> dict:
+    """One unit of the ranking, each figure linking to the unit's own dossiers behind it."""
+
+    def url(counter: str) -> str:
+        return drilldown_url(
+            period_key=period_key, unit_code=row["code"], counter=counter, own=True
+        )
+
+    return {
+        "rank": rank,
+        "code": row["code"],
+        "name": row["name"],
+        "received_total": count_figure(row["received_total"], url("received_total")),
+        "resolved_late": count_figure(row["resolved_late"], url("resolved_late")),
+        "in_progress_overdue": count_figure(row["in_progress_overdue"], url("in_progress_overdue")),
+        "on_time_rate": rate_figure(row["on_time_rate"], url("resolved")),
+        "progress_rate": rate_figure(row["progress_rate"], url("received_total")),
+        "weakest": weakest,
+    }
 
 
 def digitisation_rows(report: dict, *, period_key: str) -> list[dict]:
@@ -547,9 +558,9 @@ def dashboard_build(*, report: dict, previous_total: dict, period_key: str) -> d
     }
 
 
-# The tables with a row per unit: most of a province page (~200 rows, a link per figure, ~3/4
-# of its markup at 1 M dossiers), so the page loads them after itself, each from its own URL
-# (the page's query), and they print once loaded. Name → (URL name, builder of the rows).
+# The tables with a row per unit: most of a province page (a row per unit, a link per figure),
+# so the page loads them after itself, each from its own URL (the page's query), and they print
+# once loaded. Name → (URL name, builder of the rows).
 DASHBOARD_TABLES: dict[str, tuple[str, Callable[..., list[dict]]]] = {
     "by_unit": ("reports:dashboard_units", table_06a_by_unit),
     "digitisation": ("reports:dashboard_digitisation", digitisation_rows),
@@ -566,30 +577,9 @@ def dashboard_table_build(*, name: str, report: dict, period_key: str) -> dict:
 
 
 def counter_label(name: str) -> str:
-    """What a counter means, for the drill-down's title."""
-    labels = {
-        "received_online": _("Received online"),
-        "received_direct": _("Received at the desk"),
-        "received_postal": _("Received by post"),
-        "received_in_period": _("Received in the period"),
-        "carried_over": _("Carried over from the previous period"),
-        "received_total": _("Received (total)"),
-        "resolved": _("Resolved"),
-        "resolved_early": _("Resolved early"),
-        "resolved_on_time": _("Resolved on time"),
-        "resolved_late": _("Resolved late"),
-        "in_progress": _("In progress"),
-        "in_progress_within": _("In progress within the deadline"),
-        "in_progress_overdue": _("In progress, overdue"),
-        "paused": _("Waiting for a supplement"),
-        "withdrawn": _("Withdrawn or stopped"),
-        "refused": _("Refused at intake"),
-        "digitised": _("Recorded in the electronic one-stop system"),
-        "received_offline": _("Received at the desk or by post"),
-        "resolved_in_time": _("Resolved early or on time"),
-        "not_digitised": _("Not yet recorded in the electronic one-stop system"),
-    }
-    return labels.get(name, name)
+    """What a figure means, for the drill-down's title."""
+    label = FIGURE_LABELS.get(name)
+    return str(label.title) if label and label.title else name
 
 
 # --- Panels of other apps ---------------------------------------------------------------------
@@ -631,10 +621,6 @@ def dashboard_panel_register(panel: DashboardPanel) -> None:
     """Add ``panel`` to the dashboard, replacing a panel registered under the same name."""
     DASHBOARD_PANELS[:] = [known for known in DASHBOARD_PANELS if known.name != panel.name]
     DASHBOARD_PANELS.append(panel)
-
-
-def dashboard_panel_unregister(name: str) -> None:
-    DASHBOARD_PANELS[:] = [known for known in DASHBOARD_PANELS if known.name != name]
 
 
 def dashboard_panels(*, user, unit, period) -> list[tuple[DashboardPanel, dict]]:

@@ -15,7 +15,7 @@ from org.models import Unit
 from org.selectors import unit_lineage_ids
 
 from .aggregate import counter_conditions, relevant_q
-from .dashboard import COMBINED_COLUMNS
+from .counters import COMBINED_COLUMNS
 from .periods import Period
 
 

@@ -42,7 +42,6 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from cchc_portal.celery import BROKER_ERRORS
@@ -347,10 +346,6 @@ def export_jobs_recent(*, user: AbstractBaseUser, limit: int = 5) -> list[Export
 def export_job_of(*, user: AbstractBaseUser, job_id: uuid.UUID) -> ExportJob | None:
     """The job if ``user`` asked for it; None for anybody else's (the page answers 404)."""
     return ExportJob.objects.filter(pk=job_id, requested_by=user).first()
-
-
-def export_job_status_text(job: ExportJob) -> str:
-    return _(job.message) if job.message else job.get_status_display()
 
 
 # --- Upkeep (beat jobs) -----------------------------------------------------------------------

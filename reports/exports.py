@@ -24,6 +24,7 @@ from typing import IO
 
 from django.utils import timezone
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -36,20 +37,11 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from org.models import levels_in_order
 from procedures.exports import text_neutralised
 
-from .narrative import (
-    LEVEL_ORDER_2018,
-    LEVEL_ORDER_2025,
-    REFORM_2025_FROM,
-    ROMAN_QUARTERS,
-    format_date,
-    format_number,
-    report_narrative,
-)
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+from .counters import counter_value
+from .narrative import ROMAN_QUARTERS, format_date, format_number, report_narrative
 
 SUMMARY_SHEET = "Tổng hợp"
 LEVEL_SHEETS = {
@@ -71,7 +63,7 @@ FIGURE_COLUMNS: tuple[tuple[str, str, Callable[[dict], int]], ...] = (
     (
         "Số hồ sơ nhận giải quyết",
         "Trực tiếp, bưu chính",
-        lambda c: c["received_direct"] + c["received_postal"],
+        lambda c: counter_value(c, "received_offline"),
     ),
     ("Số hồ sơ nhận giải quyết", "Từ kỳ trước chuyển qua", lambda c: c["carried_over"]),
     ("Số hồ sơ đã giải quyết", "Tổng số", lambda c: c["resolved"]),
@@ -116,8 +108,7 @@ def period_title(period: dict) -> str:
 def report_levels(report: dict) -> list[str]:
     """The levels of ``report["dossiers"]["by_level"]`` in the order of the period's regime."""
     by_level = (report.get("dossiers") or {}).get("by_level") or {}
-    reformed = dt.date.fromisoformat(str(report["period"]["start"])) >= REFORM_2025_FROM
-    order = LEVEL_ORDER_2025 if reformed else LEVEL_ORDER_2018
+    order = levels_in_order(dt.date.fromisoformat(str(report["period"]["start"])))
     known = [level for level in order if level in by_level]
     return known + sorted(level for level in by_level if level not in order)
 
@@ -179,7 +170,18 @@ def _sheet_write(
     rows: list[tuple[str, dict]],
     first_header: str,
 ) -> None:
+    """One sheet of form II.06a: titles, the two header rows, a row per entry of ``rows``
+    (name, counters), the totals row, and the page set up for A4 landscape."""
     last_column = FIRST_FIGURE_COLUMN + len(FIGURE_COLUMNS) - 1
+    _sheet_titles(sheet, report, subtitle=subtitle, last_column=last_column)
+    _sheet_header(sheet, first_header=first_header, last_column=last_column)
+    _sheet_rows(sheet, rows, last_column=last_column)
+    _sheet_total(sheet, rows, last_column=last_column)
+    _sheet_page_setup(sheet, last_column=last_column)
+
+
+def _sheet_titles(sheet: Worksheet, report: dict, *, subtitle: str, last_column: int) -> None:
+    """The four title lines above the table and the unit of the figures."""
     last_letter = get_column_letter(last_column)
     period = report["period"]
     titles = [
@@ -200,6 +202,9 @@ def _sheet_write(
     unit_cell.alignment = Alignment(horizontal="right")
     unit_cell.font = Font(italic=True, size=10)
 
+
+def _sheet_header(sheet: Worksheet, *, first_header: str, last_column: int) -> None:
+    """The two header rows: the groups of columns, then their sub-headers."""
     top, sub = HEADER_ROW, HEADER_ROW + 1
     sheet.merge_cells(start_row=top, start_column=1, end_row=sub, end_column=1)
     sheet.merge_cells(start_row=top, start_column=2, end_row=sub, end_column=2)
@@ -223,6 +228,9 @@ def _sheet_write(
             cell.fill = _HEADER_FILL
             cell.border = _BORDER
 
+
+def _sheet_rows(sheet: Worksheet, rows: list[tuple[str, dict]], *, last_column: int) -> None:
+    """A row per (name, counters); each group's "Tổng số" a ``SUM`` of its other columns."""
     for index, (name, counters) in enumerate(rows, start=1):
         row_number = FIRST_DATA_ROW + index - 1
         sheet.cell(row=row_number, column=1, value=index).alignment = _CENTRE
@@ -239,6 +247,9 @@ def _sheet_write(
         for column in range(1, last_column + 1):
             sheet.cell(row=row_number, column=column).border = _BORDER
 
+
+def _sheet_total(sheet: Worksheet, rows: list[tuple[str, dict]], *, last_column: int) -> None:
+    """The totals row: ``SUM`` formulas over the rows above it (0 without rows)."""
     total_row = FIRST_DATA_ROW + len(rows)
     sheet.merge_cells(start_row=total_row, start_column=1, end_row=total_row, end_column=2)
     sheet.cell(row=total_row, column=1, value="Tổng cộng").alignment = _CENTRE
@@ -253,6 +264,10 @@ def _sheet_write(
         cell.fill = _TOTAL_FILL
         cell.border = _BORDER
 
+
+def _sheet_page_setup(sheet: Worksheet, *, last_column: int) -> None:
+    """Column widths, frozen headers, and A4 landscape fitted to the page width."""
+    top, sub = HEADER_ROW, HEADER_ROW + 1
     sheet.column_dimensions["A"].width = 6
     sheet.column_dimensions["B"].width = 36
     for column in range(FIRST_FIGURE_COLUMN, last_column + 1):
@@ -367,46 +382,13 @@ def report_docx(
 ) -> None:
     """Write the quarterly report as an A4 portrait Word document in the shape of a Vietnamese
     administrative report (Decree 30/2020: Times New Roman 13 pt, the national motto)."""
-    document = Document()
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
-    normal = document.styles["Normal"]
-    normal.font.name = "Times New Roman"
-    normal.font.size = Pt(13)
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "Times New Roman")
-    normal.paragraph_format.space_after = Pt(6)
-    document.core_properties.title = "Báo cáo kết quả thực hiện cơ chế một cửa"
+    document = _docx_document()
 
     period = report["period"]
     quarter = f"Quý {ROMAN_QUARTERS[int(period['quarter'])]}/{period['year']}"
     unit_name = str(report["unit"]["name"])
 
-    header = _borderless_table(document, 2)
-    _cell_lines(header.cell(0, 0), [(unit_name.upper(), True, False, 12)])
-    _cell_lines(
-        header.cell(0, 1),
-        [
-            ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True, False, 12),
-            ("Độc lập - Tự do - Hạnh phúc", True, False, 13),
-            ("", False, False, 13),
-            ("……, ngày … tháng … năm …", False, True, 13),
-        ],
-    )
-
-    for text, size in (
-        ("BÁO CÁO", 14),
-        (f"Kết quả thực hiện cơ chế một cửa, một cửa liên thông {quarter}", 13),
-    ):
-        paragraph = document.add_paragraph()
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        paragraph.paragraph_format.space_after = Pt(0)
-        run = paragraph.add_run(text)
-        run.bold = True
-        run.font.size = Pt(size)
-    document.add_paragraph()
+    _docx_heading(document, unit_name=unit_name, quarter=quarter)
 
     narrative = report.get("narrative") or report_narrative(report)
     for text in narrative.split("\n\n"):
@@ -437,6 +419,50 @@ def report_docx(
     ):
         _cell_lines(signature.cell(0, column), [(title, True, False, 13), (note, False, True, 13)])
     document.save(stream)
+
+
+def _docx_document() -> DocxDocument:
+    """An empty A4 portrait document: Decree 30/2020 margins, Times New Roman 13 pt."""
+    document = Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    normal = document.styles["Normal"]
+    normal.font.name = "Times New Roman"
+    normal.font.size = Pt(13)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "Times New Roman")
+    normal.paragraph_format.space_after = Pt(6)
+    document.core_properties.title = "Báo cáo kết quả thực hiện cơ chế một cửa"
+    return document
+
+
+def _docx_heading(document: DocxDocument, *, unit_name: str, quarter: str) -> None:
+    """The unit and the national motto side by side, then the report's title."""
+    header = _borderless_table(document, 2)
+    _cell_lines(header.cell(0, 0), [(unit_name.upper(), True, False, 12)])
+    _cell_lines(
+        header.cell(0, 1),
+        [
+            ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True, False, 12),
+            ("Độc lập - Tự do - Hạnh phúc", True, False, 13),
+            ("", False, False, 13),
+            ("……, ngày … tháng … năm …", False, True, 13),
+        ],
+    )
+
+    for text, size in (
+        ("BÁO CÁO", 14),
+        (f"Kết quả thực hiện cơ chế một cửa, một cửa liên thông {quarter}", 13),
+    ):
+        paragraph = document.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.space_after = Pt(0)
+        run = paragraph.add_run(text)
+        run.bold = True
+        run.font.size = Pt(size)
+    document.add_paragraph()
 
 
 def _docx_table(document, report: dict) -> None:

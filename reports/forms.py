@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from org.models import UnitLevel
 
-from .counters import COUNTERS
-from .dashboard import COMBINED_COLUMNS, DRILLDOWN_ONLY_COUNTERS
+from .counters import COMBINED_COLUMNS, COUNTERS
+from .dashboard import DRILLDOWN_ONLY_COUNTERS
 from .periods import Period, PeriodKind, Scheme, period_from_key, periods_containing
 
 # The years the quarterly report command accepts (reports.management.commands.quarterly_report).

@@ -25,20 +25,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from reports.counters import COUNTERS, with_rates
-
-# The reform of Decree 118/2025: from this date local government has province and commune only.
-REFORM_2025_FROM = dt.date(2025, 7, 1)
+from org.models import is_reformed, levels_in_order, tiers_in_order
+from reports.counters import COUNTERS, RATES, with_rates
 
 ROMAN_QUARTERS = {1: "I", 2: "II", 3: "III", 4: "IV"}
-
-# Receiving-unit levels in the order a report of each regime lists them: the local levels first
-# before the reform (the district's own desk, then its communes), top-down after it.
-LEVEL_ORDER_2018 = ("district", "commune", "centre", "department", "province")
-LEVEL_ORDER_2025 = ("province", "centre", "department", "commune", "district")
-
-PROCEDURE_LEVEL_ORDER_2018 = ("district", "commune", "province")
-PROCEDURE_LEVEL_ORDER_2025 = ("province", "commune", "district")
 
 # Online levels worth a sentence: 1–2 only publish information (Decree 42/2022 names the rest).
 ONLINE_LEVEL_NAMES = (
@@ -90,7 +80,7 @@ def period_phrase(period: dict) -> str:
 def report_narrative(report: dict) -> str:
     """The paragraphs a district secretary would write from ``report`` (DESIGN §4 JSON)."""
     period = report["period"]
-    reformed = dt.date.fromisoformat(str(period["start"])) >= REFORM_2025_FROM
+    start = dt.date.fromisoformat(str(period["start"]))
     unit_name = report["unit"]["name"]
     procedures = report.get("procedures") or {}
     dossiers = report.get("dossiers") or {}
@@ -99,7 +89,7 @@ def report_narrative(report: dict) -> str:
     by_unit = dossiers.get("by_unit") or []
 
     paragraphs = []
-    procedure_text = _procedures_text(procedures, reformed=reformed, root_level=_root_level(report))
+    procedure_text = _procedures_text(procedures, start=start, root_level=_root_level(report))
     if procedure_text:
         paragraphs.append(procedure_text)
 
@@ -109,27 +99,9 @@ def report_narrative(report: dict) -> str:
         )
         return "\n\n".join(paragraphs)
 
-    procedure_levels = procedures.get("by_level") or {}
-    unit_levels = {row.get("level") for row in by_unit}
-
-    def has_sentence(level: str) -> bool:
-        counters = by_level[level]
-        if counters["received_total"] or counters["refused"]:
-            return True
-        # A level with procedures and units but no dossier: "không tiếp nhận hồ sơ nào".
-        return bool(procedure_levels.get(level)) and (not by_unit or level in unit_levels)
-
-    levels = [
-        level
-        for level in (LEVEL_ORDER_2025 if reformed else LEVEL_ORDER_2018)
-        if level in by_level and has_sentence(level)
-    ]
-    sentences = []
-    for index, level in enumerate(levels):
-        units = sum(1 for row in by_unit if row.get("level") == level)
-        name = _level_name(level, reformed=reformed, units=units)
-        opening = "đối với" if index == 0 else "Đối với"
-        sentences.append(f"{opening} {name}, {', '.join(_dossier_clauses(by_level[level]))}.")
+    sentences = _level_sentences(
+        by_level, by_unit, procedure_levels=procedures.get("by_level") or {}, start=start
+    )
     if not sentences:
         # Counted in the total but not by level (an older report): one sentence for the whole.
         sentences.append(f"{', '.join(_dossier_clauses(total))}.")
@@ -151,11 +123,36 @@ def report_narrative(report: dict) -> str:
     return "\n\n".join(paragraphs)
 
 
+def _level_sentences(
+    by_level: dict[str, dict], by_unit: list[dict], *, procedure_levels: dict, start: dt.date
+) -> list[str]:
+    """One sentence per level of the regime in force on ``start`` that has dossiers, or
+    procedures and units but no dossier ("không tiếp nhận hồ sơ nào")."""
+    unit_levels = {row.get("level") for row in by_unit}
+
+    def has_sentence(level: str) -> bool:
+        counters = by_level[level]
+        if counters["received_total"] or counters["refused"]:
+            return True
+        return bool(procedure_levels.get(level)) and (not by_unit or level in unit_levels)
+
+    levels = [
+        level for level in levels_in_order(start) if level in by_level and has_sentence(level)
+    ]
+    sentences = []
+    for index, level in enumerate(levels):
+        units = sum(1 for row in by_unit if row.get("level") == level)
+        name = _level_name(level, reformed=is_reformed(start), units=units)
+        opening = "đối với" if index == 0 else "Đối với"
+        sentences.append(f"{opening} {name}, {', '.join(_dossier_clauses(by_level[level]))}.")
+    return sentences
+
+
 def _counters(values: dict) -> dict:
     """Every counter present (missing ones are 0) and the rates, computed when absent."""
     counters = {name: int(values.get(name) or 0) for name in COUNTERS}
     rates = with_rates(counters)
-    for name in ("on_time_rate", "progress_rate", "digitisation_ratio"):
+    for name in RATES:
         if name in values:
             rates[name] = values[name]
     return rates
@@ -171,19 +168,18 @@ def _root_level(report: dict) -> str | None:
     return None
 
 
-def _procedures_text(procedures: dict, *, reformed: bool, root_level: str | None) -> str:
+def _procedures_text(procedures: dict, *, start: dt.date, root_level: str | None) -> str:
     total = int(procedures.get("total") or 0)
     if not total:
         return ""
     by_level = procedures.get("by_level") or {}
     names = {"province": "cấp tỉnh", "district": "cấp huyện", "commune": "cấp xã"}
-    if not reformed and root_level == "district":
+    if not is_reformed(start) and root_level == "district":
         # Province procedures counted in a district report are those its desk receives.
         names["province"] = "cấp tỉnh tiếp nhận tại huyện"
-    order = PROCEDURE_LEVEL_ORDER_2025 if reformed else PROCEDURE_LEVEL_ORDER_2018
     parts = [
         f"{names[level]} {format_count(int(by_level[level]))}"
-        for level in order
+        for level in tiers_in_order(start)
         if by_level.get(level)
     ]
     text = f"Tổng số thủ tục hành chính đang áp dụng: {format_count(total)} thủ tục"

@@ -1,8 +1,9 @@
 """The quarterly report of DESIGN §4: figures of a unit's whole lineage for one quarter.
 
-Read from the rollups (computed on the spot only for a quarter never computed before), so the
-command, the dashboard and the exports give the same figures. The shape is a contract other
-tools parse: change it only together with DESIGN §4.
+Read from the rollups (computed first, by :func:`reports.services.rollups_compute_missing`,
+only for a quarter never computed before), so the command, the dashboard and the exports give
+the same figures. The shape is a contract other tools parse: change it only together with
+DESIGN §4.
 
 **One rule for whose dossiers count for a unit:** :func:`org.selectors.unit_lineage_ids`, its
 subtree and, transitively, the units it succeeded with their subtrees. A commune formed in the
@@ -29,7 +30,8 @@ from procedures.selectors import procedure_counts
 from .counters import counters_add, with_rates, zero_counters
 from .narrative import format_date, report_narrative
 from .periods import Period, PeriodKind, period_make
-from .selectors import period_counters_ensured
+from .selectors import period_counters
+from .services import rollups_compute_missing
 
 
 def report_root_unit(code: str | None = None, *, on: dt.date | None = None) -> Unit:
@@ -156,11 +158,36 @@ def quarterly_report_build(
     unit_ids: Collection[int] | None = None,
 ) -> QuarterlyReport:
     """:func:`quarterly_report` with its lineage notes. Queries: the lineage (unless given),
-    its units, the rollups, the catalogue counts; none per unit or per dossier."""
+    its units, the rollups (computed first for the units never computed:
+    :func:`reports.services.rollups_compute_missing`), the catalogue counts; none per unit or
+    per dossier."""
     period = period_make(kind=PeriodKind.QUARTER, year=year, index=quarter, scheme=scheme)
     ids = frozenset(unit_lineage_ids(unit) if unit_ids is None else unit_ids)
     lineage = list(Unit.objects.filter(id__in=ids).order_by("path"))
-    by_unit_id = period_counters_ensured(period=period, unit_ids=ids, group_by="unit")
+    rollups_compute_missing(periods=[period], unit_ids=ids)
+    by_unit_id = period_counters(period=period, unit_ids=ids, group_by="unit")
+    report = {
+        "period": {
+            "year": year,
+            "quarter": quarter,
+            "scheme": period.scheme,
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+        },
+        "unit": {"code": unit.code, "name": unit.name},
+        "procedures": procedure_counts(on=period.end, units=Unit.objects.filter(id__in=ids)),
+        "dossiers": _dossiers_section(lineage, by_unit_id, period),
+    }
+    notes = lineage_notes(unit, lineage, period)
+    report["narrative"] = "\n\n".join(
+        [report_narrative(report), *(note.narrative() for note in notes)]
+    )
+    return QuarterlyReport(report=report, notes=notes, unit_ids=ids)
+
+
+def _dossiers_section(lineage: list[Unit], by_unit_id: dict[int, dict], period: Period) -> dict:
+    """The report's ``dossiers``: the total, by level and by unit (in ``lineage`` order) of the
+    counters ``by_unit_id``, each with its rates."""
     total = zero_counters()
     by_level: dict[str, dict] = {}
     by_unit = []
@@ -185,24 +212,8 @@ def quarterly_report_build(
                 **with_rates(counters),
             }
         )
-    report = {
-        "period": {
-            "year": year,
-            "quarter": quarter,
-            "scheme": period.scheme,
-            "start": period.start.isoformat(),
-            "end": period.end.isoformat(),
-        },
-        "unit": {"code": unit.code, "name": unit.name},
-        "procedures": procedure_counts(on=period.end, units=Unit.objects.filter(id__in=ids)),
-        "dossiers": {
-            "total": with_rates(total),
-            "by_level": {level: with_rates(c) for level, c in by_level.items()},
-            "by_unit": by_unit,
-        },
+    return {
+        "total": with_rates(total),
+        "by_level": {level: with_rates(c) for level, c in by_level.items()},
+        "by_unit": by_unit,
     }
-    notes = lineage_notes(unit, lineage, period)
-    report["narrative"] = "\n\n".join(
-        [report_narrative(report), *(note.narrative() for note in notes)]
-    )
-    return QuarterlyReport(report=report, notes=notes, unit_ids=ids)

@@ -17,7 +17,7 @@ from dossiers.models import Dossier, Event, EventKind
 from dossiers.models import local_date as dossier_local_date
 
 from .counters import COUNTERS
-from .models import PeriodFreeze, Rollup, RollupRun, UnitRollup
+from .models import Rollup, RollupRun, UnitRollup
 from .periods import Period, PeriodKind, periods_containing
 
 # group_by → the rollup column it groups on.
@@ -54,36 +54,11 @@ def period_counters(
     }
 
 
-def rollups_missing(*, period: Period, unit_ids: Collection[int]) -> bool:
-    """Whether ``period`` was never computed for some of ``unit_ids`` (computed and all zero
-    is not missing)."""
-    unit_ids = set(unit_ids)
-    computed = RollupRun.objects.filter(period_key=period.key, unit_id__in=unit_ids).values_list(
-        "unit_id", flat=True
-    )
-    return bool(unit_ids - set(computed))
-
-
-def period_counters_ensured(
-    *,
-    period: Period,
-    unit_ids: Collection[int],
-    group_by: str | None = None,
-    today: dt.date | None = None,
-) -> dict:
-    """:func:`period_counters`, computing the rollups first for the units never computed (a
-    fresh database, a period nobody asked for yet)."""
-    from .services import rollups_refresh
-
-    unit_ids = set(unit_ids)
-    computed = set(
-        RollupRun.objects.filter(period_key=period.key, unit_id__in=unit_ids).values_list(
-            "unit_id", flat=True
-        )
-    )
-    if unit_ids - computed:
-        rollups_refresh(period=period, unit_ids=unit_ids - computed, today=today)
-    return period_counters(period=period, unit_ids=unit_ids, group_by=group_by)
+def units_never_computed(*, period: Period, unit_ids: Collection[int]) -> set[int]:
+    """The units of ``unit_ids`` that ``period`` was never computed for (computed and all zero
+    is computed)."""
+    computed = RollupRun.objects.filter(period_key=period.key, unit_id__in=set(unit_ids))
+    return set(unit_ids) - set(computed.values_list("unit_id", flat=True))
 
 
 def quarter_shown_by_default(
@@ -94,13 +69,13 @@ def quarter_shown_by_default(
     has some, else the current one.
 
     "Has dossiers": ``received_total`` > 0 (received in it or carried into it). Read from the
-    rollups: the current quarter is computed first when it never was (the page would compute
-    it to show it anyway); earlier quarters are one indexed query on the unit totals, no scan
-    of the dossiers (a quarter never computed is not looked for).
+    rollups only: the caller computes the current quarter first if it never was
+    (:func:`reports.services.rollups_compute_missing`); earlier quarters are one indexed query
+    on the unit totals, no scan of the dossiers (a quarter never computed is not looked for).
     """
     (current,) = periods_containing(today, scheme=scheme, kinds=[PeriodKind.QUARTER])
     unit_ids = set(unit_ids)
-    if period_counters_ensured(period=current, unit_ids=unit_ids, today=today)["received_total"]:
+    if period_counters(period=current, unit_ids=unit_ids)["received_total"]:
         return current.year, current.index
     latest = (
         UnitRollup.objects.filter(
@@ -132,7 +107,13 @@ _FROM_STEP_DATE = frozenset(
 )
 
 
-def dossier_changes_since(since: dt.datetime) -> list[tuple[int, int, dt.date, dt.datetime]]:
+Change = tuple[int, int, dt.date, dt.datetime]
+
+# The rollup cell and received date of a dossier, as read by the two kinds of change.
+_CELL = ("receiving_unit_id", "procedure_version__procedure_id", "received_date")
+
+
+def dossier_changes_since(since: dt.datetime) -> list[Change]:
     """The dossier changes made since ``since``, as (receiving unit, procedure, the first date
     whose periods the change alters, when it was made), the latest per cell and date.
 
@@ -140,22 +121,30 @@ def dossier_changes_since(since: dt.datetime) -> list[tuple[int, int, dt.date, d
     entries (every service writes one, dated when it was made; the event's own date may be
     back-dated)."""
     latest: dict[tuple[int, int, dt.date], dt.datetime] = {}
-
-    def note(unit_id, procedure_id, first_date, changed_at) -> None:
+    for unit_id, procedure_id, first_date, changed_at in (
+        *_intakes_since(since),
+        *_steps_since(since),
+    ):
         key = (unit_id, procedure_id, first_date)
         if latest.get(key, changed_at) <= changed_at:
             latest[key] = changed_at
+    return [(*key, changed_at) for key, changed_at in latest.items()]
 
-    cell = ("receiving_unit_id", "procedure_version__procedure_id", "received_date")
-    created = (
+
+def _intakes_since(since: dt.datetime) -> list[Change]:
+    """Dossiers created since ``since``: they alter the periods from their received date."""
+    return list(
         Dossier.objects.filter(created_at__gte=since)
-        .values(*cell)
+        .values(*_CELL)
         .annotate(last=Max("created_at"))
         .order_by()
-        .values_list(*cell, "last")
+        .values_list(*_CELL, "last")
     )
-    for unit_id, procedure_id, received_date, created_at in created:
-        note(unit_id, procedure_id, received_date, created_at)
+
+
+def _steps_since(since: dt.datetime) -> list[Change]:
+    """Steps taken since ``since`` (their audit entries), each dated from the step's own date
+    (:data:`_FROM_STEP_DATE`) or the dossier's received date."""
     steps = (
         AuditEntry.objects.filter(
             at__gte=since,
@@ -171,13 +160,14 @@ def dossier_changes_since(since: dt.datetime) -> list[tuple[int, int, dt.date, d
     for object_id, action, last in steps:
         if object_id.isdecimal():
             changed.setdefault(int(object_id), []).append((action, last))
+    found: list[Change] = []
     for at in range(0, len(changed), 1000):
         ids = list(changed)[at : at + 1000]
         cells = {
             pk: (unit_id, procedure_id, received_date)
             for pk, unit_id, procedure_id, received_date in Dossier.objects.filter(
                 pk__in=ids
-            ).values_list("pk", *cell)
+            ).values_list("pk", *_CELL)
         }
         step_at = {
             (dossier_id, kind): first
@@ -192,13 +182,15 @@ def dossier_changes_since(since: dt.datetime) -> list[tuple[int, int, dt.date, d
         for pk, (unit_id, procedure_id, received_date) in cells.items():
             for action, last in changed[pk]:
                 first = step_at.get((pk, action)) if action in _FROM_STEP_DATE else None
-                note(
-                    unit_id,
-                    procedure_id,
-                    received_date if first is None else dossier_local_date(first),
-                    last,
+                found.append(
+                    (
+                        unit_id,
+                        procedure_id,
+                        received_date if first is None else dossier_local_date(first),
+                        last,
+                    )
                 )
-    return [(*key, changed_at) for key, changed_at in latest.items()]
+    return found
 
 
 def dossier_rollup_cell(dossier_id: int) -> tuple[int, int, dt.date] | None:
@@ -209,10 +201,6 @@ def dossier_rollup_cell(dossier_id: int) -> tuple[int, int, dt.date] | None:
         .values_list("receiving_unit_id", "procedure_version__procedure_id", "received_date")
         .first()
     )
-
-
-def period_is_frozen(period: Period) -> bool:
-    return PeriodFreeze.objects.filter(period_key=period.key).exists()
 
 
 def _counters_of(sums: dict) -> dict[str, int]:

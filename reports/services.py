@@ -23,6 +23,9 @@ How the rollups stay fresh:
   safety net behind the marks) and drains what is marked.
 - :func:`period_freeze` makes a closed period's rows an immutable snapshot: refresh, rebuild and
   the stale marks skip it from then on.
+- :func:`rollups_compute_missing` computes a period for the units it was never computed for:
+  what a page, the report command and the exports call before they read (the selectors only
+  read).
 
 Choices written down here because the design is silent:
 
@@ -44,13 +47,28 @@ import hashlib
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
 from functools import lru_cache
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import BooleanField, Case, F, Q, Sum, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    DateField,
+    DateTimeField,
+    Expression,
+    F,
+    Field,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -72,7 +90,7 @@ from .periods import (
     period_make,
     periods_overlapping,
 )
-from .selectors import dossier_changes_since
+from .selectors import dossier_changes_since, units_never_computed
 
 logger = logging.getLogger(__name__)
 
@@ -102,8 +120,8 @@ def periods_affected(dates: Iterable[dt.date], today: dt.date) -> list[Period]:
 
 @lru_cache(maxsize=1024)
 def _periods_from(first: dt.date, today: dt.date) -> tuple[Period, ...]:
-    # Every intake and step asks this after commit, nearly always for today: computing the
-    # few hundred periods once per (date, today) took a third of an intake's server time.
+    # Every intake and step asks this after commit, nearly always for today: the few hundred
+    # periods are computed once per (date, today).
     affected: list[Period] = []
     for scheme in Scheme:
         affected.extend(
@@ -157,6 +175,21 @@ def rollups_refresh_many(
     return _refresh(periods=periods, unit_ids=unit_ids, cells=cells, today=today)
 
 
+def rollups_compute_missing(
+    *, periods: Iterable[Period], unit_ids: Collection[int], today: dt.date | None = None
+) -> int:
+    """Compute each of ``periods`` for the units of ``unit_ids`` it was never computed for (a
+    fresh database, a period nobody asked for yet); rows written. Pages, the report command
+    and the exports call it before reading the rollups; once computed, a period is kept fresh
+    by the stale marks and the sweep."""
+    written = 0
+    for period in periods:
+        missing = units_never_computed(period=period, unit_ids=unit_ids)
+        if missing:
+            written += rollups_refresh(period=period, unit_ids=missing, today=today)
+    return written
+
+
 def _refresh(
     *,
     periods: Iterable[Period],
@@ -165,110 +198,165 @@ def _refresh(
     cells: Cells = (),
     statement: _CountersStatement | None = None,
 ) -> int:
+    """Recompute ``periods`` for the whole units ``unit_ids`` (None: all) and the ``cells``
+    in one transaction; rows written.
+
+    The steps: lock every period read or written, leave the frozen ones, derive each longer
+    period from its months where they can be trusted and compute the rest from the dossiers
+    (months first), write the unit totals from the cells, and record a run for each whole
+    unit."""
     today = today or timezone.localdate()
-    periods = sorted(
-        {period.key: period for period in periods if period.start <= today}.values(),
-        key=lambda period: period.key,
-    )
-    units = None if unit_ids is None else sorted(set(unit_ids))
-    procedures_of = _cells_by_unit(cells, whole_units=units)
-    if not periods or (units == [] and not procedures_of):
+    periods = _periods_started(periods, today)
+    scope = _Scope.of(unit_ids, cells)
+    if not periods or scope.is_empty:
         return 0
     months_of = {
         period.key: _months_of(period, today)
         for period in periods
         if period.kind != PeriodKind.MONTH
     }
-    every_key = {period.key for period in periods} | {
-        month.key for months in months_of.values() for month in months
-    }
+    every_key = {period.key for period in periods} | _keys_of_months(months_of)
     with transaction.atomic():
-        for key in sorted(every_key):  # in key order: two writers never wait in a cycle
-            _period_lock(key)
+        _periods_lock(every_key)
         _plan_memory()
-        frozen = set(
-            PeriodFreeze.objects.filter(period_key__in=every_key).values_list(
-                "period_key", flat=True
-            )
-        )
-        if frozen & {period.key for period in periods}:
-            logger.info(
-                "Rollups of %s are frozen: not recomputed.",
-                ", ".join(sorted(frozen & {period.key for period in periods})),
-            )
-        periods = [period for period in periods if period.key not in frozen]
+        frozen = _frozen_keys(every_key)
+        periods = _periods_not_frozen(periods, frozen)
         if not periods:
             return 0
-        # A longer period is the sum of its months (see _rollup_derive) when each of them is
-        # computed in this call or settled, and none is frozen; otherwise it is computed.
-        requested = {period.key for period in periods}
-        settled = _months_settled(
-            {
-                month
-                for key, months in months_of.items()
-                for month in months
-                if month.key not in requested
-            },
-            None if units is None else sorted({*units, *procedures_of}),
-            today,
-        )
-        derived = [
-            period
-            for period in periods
-            if period.key in months_of
-            and not frozen & {month.key for month in months_of[period.key]}
-            and all(
-                month.key in requested or month.key in settled for month in months_of[period.key]
-            )
-        ]
+        derived = _periods_derivable(periods, months_of, frozen=frozen, scope=scope, today=today)
         computed = [period for period in periods if period not in derived]
-        extra: dict[str, Period] = {}
-        statement = statement or _CountersStatement(_dossiers_of(units, procedures_of))
-        _plan_for_many_cells(sum(len(procedures) for procedures in procedures_of.values()))
         computed_at = timezone.now()
-        scope = None if units is None else _rollups_of(units, procedures_of)
-        # Months first, then what is derived from them. Each period is computed and written by
-        # the database in one statement: no row travels through Python (DESIGN §6).
-        written = 0
-        for period in sorted(
-            [*computed, *extra.values()], key=lambda p: (p.kind != PeriodKind.MONTH, p.key)
-        ):
-            rows = _rollup_upsert(period=period, statement=statement, today=today, at=computed_at)
-            written += rows if period.key in requested else 0
-        # The rows not written again are zero now: gone before anything is derived from them.
-        _rollups_stale_delete(
-            keys=[period.key for period in computed] + list(extra), scope=scope, at=computed_at
-        )
-        _plan_default()
-        for period in derived:
-            written += _rollup_derive(
-                period=period, months=months_of[period.key], scope=scope, at=computed_at
-            )
-        _rollups_stale_delete(keys=[period.key for period in derived], scope=scope, at=computed_at)
-        keys = [period.key for period in periods] + list(extra)
-        # The unit totals of every unit whose cells were written, from the cells as they are now.
-        _unit_rollups_write(
-            keys=keys,
-            units=None if units is None else sorted({*units, *procedures_of}),
+        written = _computed_write(
+            computed,
+            statement=statement or _CountersStatement(scope.dossiers()),
+            scope=scope,
+            today=today,
             at=computed_at,
         )
-        # A run says "every cell of the unit computed": a refresh of some cells leaves it be.
-        run_units = units if units is not None else list(Unit.objects.values_list("pk", flat=True))
-        if not run_units:
-            return written
-        ends = {period.key: min(period.end, today) for period in [*periods, *extra.values()]}
-        RollupRun.objects.bulk_create(
-            [
-                RollupRun(period_key=key, unit_id=unit_id, computed_at=computed_at, as_of=ends[key])
-                for key in keys
-                for unit_id in sorted(run_units)
-            ],
-            batch_size=_BATCH_SIZE,
-            update_conflicts=True,
-            unique_fields=["period_key", "unit"],
-            update_fields=["computed_at", "as_of"],
-        )
+        _plan_default()
+        written += _derived_write(derived, months_of, scope=scope, at=computed_at)
+        keys = [period.key for period in periods]
+        _unit_rollups_write(keys=keys, units=scope.units_touched, at=computed_at)
+        _runs_record(periods, units=scope.units, today=today, at=computed_at)
     return written
+
+
+def _periods_started(periods: Iterable[Period], today: dt.date) -> list[Period]:
+    """``periods`` without repeats and those not started by ``today``, in key order."""
+    started = {period.key: period for period in periods if period.start <= today}
+    return sorted(started.values(), key=lambda period: period.key)
+
+
+def _keys_of_months(months_of: dict[str, list[Period]]) -> set[str]:
+    return {month.key for months in months_of.values() for month in months}
+
+
+def _periods_lock(keys: Collection[str]) -> None:
+    """Take the lock of every period in ``keys``, in key order: two writers never wait for
+    each other in a cycle."""
+    for key in sorted(keys):
+        _period_lock(key)
+
+
+def _periods_not_frozen(periods: list[Period], frozen: set[str]) -> list[Period]:
+    """``periods`` without those whose key is ``frozen`` (logged: a refresh asked of them
+    does nothing)."""
+    skipped = sorted(period.key for period in periods if period.key in frozen)
+    if skipped:
+        logger.info("Rollups of %s are frozen: not recomputed.", ", ".join(skipped))
+    return [period for period in periods if period.key not in frozen]
+
+
+def _frozen_keys(keys: Iterable[str]) -> set[str]:
+    return set(
+        PeriodFreeze.objects.filter(period_key__in=list(keys)).values_list("period_key", flat=True)
+    )
+
+
+def _periods_derivable(
+    periods: list[Period],
+    months_of: dict[str, list[Period]],
+    *,
+    frozen: set[str],
+    scope: _Scope,
+    today: dt.date,
+) -> list[Period]:
+    """The longer ``periods`` that can be summed from their months (:func:`_rollup_derive`):
+    none of their months is ``frozen``, and each is either refreshed in this call or
+    settled."""
+    requested = {period.key for period in periods}
+    settled = _months_settled(
+        {month for months in months_of.values() for month in months if month.key not in requested},
+        scope.units_touched,
+        today,
+    )
+    return [
+        period
+        for period in periods
+        if period.key in months_of
+        and not frozen & {month.key for month in months_of[period.key]}
+        and all(month.key in requested or month.key in settled for month in months_of[period.key])
+    ]
+
+
+def _computed_write(
+    periods: list[Period],
+    *,
+    statement: _CountersStatement,
+    scope: _Scope,
+    today: dt.date,
+    at: dt.datetime,
+) -> int:
+    """Compute ``periods`` from the dossiers, months first (the longer periods derived after
+    are summed from them), and delete the rows of ``scope`` no longer written (zero now);
+    rows written. Each period is computed and written by the database in one statement: no
+    row travels through Python (DESIGN §6)."""
+    _plan_for_many_cells(scope.cell_count)
+    written = sum(
+        _rollup_upsert(period=period, statement=statement, today=today, at=at)
+        for period in sorted(periods, key=lambda p: (p.kind != PeriodKind.MONTH, p.key))
+    )
+    _rollups_stale_delete(keys=[period.key for period in periods], scope=scope.rollups(), at=at)
+    return written
+
+
+def _derived_write(
+    periods: list[Period], months_of: dict[str, list[Period]], *, scope: _Scope, at: dt.datetime
+) -> int:
+    """Write ``periods`` as the sums of their months' rows and delete the rows of ``scope``
+    no longer written; rows written."""
+    rows = scope.rollups()
+    written = sum(
+        _rollup_derive(period=period, months=months_of[period.key], scope=rows, at=at)
+        for period in periods
+    )
+    _rollups_stale_delete(keys=[period.key for period in periods], scope=rows, at=at)
+    return written
+
+
+def _runs_record(
+    periods: list[Period], *, units: list[int] | None, today: dt.date, at: dt.datetime
+) -> None:
+    """Record that every cell of ``units`` (None: every unit) was computed for ``periods`` at
+    ``at``, as of the period's end or ``today``. A refresh of some cells records nothing: a
+    run says "the whole unit"."""
+    if units is None:
+        units = list(Unit.objects.values_list("pk", flat=True))
+    if not units:
+        return
+    RollupRun.objects.bulk_create(
+        [
+            RollupRun(
+                period_key=period.key, unit_id=unit_id, computed_at=at, as_of=min(period.end, today)
+            )
+            for period in periods
+            for unit_id in sorted(units)
+        ],
+        batch_size=_BATCH_SIZE,
+        update_conflicts=True,
+        unique_fields=["period_key", "unit"],
+        update_fields=["computed_at", "as_of"],
+    )
 
 
 def _rollups_stale_delete(*, keys: list[str], scope: Q | None, at: dt.datetime) -> None:
@@ -424,13 +512,9 @@ def rollups_rebuild(
         for period in periods_overlapping(first, last, scheme=scheme, kinds=kinds)
         if period.start <= today
     ]
-    frozen = set(
-        PeriodFreeze.objects.filter(period_key__in=[period.key for period in periods]).values_list(
-            "period_key", flat=True
-        )
-    )
+    frozen = _frozen_keys(period.key for period in periods)
     units = None if unit_ids is None else sorted(set(unit_ids))
-    statement = _CountersStatement(_dossiers_of(units, {}))
+    statement = _CountersStatement(_Scope.of(units, ()).dossiers())
     written = 0
     for period in periods:
         rows = None
@@ -618,78 +702,69 @@ _NEVER = dt.datetime.min.replace(tzinfo=dt.UTC)
 # Helpers ------------------------------------------------------------------------------------------
 
 
-# Two made-up periods whose dates appear nowhere else in the compiled aggregate.
-_SENTINELS = (
-    Period("calendar", "quarter", 1901, 1, dt.date(1901, 1, 7), dt.date(1901, 2, 11)),
-    Period("calendar", "quarter", 1902, 1, dt.date(1902, 3, 5), dt.date(1902, 4, 16)),
-)
-_PERIOD_VALUES = ("start", "end", "start_at", "end_at")
+class _PeriodDate(Expression):
+    """One date of the period in the rollup aggregate, compiled as a placeholder whose
+    parameter names the period attribute (``start``, ``end``, ``start_at``, ``end_at``) that
+    fills it when the statement runs."""
+
+    def __init__(self, name: str, output_field: Field) -> None:
+        super().__init__(output_field=output_field)
+        self.name = name
+
+    def as_sql(self, compiler, connection) -> tuple[str, list]:
+        return "%s", [_NamedParameter(self.name, self.output_field)]
+
+
+@dataclass(frozen=True)
+class _NamedParameter:
+    """A parameter of :class:`_CountersStatement`'s SQL that a period's date fills."""
+
+    name: str
+    field: Field
+
+    def value(self, period: Period):
+        """The period's date, adapted for the database as the ORM adapts a literal date."""
+        return self.field.get_db_prep_value(getattr(period, self.name), connection)
+
+
+def _period_placeholders() -> SimpleNamespace:
+    """A period whose dates are :class:`_PeriodDate` placeholders, to build the aggregate once
+    (:func:`reports.aggregate.counters_query` reads only these four dates of a period)."""
+    return SimpleNamespace(
+        start=_PeriodDate("start", DateField()),
+        end=_PeriodDate("end", DateField()),
+        start_at=_PeriodDate("start_at", DateTimeField()),
+        end_at=_PeriodDate("end_at", DateTimeField()),
+    )
 
 
 class _CountersStatement:
     """:func:`counters_query` of some dossiers, compiled once and run for many periods.
 
-    Building and compiling the ORM aggregate costs ~15 ms, far more than running it on a unit's
-    dossiers, and a change to an old dossier touches hundreds of periods. The SQL is the same
-    for every period; only the period's dates among the parameters differ. Two compilations
-    with made-up periods show which parameters those are; if anything else differs (a new
-    kind of condition in reports.aggregate), every period is compiled as before.
-    """
+    Building and compiling the ORM aggregate costs far more than running it on a few cells'
+    dossiers, and a change to an old dossier touches hundreds of periods. The aggregate is
+    built once over a period of :class:`_PeriodDate` placeholders; each run fills them with
+    its period's dates, every other parameter staying as compiled."""
 
-    def __init__(self, dossiers) -> None:
+    def __init__(self, dossiers: QuerySet[Dossier]) -> None:
         self.dossiers = dossiers
-        self.runs = 0
-        self.slots: dict[int, tuple[str, Callable]] | None = None
+        self._compiled: tuple[str, list] | None = None
 
     def sql(self, period: Period) -> tuple[str, list]:
         """The aggregate's SQL and parameters for ``period``."""
-        self.runs += 1
-        if self.runs == 2:  # worth compiling the template from the second period on
-            self._prepare()
-        if not self.slots:
-            sql, params = self._compile(period)
-            return sql, list(params)
-        params = list(self.params)
-        for position, (name, adapt) in self.slots.items():
-            params[position] = adapt(getattr(period, name))
-        return self.sql_template, params
-
-    def _prepare(self) -> None:
-        first, second = (self._compile(sentinel) for sentinel in _SENTINELS)
-        self.sql_template, self.params = first
-        if first[0] != second[0] or len(first[1]) != len(second[1]):
-            return
-        slots = {}
-        for position, (one, other) in enumerate(zip(first[1], second[1], strict=True)):
-            if one == other:
-                continue
-            slot = self._slot(_SENTINELS[0], one)
-            if slot is None or self._slot(_SENTINELS[1], other) != slot:
-                return
-            slots[position] = slot
-        self.slots = slots
-
-    def _compile(self, period: Period) -> tuple[str, tuple]:
-        query = counters_query(
-            self.dossiers, period, group_by=ROLLUP_GROUP_BY, extra=("digitised_received",)
-        ).query
-        return query.get_compiler(connection=connection).as_sql()
-
-    @staticmethod
-    def _slot(sentinel: Period, value) -> tuple[str, Callable] | None:
-        """Which date of ``sentinel`` a parameter holds, and how it was adapted for the
-        database."""
-        ops = connection.ops
-        for name in _PERIOD_VALUES:
-            adapters = (
-                (ops.adapt_datetimefield_value,)
-                if name.endswith("_at")
-                else (ops.adapt_datefield_value,)
-            )
-            for adapt in (*adapters, lambda value: value):
-                if adapt(getattr(sentinel, name)) == value:
-                    return name, adapt
-        return None
+        if self._compiled is None:
+            query = counters_query(
+                self.dossiers,
+                _period_placeholders(),  # type: ignore[arg-type]
+                group_by=ROLLUP_GROUP_BY,
+                extra=("digitised_received",),
+            ).query
+            sql, params = query.get_compiler(connection=connection).as_sql()
+            self._compiled = sql, list(params)
+        sql, params = self._compiled
+        return sql, [
+            param.value(period) if isinstance(param, _NamedParameter) else param for param in params
+        ]
 
 
 def _dirty_drain_chunk(*, keys: list[str], today: dt.date | None) -> int:
@@ -764,6 +839,40 @@ def _marks_release(*, pks: list[int], claimed_at: dt.datetime) -> None:
 _ALL_PROCEDURES = 0
 
 
+@dataclass(frozen=True)
+class _Scope:
+    """What a refresh recomputes: the whole ``units`` (None: every unit) and, of other units,
+    the cells ``procedures_of`` ({unit: its procedures})."""
+
+    units: list[int] | None
+    procedures_of: dict[int, set[int]]
+
+    @classmethod
+    def of(cls, unit_ids: Collection[int] | None, cells: Cells) -> _Scope:
+        units = None if unit_ids is None else sorted(set(unit_ids))
+        return cls(units=units, procedures_of=_cells_by_unit(cells, whole_units=units))
+
+    @property
+    def is_empty(self) -> bool:
+        return self.units == [] and not self.procedures_of
+
+    @property
+    def units_touched(self) -> list[int] | None:
+        """Every unit with a cell in the scope (None: all)."""
+        return None if self.units is None else sorted({*self.units, *self.procedures_of})
+
+    @property
+    def cell_count(self) -> int:
+        return sum(len(procedures) for procedures in self.procedures_of.values())
+
+    def dossiers(self) -> QuerySet[Dossier]:
+        return _dossiers_of(self.units, self.procedures_of)
+
+    def rollups(self) -> Q | None:
+        """The scope's rollup rows (None: every row)."""
+        return None if self.units is None else _rollups_of(self.units, self.procedures_of)
+
+
 def _cells_by_unit(cells: Cells, *, whole_units: list[int] | None) -> dict[int, set[int]]:
     """{unit: its procedures} of ``cells``, without the units refreshed whole anyway."""
     if whole_units is None:
@@ -776,7 +885,7 @@ def _cells_by_unit(cells: Cells, *, whole_units: list[int] | None) -> dict[int, 
     return dict(procedures_of)
 
 
-def _dossiers_of(units: list[int] | None, procedures_of: dict[int, set[int]]):
+def _dossiers_of(units: list[int] | None, procedures_of: dict[int, set[int]]) -> QuerySet[Dossier]:
     """The dossiers of the whole ``units`` (None: all) and of the cells ``procedures_of``.
 
     A cell is asked for by its procedure versions, as ``(unit, version) IN (VALUES …)``: the
@@ -893,9 +1002,9 @@ _MANY_CELLS = 100
 
 def _plan_for_many_cells(cells: int) -> None:
     """PostgreSQL estimates one dossier per cell and would walk each cell's history through
-    the (unit, version, received date) index: 0.4 s for 727 cells of a month at 1 M dossiers,
-    against 0.09 s for one scan of the month's relevant dossiers hashed against the cells.
-    For many cells, tell the planner so for the rest of this transaction."""
+    the (unit, version, received date) index, slower for many cells than one scan of the
+    period's relevant dossiers hashed against the cells (bench/README.md). For many cells,
+    tell the planner so for the rest of this transaction."""
     if connection.vendor == "postgresql" and cells >= _MANY_CELLS:
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_nestloop = off")
@@ -907,9 +1016,8 @@ _REFRESH_WORK_MEM = "64MB"
 
 def _plan_memory() -> None:
     """Let the refresh sort and hash in memory for the rest of its transaction: with the
-    default 4 MB, a quarter at 10 M dossiers sorts ~700,000 rows on disk and the bitmap of a
-    month's open dossiers turns lossy, rechecking 2 M rows (the month of 800 changed cells:
-    0.95 s instead of 1.2 s)."""
+    default 4 MB a large province's quarter sorts on disk and the bitmap of a month's open
+    dossiers turns lossy (bench/README.md)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL work_mem = '{_REFRESH_WORK_MEM}'")
@@ -918,8 +1026,7 @@ def _plan_memory() -> None:
 def _plan_default() -> None:
     """Back to the planner's own choices for the rest of the transaction: what follows the
     dossier aggregates (the derived periods, the unit totals) reads rollup rows, which the
-    cells find best through the rollup index one by one (10 M dossiers, 800 cells: a quarter
-    summed from its months in 0.2 s instead of 0.74 s for a scan of every rollup row)."""
+    cells find best through the rollup index one by one (bench/README.md)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_nestloop TO DEFAULT")

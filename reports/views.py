@@ -1,15 +1,17 @@
 """The steering committee's dashboard and the dossiers behind each of its figures (/bao-cao/).
 
-Both pages are scoped by ``units_visible_to``: a unit outside it answers 404. A unit's figures
-are those of its lineage (``org.selectors.unit_lineage_ids``: its subtree and the units it
-succeeded), so a commune formed in 2025 shows its predecessors' past, and the page says so.
-Without a quarter asked for, the page opens on the current quarter if it has dossiers for the
-unit, else on the latest quarter that has (:func:`reports.selectors.quarter_shown_by_default`).
-The dashboard reads only the rollups (through ``quarterly_report``), so its query count does not
-grow with the data; its two tables with a row per unit are fragments of their own
-(``dashboard_units``, ``dashboard_digitisation``) that the page loads after itself with htmx, or
-pages of their own without JavaScript. The drill-down lists the dossiers of one figure, a page
-at a time.
+Both pages are scoped by ``units_visible_to``: a unit outside it, or one that does not exist,
+answers 404 (the same answer: nobody learns which codes exist). A unit's figures are those of
+its lineage (``org.selectors.unit_lineage_ids``: its subtree and the units it succeeded), so a
+commune formed in 2025 shows its predecessors' past, and the page says so. Without a quarter
+asked for, the page opens on the current quarter if it has dossiers for the unit, else on the
+latest quarter that has (:func:`reports.selectors.quarter_shown_by_default`). The dashboard
+reads only the rollups (through ``quarterly_report``), so its query count does not grow with the
+data; a quarter it shows that was never computed is computed first, by an explicit call of
+:func:`reports.services.rollups_compute_missing`. Its two tables with a row per unit are
+fragments of their own (``dashboard_units``, ``dashboard_digitisation``) that the page loads
+after itself with htmx, or pages of their own without JavaScript. The drill-down lists the
+dossiers of one figure, a page at a time.
 
 Their exports (form II.06a, the Word report, the drill-down's dossiers) are export jobs
 (:mod:`reports.export_jobs`): a POST asks for one, the page shows its progress bar, polled with
@@ -36,8 +38,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from cchc_portal.http import bad_request
 from org.forms import form_errors_text
-from org.models import Unit, UnitLevel
+from org.models import Unit, UnitLevel, path_depth
 from org.selectors import membership_of, unit_lineage_ids, units_visible_to
 
 from . import charts
@@ -55,7 +58,8 @@ from .forms import DashboardForm, DrilldownForm, current_quarter
 from .models import ExportJob
 from .periods import Period, PeriodKind, period_make
 from .quarterly import quarterly_report, quarterly_report_build, root_in_force, units_in_period
-from .selectors import period_counters_ensured, quarter_shown_by_default
+from .selectors import period_counters, quarter_shown_by_default
+from .services import rollups_compute_missing
 
 DOSSIERS_PER_PAGE = 25
 
@@ -67,7 +71,7 @@ def _bad_request(request: HttpRequest, form) -> HttpResponse:
 def _bad_request_message(request: HttpRequest, message: str) -> HttpResponse:
     # An export asked for with htmx shows the message where its progress would have been.
     template = "reports/partials/bad_request.html" if request.htmx else "reports/bad_request.html"
-    return render(request, template, {"message": message}, status=400)
+    return bad_request(request, message, template=template)
 
 
 def _dashboard_unit(
@@ -135,6 +139,9 @@ def _report_arguments(
     unit_ids = frozenset(unit_lineage_ids(unit))
     defaulted = False
     if not cleaned["period_asked"]:
+        # The form gave the current quarter: the page shows it if it has dossiers.
+        current = period_make(kind=PeriodKind.QUARTER, year=year, index=quarter, scheme=scheme)
+        rollups_compute_missing(periods=[current], unit_ids=unit_ids, today=today)
         shown = quarter_shown_by_default(unit_ids=unit_ids, scheme=scheme, today=today)
         defaulted = shown != (year, quarter)
         year, quarter = shown
@@ -171,15 +178,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         kind=PeriodKind.QUARTER, year=before_year, index=before_quarter, scheme=scheme
     )
     # The same units as the report's: a successor's previous quarter may be its predecessors'.
-    previous_total = period_counters_ensured(period=before, unit_ids=asked.unit_ids)
+    rollups_compute_missing(periods=[before], unit_ids=asked.unit_ids)
+    previous_total = period_counters(period=before, unit_ids=asked.unit_ids)
 
     arguments = {"year": year, "quarter": quarter, "scheme": scheme, "unit": unit.code}
     query = urlencode(arguments)
-    choices = list(units_in_period(visible, period).order_by("path").values("code", "name", "path"))
-    if unit.code not in {choice["code"] for choice in choices}:
-        choices.append({"code": unit.code, "name": unit.name, "path": unit.path})
-    for choice in choices:
-        choice["depth"] = max(choice["path"].count("/") - 2, 0)
     return render(
         request,
         "reports/dashboard.html",
@@ -192,34 +195,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "quarter": quarter,
             "scheme": scheme,
             "quarters": range(1, 5),
-            "unit_choices": choices,
+            "unit_choices": _unit_choices(visible, period, unit),
             "report": report,
             "lineage_notes": [note.text() for note in built.notes],
-            "default_note": (
-                _(
-                    "%(current)s has no dossiers yet: showing %(shown)s, the latest quarter "
-                    "with dossiers."
-                )
-                % {"current": _current_quarter_label(scheme), "shown": period.label}
-                if asked.defaulted
-                else ""
-            ),
-            # Charts and exports are their own URLs with the same query: the page stays fast
-            # and the browser loads the pictures after it.
-            "charts": [
-                {"url": f"{reverse('reports:chart', args=[name])}?{query}", "title": title}
-                for name, title in CHART_TITLES.items()
-            ],
-            # So are the tables with a row per unit: fragments the page loads after itself.
-            "tables": {
-                name: f"{reverse(url_name)}?{query}"
-                for name, (url_name, _rows) in DASHBOARD_TABLES.items()
-            },
-            # Each export is a form that asks for an export job with the page's arguments.
-            "exports": [
-                {"url": reverse("reports:export", args=[fmt]), "label": label, "fmt": fmt}
-                for fmt, label in (("xlsx", _("XLSX (form II.06a)")), ("docx", _("Word report")))
-            ],
+            "default_note": _default_note(scheme, period) if asked.defaulted else "",
+            **_dashboard_links(query),
             "export_fields": arguments,
             "export_jobs": export_jobs_recent(user=request.user),
             "panels": [
@@ -233,6 +213,45 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             **dashboard_build(report=report, previous_total=previous_total, period_key=period.key),
         },
     )
+
+
+def _default_note(scheme: str, shown: Period) -> str:
+    """Why the page shows ``shown`` and not the current quarter."""
+    return _(
+        "%(current)s has no dossiers yet: showing %(shown)s, the latest quarter with dossiers."
+    ) % {"current": _current_quarter_label(scheme), "shown": shown.label}
+
+
+def _dashboard_links(query: str) -> dict:
+    """The charts, tables and exports of the page: their own URLs with the page's query, so
+    the page stays fast and the browser loads them after it."""
+    return {
+        "charts": [
+            {"url": f"{reverse('reports:chart', args=[name])}?{query}", "title": title}
+            for name, title in CHART_TITLES.items()
+        ],
+        # Fragments the page loads after itself.
+        "tables": {
+            name: f"{reverse(url_name)}?{query}"
+            for name, (url_name, _rows) in DASHBOARD_TABLES.items()
+        },
+        # Each export is a form that asks for an export job with the page's arguments.
+        "exports": [
+            {"url": reverse("reports:export", args=[fmt]), "label": label, "fmt": fmt}
+            for fmt, label in (("xlsx", _("XLSX (form II.06a)")), ("docx", _("Word report")))
+        ],
+    }
+
+
+def _unit_choices(visible: QuerySet[Unit], period: Period, unit: Unit) -> list[dict]:
+    """The unit picker: the units the user may see as they were during ``period``, in tree
+    order with their depth, and the unit shown even if it did not exist then."""
+    choices = list(units_in_period(visible, period).order_by("path").values("code", "name", "path"))
+    if unit.code not in {choice["code"] for choice in choices}:
+        choices.append({"code": unit.code, "name": unit.name, "path": unit.path})
+    for choice in choices:
+        choice["depth"] = path_depth(choice["path"])
+    return choices
 
 
 DASHBOARD_TABLE_TITLES = {
@@ -290,17 +309,14 @@ def _drilldown_arguments(
     request: HttpRequest, data: QueryDict
 ) -> tuple[dict, Unit, Period, Period]:
     """The drill-down's cleaned form, unit, period and the period as counted so far; raises
-    _BadRequest (400) for bad parameters and Http404 for a unit the user may not see."""
+    _BadRequest (400) for bad parameters and Http404 for a unit the user may not see or that
+    does not exist (one answer for both: nobody learns which codes exist)."""
     form = DrilldownForm(data)
     if not form.is_valid():
         raise _BadRequest(_bad_request(request, form))
     cleaned = form.cleaned_data
-    unit = Unit.objects.filter(code=cleaned["unit"]).first()
+    unit = units_visible_to(request.user).filter(code=cleaned["unit"]).first()
     if unit is None:
-        raise _BadRequest(
-            _bad_request_message(request, _("Unknown unit %(code)s.") % {"code": cleaned["unit"]})
-        )
-    if not units_visible_to(request.user).filter(id=unit.id).exists():
         raise Http404(_("No such unit."))
     period: Period = cleaned["period"]
     today = timezone.localdate()

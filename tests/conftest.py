@@ -23,6 +23,21 @@ def skip_unless_available(available: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+# Production keeps Django's slow-by-design PBKDF2 (tests/test_settings.py checks it); here
+# hashing 11 users cost the security world 2.5 of its 3 s, and test passwords guard nothing.
+TEST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Every password of the run is hashed (and checked) with MD5, before any fixture makes a
+    user; processes the tests start (workers, gunicorn, manage.py) keep the real settings."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=TEST_PASSWORD_HASHERS):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _vietnamese_by_default(settings):
     settings.LANGUAGE_CODE = "vi"

@@ -207,7 +207,11 @@ def three_dossiers(commune_a, version):
         ({"received_to": "2021-03-01"}, ["XA-A-210301-0001"]),
         ({"q": "lê văn"}, ["XA-A-210303-0001", "XA-A-210301-0001"]),
         ({"q": "0911000002"}, ["XA-A-210302-0001"]),
-        ({"q": "210301"}, ["XA-A-210301-0001"]),
+        # The desk's search (dossiers.selectors.dossier_search): the start of a code, not any
+        # part of it, so that the code's prefix index serves it.
+        ({"q": "xa-a-210301"}, ["XA-A-210301-0001"]),
+        ({"q": "210301"}, []),
+        ({"q": "0911 000 002"}, ["XA-A-210302-0001"]),
     ],
 )
 def test_it_filters_the_list(desk_a, three_dossiers, params, expected):

@@ -15,8 +15,8 @@ from django.utils import translation
 from rest_framework.test import APIClient
 
 from dossiers import api, views
-from dossiers.queues import Cursor, dossier_search, search_matches
-from dossiers.selectors import dossiers_visible_to
+from dossiers.queues import Cursor
+from dossiers.selectors import dossier_search, dossiers_visible_to, search_matches
 from dossiers.services import dossier_transfer
 from org.models import Role
 from tests.factories import MembershipFactory, UnitFactory, published_procedure, received_dossier

@@ -1,5 +1,6 @@
-"""The desk's work queues and search (dossiers/queues.py): which dossier sits in which queue at
-a given moment, "due soon" counted in working days across a weekend and Tết, and the counts."""
+"""The desk's work queues and search (dossiers/queues.py, their reads in dossiers/selectors.py):
+which dossier sits in which queue at a given moment, "due soon" counted in working days across
+a weekend and Tết, and the counts."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -7,15 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from dossiers.models import Dossier
-from dossiers.queues import (
-    QUEUES,
-    dossier_search,
-    due_soon_cutoff,
-    due_state,
-    queue_counts,
-    queue_dossiers,
-    queue_filter,
-)
+from dossiers.queues import QUEUES, due_soon_cutoff, due_state, queue_filter
+from dossiers.selectors import dossier_search, queue_counts, queue_dossiers
 from dossiers.services import (
     dossier_finish,
     dossier_refuse,

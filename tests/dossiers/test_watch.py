@@ -12,9 +12,9 @@ import pytest
 from django.core import mail
 
 from dossiers.models import Dossier
+from dossiers.selectors import previous_run_at, watch_digest
 from dossiers.services import apology_issue, dossier_finish, supplement_request
 from dossiers.tasks import overdue_watch_daily
-from dossiers.watch import previous_run_at, watch_digest
 from org.models import Role, UnitLevel
 from tests.factories import (
     MembershipFactory,

@@ -15,6 +15,7 @@ from django.utils import translation
 from dossiers.models import Dossier, DossierStatus
 from org.models import Role
 from reports.charts import quarter_trend
+from reports.models import Rollup, RollupRun
 from reports.periods import period_make
 from reports.quarterly import quarterly_report, quarterly_report_build, report_root_unit
 from reports.selectors import quarter_shown_by_default
@@ -220,6 +221,16 @@ def test_it_opens_on_the_latest_quarter_with_dossiers_when_the_current_has_none(
         2025,
         2,
     )
+
+
+def test_choosing_the_quarter_shown_only_reads_the_rollups(world):
+    # Nothing computed yet: the current quarter has no rows, so it is the one shown, and the
+    # selector wrote nothing (computing is the view's explicit rollups_compute_missing).
+    old = {world[name].pk for name in ("old", "a", "b", "c")}
+    today = dt.date(2026, 12, 7)
+    assert quarter_shown_by_default(unit_ids=old, scheme="calendar", today=today) == (2026, 4)
+    assert not RollupRun.objects.exists()
+    assert not Rollup.objects.exists()
 
 
 def test_it_opens_on_the_current_quarter_when_no_quarter_has_dossiers(client, world, today_is):  # noqa: F811

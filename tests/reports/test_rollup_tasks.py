@@ -25,7 +25,7 @@ from reports.counters import COUNTERS
 from reports.models import Rollup, RollupDirty
 from reports.periods import period_make, periods_containing
 from reports.receivers import REFRESH_SCHEDULED_KEY, rollups_dirty_on_change
-from reports.selectors import rollups_missing
+from reports.selectors import units_never_computed
 from reports.services import period_freeze, rollups_dirty_drain, rollups_dirty_mark
 from reports.tasks import rollups_refresh_dirty, rollups_sweep
 from tests.factories import UnitFactory, received_dossier
@@ -153,7 +153,7 @@ def test_the_sweep_follows_the_clock_into_overdue(desk, today_is):
     }
     # The leftover mark was drained too.
     assert not RollupDirty.objects.exists()
-    assert not rollups_missing(period=CUTOFF_Q1, unit_ids=[desk.pk])
+    assert not units_never_computed(period=CUTOFF_Q1, unit_ids=[desk.pk])
 
 
 def test_a_broker_outage_does_not_break_intake(

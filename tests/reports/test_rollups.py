@@ -40,12 +40,13 @@ from reports.aggregate import counters_query
 from reports.counters import COUNTERS
 from reports.models import PeriodFreeze, Rollup, RollupRun
 from reports.periods import period_make
-from reports.selectors import period_counters, period_counters_ensured, rollups_missing
+from reports.selectors import period_counters, units_never_computed
 from reports.services import (
     ROLLUP_GROUP_BY,
     _CountersStatement,
     period_freeze,
     periods_affected,
+    rollups_compute_missing,
     rollups_rebuild,
     rollups_refresh,
 )
@@ -206,7 +207,7 @@ def test_it_counts_a_period_not_over_as_of_today(world):
 def test_it_does_not_compute_a_period_that_has_not_started(world):
     assert rollups_refresh(period=Q1, today=dt.date(2020, 12, 31)) == 0
     assert not Rollup.objects.exists()
-    assert rollups_missing(period=Q1, unit_ids=[world["A"].pk])
+    assert units_never_computed(period=Q1, unit_ids=[world["A"].pk])
 
 
 def test_an_edit_then_refresh_changes_only_that_units_rows(world):
@@ -288,13 +289,17 @@ def test_the_statement_compiled_once_counts_like_the_aggregate(world):
             extra=("digitised_received",),
         )
         sql, params = statement.sql(period)
+        # The statement the ORM compiles for this period, with the same parameters: only the
+        # placeholders of the period's dates are in parentheses (an expression's).
+        compiled, compiled_params = expected.query.get_compiler(connection=connection).as_sql()
+        assert params == list(compiled_params)
+        assert sql.replace("(%s)", "%s") == compiled
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             columns = [column[0] for column in cursor.description]
             rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
         assert rows
         assert sorted(rows, key=str) == sorted(expected, key=str)
-    assert statement.slots  # from the second period on: the template with the dates swapped
 
 
 # Freeze ---------------------------------------------------------------------------------------
@@ -536,25 +541,29 @@ def test_it_groups_by_unit_level_and_procedure(world):
 
 def test_it_tells_never_computed_from_computed_and_zero(world):
     c = world["C"].pk
-    assert rollups_missing(period=Q1, unit_ids=[c])
+    assert units_never_computed(period=Q1, unit_ids=[c]) == {c}
     rollups_refresh(period=Q1, unit_ids=[world["A"].pk])
-    assert rollups_missing(period=Q1, unit_ids=[c])
-    assert not rollups_missing(period=Q1, unit_ids=[world["A"].pk])
+    assert units_never_computed(period=Q1, unit_ids=[c]) == {c}
+    assert not units_never_computed(period=Q1, unit_ids=[world["A"].pk])
     rollups_refresh(period=Q1)
-    assert not rollups_missing(period=Q1, unit_ids=[c])  # computed, all zero
+    assert not units_never_computed(period=Q1, unit_ids=[c])  # computed, all zero
     assert RollupRun.objects.filter(period_key=Q1.key).count() == 3
-    assert rollups_missing(period=Q1, unit_ids=[c, UnitFactory().pk])
+    assert units_never_computed(period=Q1, unit_ids=[c, UnitFactory().pk])
 
 
 def test_it_computes_missing_rollups_before_reading_them(world):
     b = world["B"].pk
-    counters = period_counters_ensured(period=Q1, unit_ids=[b], group_by="procedure")
+    assert period_counters(period=Q1, unit_ids=[b], group_by="procedure") == {}  # reads only
+    assert not Rollup.objects.exists()
+    assert rollups_compute_missing(periods=[Q1], unit_ids=[b]) == 2
+    assert rollups_compute_missing(periods=[Q1], unit_ids=[b]) == 0  # computed: left as is
+    counters = period_counters(period=Q1, unit_ids=[b], group_by="procedure")
     assert {key: nonzero(value) for key, value in counters.items()} == {
         world["P1"].pk: B_P1,
         world["P2"].pk: B_P2,
     }
     assert set(Rollup.objects.values_list("unit_id", flat=True)) == {b}
-    assert not rollups_missing(period=Q1, unit_ids=[b])
+    assert not units_never_computed(period=Q1, unit_ids=[b])
 
 
 # Commands ---------------------------------------------------------------------------------------

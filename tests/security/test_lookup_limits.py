@@ -37,7 +37,8 @@ RIGHT = "5678"  # the last 4 digits of the applicant's phone 0912 345 678
 REDIS = "django.core.cache.backends.redis.RedisCache"
 # A port nothing listens on: connecting is refused at once, as with a stopped Redis.
 CLOSED_REDIS_URL = "redis://127.0.0.1:1/0"
-ATTACKED = "tried with wrong digits too often from your network"
+# The page speaks Vietnamese by default: "tried with wrong digits too often from your network".
+ATTACKED = "nhập sai số quá nhiều lần từ mạng của bạn"
 
 
 @pytest.fixture(autouse=True)

@@ -17,12 +17,11 @@ from django.utils.translation import gettext as _
 from vietnam_provinces import Province, VietNamDivisionType, Ward
 
 from org.management.commands.import_units import report_result
-from org.models import UnitLevel
+from org.models import REFORM_DATE, UnitLevel
 from org.services import units_import
 from org.tabular import NumberedRow, parse_date
 
 # Decree 118/2025: from this day local government has only province and commune levels.
-TWO_TIER_START = dt.date(2025, 7, 1)
 _NAME_PREFIX = re.compile(r"^(tinh|thanh_pho|tp)_")
 
 
@@ -61,7 +60,7 @@ def province_find(text: str) -> Province:
 
 
 def province_unit_rows(
-    province: Province, *, code_prefix: str = "", valid_from: dt.date = TWO_TIER_START
+    province: Province, *, code_prefix: str = "", valid_from: dt.date = REFORM_DATE
 ) -> list[NumberedRow]:
     """Import rows for the province and its wards, numbered as if written to a file.
 
@@ -130,7 +129,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--valid-from",
-            default=TWO_TIER_START.isoformat(),
+            default=REFORM_DATE.isoformat(),
             help="first day of validity, YYYY-MM-DD or DD/MM/YYYY (default: 2025-07-01)",
         )
 
