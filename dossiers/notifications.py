@@ -127,15 +127,18 @@ def applicant_notice_record(
     """
     if event_kind not in NOTIFIED_KINDS or dossier_id is None:
         return None
-    events = Event.objects.filter(dossier_id=dossier_id, kind=event_kind)
-    if event_id is not None:
-        events = events.filter(pk=event_id)
-    event_id = events.order_by("-id").values_list("id", flat=True).first()
-    if event_id is None:
-        return None
     email = Dossier.objects.filter(pk=dossier_id).values_list("applicant_email", flat=True).first()
     if not email and not settings.DOSSIER_NOTIFIERS:
         return None
+    if event_id is None:  # a message queued before the services passed the step's event
+        event_id = (
+            Event.objects.filter(dossier_id=dossier_id, kind=event_kind)
+            .order_by("-id")
+            .values_list("id", flat=True)
+            .first()
+        )
+        if event_id is None:
+            return None
     notice, _created = ApplicantNotice.objects.get_or_create(
         event_id=event_id, defaults={"dossier_id": dossier_id, "kind": str(event_kind)}
     )

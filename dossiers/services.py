@@ -227,7 +227,7 @@ def dossier_receive(
             **_applicant_fields(applicant),
         )
         _dossier_save_new(dossier)
-        _event_record(
+        event = _event_record(
             dossier=dossier,
             kind=EventKind.RECEIVED,
             by=by,
@@ -239,9 +239,9 @@ def dossier_receive(
         _documents_save(dossier=dossier, lines=lines)
         _changed_announce(
             dossier=dossier,
+            event=event,
             unit_ids={desk.pk},
             moments=[received_at],
-            event_kind=EventKind.RECEIVED,
         )
     return dossier
 
@@ -275,7 +275,7 @@ def dossier_refuse(
             **_applicant_fields(applicant),
         )
         _dossier_save_new(dossier)
-        _event_record(
+        event = _event_record(
             dossier=dossier,
             kind=EventKind.REFUSED,
             by=by,
@@ -285,9 +285,9 @@ def dossier_refuse(
         )
         _changed_announce(
             dossier=dossier,
+            event=event,
             unit_ids={desk.pk},
             moments=[received_at],
-            event_kind=EventKind.REFUSED,
         )
     return dossier
 
@@ -429,7 +429,7 @@ def supplement_request(
         request.save()
         dossier.status = DossierStatus.SUPPLEMENT_REQUESTED
         _dossier_save(dossier)
-        _event_record(
+        event = _event_record(
             dossier=dossier,
             kind=EventKind.SUPPLEMENT_REQUESTED,
             by=by,
@@ -437,7 +437,7 @@ def supplement_request(
             from_unit_id=dossier.handling_unit_id,
             note=_note_join(reason, missing_documents),
         )
-        _changed_announce(dossier=dossier, moments=[at], event_kind=EventKind.SUPPLEMENT_REQUESTED)
+        _changed_announce(dossier=dossier, event=event, moments=[at])
     return dossier
 
 
@@ -480,7 +480,7 @@ def supplement_complete(
         )
         dossier.status = DossierStatus.PROCESSING
         _dossier_save(dossier)
-        _event_record(
+        event = _event_record(
             dossier=dossier,
             kind=EventKind.SUPPLEMENT_COMPLETED,
             by=by,
@@ -489,8 +489,8 @@ def supplement_complete(
         )
         _changed_announce(
             dossier=dossier,
+            event=event,
             moments=[at, previous_due_at, dossier.due_at],
-            event_kind=EventKind.SUPPLEMENT_COMPLETED,
         )
     return dossier
 
@@ -516,7 +516,7 @@ def dossier_finish(
         dossier.finished_at = at
         dossier.status = DossierStatus.FINISHED
         _dossier_save(dossier)
-        _event_record(
+        event = _event_record(
             dossier=dossier,
             kind=EventKind.FINISHED,
             by=by,
@@ -524,7 +524,7 @@ def dossier_finish(
             from_unit_id=dossier.handling_unit_id,
             note=note,
         )
-        _changed_announce(dossier=dossier, moments=[at], event_kind=EventKind.FINISHED)
+        _changed_announce(dossier=dossier, event=event, moments=[at])
     return dossier
 
 
@@ -548,14 +548,14 @@ def dossier_return(
         dossier.returned_at = at
         dossier.status = DossierStatus.RETURNED
         _dossier_save(dossier)
-        _event_record(
+        event = _event_record(
             dossier=dossier,
             kind=EventKind.RETURNED,
             by=by,
             at=at,
             from_unit_id=dossier.handling_unit_id,
         )
-        _changed_announce(dossier=dossier, moments=[at], event_kind=EventKind.RETURNED)
+        _changed_announce(dossier=dossier, event=event, moments=[at])
     return dossier
 
 
@@ -644,7 +644,7 @@ def apology_issue(
         apology.save()
         dossier.rescheduled_due_at = new_due_at
         _dossier_save(dossier)
-        _event_record(
+        event = _event_record(
             dossier=dossier,
             kind=EventKind.APOLOGY_ISSUED,
             by=by,
@@ -652,7 +652,7 @@ def apology_issue(
             from_unit_id=dossier.handling_unit_id,
             note=reason,
         )
-        _changed_announce(dossier=dossier, moments=[at], event_kind=EventKind.APOLOGY_ISSUED)
+        _changed_announce(dossier=dossier, event=event, moments=[at])
     return apology
 
 
@@ -683,7 +683,7 @@ def _dossier_end(
         dossier.finished_at = at
         dossier.status = status
         _dossier_save(dossier)
-        _event_record(
+        event = _event_record(
             dossier=dossier,
             kind=kind,
             by=by,
@@ -691,7 +691,7 @@ def _dossier_end(
             from_unit_id=dossier.handling_unit_id,
             note=reason,
         )
-        _changed_announce(dossier=dossier, moments=[at], event_kind=kind)
+        _changed_announce(dossier=dossier, event=event, moments=[at])
     return dossier
 
 
@@ -711,7 +711,7 @@ def _handling_unit_change(
     if dossier.status == DossierStatus.RECEIVED:
         dossier.status = DossierStatus.PROCESSING
     _dossier_save(dossier)
-    _event_record(
+    event = _event_record(
         dossier=dossier,
         kind=EventKind.TRANSFERRED,
         by=by,
@@ -723,9 +723,9 @@ def _handling_unit_change(
     )
     _changed_announce(
         dossier=dossier,
+        event=event,
         unit_ids={from_unit_id, to_unit.pk},
         moments=[at],
-        event_kind=EventKind.TRANSFERRED,
     )
 
 
@@ -921,8 +921,8 @@ def _event_record(
 def _changed_announce(
     *,
     dossier: Dossier,
+    event: Event,
     moments: list[dt.datetime],
-    event_kind: str = "",
     unit_ids: set | None = None,
 ) -> None:
     units = set(unit_ids or ()) | {dossier.receiving_unit_id, dossier.handling_unit_id}
@@ -934,7 +934,8 @@ def _changed_announce(
         dossier_id=dossier.pk,
         unit_ids=frozenset(units),
         dates=frozenset(dates),
-        event_kind=str(event_kind),
+        event_kind=str(event.kind),
+        event_id=event.pk,
     )
 
 

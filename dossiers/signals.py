@@ -17,7 +17,7 @@ import django.dispatch
 # ``dates`` (frozenset of the local dates the change touched: the received date, the event's
 # date, and for a completed supplement the due dates before and after the shift) and
 # ``event_kind`` (str, the :class:`~dossiers.models.EventKind` value of the step just recorded;
-# "" from a caller that records no single step; "imported" from import_dossiers and "digitised"
-# from import_digitised, both with ``dossier_id`` None). Receivers must accept ``**kwargs``:
-# more keys may be added.
+# "imported" from import_dossiers and "digitised" from import_digitised, both with
+# ``dossier_id`` None), and for a step ``event_id`` (the id of its :class:`Event`). Receivers
+# must accept ``**kwargs``: more keys may be added.
 dossier_changed = django.dispatch.Signal()

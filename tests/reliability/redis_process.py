@@ -16,10 +16,11 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+
+from .polling import wait_for
 
 REDIS_SERVER = "redis-server"
 
@@ -55,15 +56,6 @@ def _refused(port: int) -> bool:
         return True
     except OSError:
         return False
-
-
-def _wait(condition, *, seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise TimeoutError(f"gave up after {seconds} s waiting for {what}")
 
 
 class RedisProcess:
@@ -116,7 +108,7 @@ class RedisProcess:
                 )
             return _ping(self.port)
 
-        _wait(answers, seconds=seconds, what=f"redis-server on port {self.port} to answer")
+        wait_for(answers, seconds=seconds, what=f"redis-server on port {self.port} to answer")
 
     def stop(self, *, seconds: float = 10) -> None:
         """Shut the server down without saving, and wait until its port refuses connections."""
@@ -136,7 +128,7 @@ class RedisProcess:
                 self.process.kill()
                 self.process.wait(timeout=seconds)
         self.process = None
-        _wait(lambda: _refused(self.port), seconds=seconds, what=f"port {self.port} to refuse")
+        wait_for(lambda: _refused(self.port), seconds=seconds, what=f"port {self.port} to refuse")
 
     def log_tail(self, lines: int = 20) -> str:
         log = self.directory / "redis.log"

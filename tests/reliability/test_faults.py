@@ -47,6 +47,7 @@ from .conftest import (
     run_at_once,
     worker_process,
 )
+from .polling import wait_for
 
 
 @pytest.fixture(autouse=True)
@@ -244,19 +245,9 @@ def _blocked_mid_write(
                 return session
         return None
 
-    session = _wait_for(blocked, seconds=90, what="the worker to block inside its recompute")
+    session = wait_for(blocked, seconds=90, what="the worker to block inside its recompute")
     assert session[1] or not written, "the worker's transaction had not written anything yet"
     return session
-
-
-def _wait_for(condition, *, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"gave up after {seconds} s waiting for {what}")
 
 
 def _rollup_rows() -> list[tuple]:
@@ -338,7 +329,7 @@ def test_a_worker_killed_mid_recompute_leaves_no_partial_rollup_and_a_rerun_agre
         session = _blocked_mid_write(database_url, name, task=task)
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=30)
-    _wait_for(
+    wait_for(
         lambda: not _backends_of(database_url, name),
         seconds=30,
         what="the killed worker's database session to end",
@@ -388,7 +379,7 @@ def test_a_task_whose_worker_process_is_killed_is_delivered_again_and_completes(
             # killed child's session (still holding the period locks) to give up.
             _blocked_mid_write(database_url, name, task=task, besides={killed[0]}, written=False)
             assert _rollup_rows() == before_rows
-        _wait_for(
+        wait_for(
             lambda: _rollup_runs() != before_runs,
             seconds=90,
             what="the delivered-again sweep to commit",

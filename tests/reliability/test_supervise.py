@@ -16,6 +16,8 @@ import pytest
 from cchc_portal.supervise import env_file_read, procfile_read
 from tests.conftest import ROOT
 
+from .polling import wait_for
+
 
 def _supervise(procfile: Path, *options: str) -> subprocess.Popen:
     return subprocess.Popen(
@@ -25,16 +27,6 @@ def _supervise(procfile: Path, *options: str) -> subprocess.Popen:
         stderr=subprocess.STDOUT,
         text=True,
     )
-
-
-def _wait_for(condition, *, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"gave up after {seconds} s waiting for {what}")
 
 
 def _lines(path: Path) -> list[str]:
@@ -61,7 +53,7 @@ def test_it_restarts_a_process_that_dies_and_leaves_its_siblings_alone(tmp_path)
     supervisor = _supervise(procfile, "--backoff", "0.2", "--backoff-max", "0.8", "--grace", "5")
     try:
         # Pauses 0.2, 0.4, 0.8, 0.8 s after each 0.2 s run: five starts in about 3.2 s.
-        _wait_for(lambda: len(_lines(crashes)) >= 5, seconds=20, what="five starts of crasher")
+        wait_for(lambda: len(_lines(crashes)) >= 5, seconds=20, what="five starts of crasher")
         assert supervisor.poll() is None, "the supervisor must outlive a crashing child"
         assert len(set(_lines(crashes))) == len(_lines(crashes)), "each start is a new process"
         (steady_pid,) = map(int, _lines(steady))  # started once, never restarted
@@ -86,7 +78,7 @@ def test_a_process_that_ignores_sigterm_is_killed_after_the_grace_period(tmp_pat
         f"stubborn: trap '' TERM; echo $$ > {pid_file}; while :; do sleep 0.1; done\n"
     )
     supervisor = _supervise(procfile, "--grace", "1")
-    _wait_for(lambda: _lines(pid_file), seconds=10, what="the stubborn process to start")
+    wait_for(lambda: _lines(pid_file), seconds=10, what="the stubborn process to start")
     (pid,) = map(int, _lines(pid_file))
     started = time.monotonic()
     supervisor.send_signal(signal.SIGTERM)
@@ -129,9 +121,9 @@ def test_a_simple_command_replaces_its_shell_so_sigterm_reaches_it(tmp_path):
     procfile.write_text("single: sleep 60\n")
     supervisor = _supervise(procfile, "--grace", "5")
     try:
-        line = _wait_for(lambda: supervisor.stdout.readline(), seconds=10, what="the start line")
+        line = wait_for(lambda: supervisor.stdout.readline(), seconds=10, what="the start line")
         pid = int(line.rsplit("(pid ", 1)[1].rstrip(")\n"))
-        _wait_for(
+        wait_for(
             lambda: Path(f"/proc/{pid}/comm").read_text().strip() == "sleep",
             seconds=10,
             what="the shell to exec sleep",

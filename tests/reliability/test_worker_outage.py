@@ -33,6 +33,7 @@ from tests.conftest import ROOT, shared_database_url, skip_unless_available
 from tests.factories import UnitFactory, published_procedure, received_dossier
 
 from .conftest import celery_broker
+from .polling import wait_for
 from .redis_process import redis_process, redis_server_available
 
 HOLD = "tests.reliability.outage_tasks.hold"
@@ -79,16 +80,6 @@ def worker_on(broker_url: str, *, queue: str, log: Path) -> Iterator[subprocess.
             worker.wait(timeout=60)
 
 
-def _wait_for(condition, *, seconds: float, what: str, log: Path):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"gave up after {seconds} s waiting for {what}\n{_tail(log)}")
-
-
 def _tail(log: Path, lines: int = 60) -> str:
     text = log.read_text(errors="replace") if log.exists() else ""
     return "worker log:\n" + "\n".join(text.splitlines()[-lines:])
@@ -126,15 +117,20 @@ def test_the_worker_survives_a_redis_restart_while_it_holds_a_task(tmp_path, out
             from cchc_portal.celery import app
 
             app.send_task(HOLD, args=[str(notes), "held", HOLD_SECONDS], queue=queue)
-        _wait_for(lambda: _notes(notes)["started held"], seconds=60, what="the held task", log=log)
+        wait_for(
+            lambda: _notes(notes)["started held"],
+            seconds=60,
+            what="the held task",
+            detail=lambda: _tail(log),
+        )
 
         redis.stop()
         stopped = time.monotonic()
-        _wait_for(
+        wait_for(
             lambda: "Connection to broker lost" in log.read_text(errors="replace"),
             seconds=30,
             what="the worker to notice",
-            log=log,
+            detail=lambda: _tail(log),
         )
         while time.monotonic() - stopped < outage_seconds:
             assert worker.poll() is None, f"the worker died with Redis down\n{_tail(log)}"
@@ -147,17 +143,17 @@ def test_the_worker_survives_a_redis_restart_while_it_holds_a_task(tmp_path, out
 
             app.send_task(HOLD, args=[str(notes), "after", 0.1], queue=queue)
             rollups_sweep.apply_async(queue=queue)
-        _wait_for(
+        wait_for(
             lambda: _notes(notes)["finished after"] and _notes(notes)["finished held"],
             seconds=90,
             what="the held task and the task sent after the restart",
-            log=log,
+            detail=lambda: _tail(log),
         )
-        _wait_for(
+        wait_for(
             lambda: Rollup.objects.filter(unit=commune).exists(),
             seconds=90,
             what="the rollup sweep sent after the restart",
-            log=log,
+            detail=lambda: _tail(log),
         )
         assert worker.poll() is None, f"the worker died\n{_tail(log)}"
 
