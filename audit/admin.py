@@ -47,8 +47,21 @@ class AuditedAdminMixin:
         )
 
 
+class ReadOnlyAdminMixin:
+    """Recorded or derived rows: readable here, never added, changed or deleted by hand."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Search the trail; nobody adds, changes or deletes entries here."""
 
     list_display = ["at", "actor_name", "action", "content_type", "object_repr", "unit"]
@@ -57,12 +70,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     list_select_related = ["content_type", "unit"]
     readonly_fields = [field.name for field in AuditEntry._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

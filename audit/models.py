@@ -6,12 +6,12 @@ trigger refuses them too, so not even a bug in the application can rewrite histo
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cchc_portal.fields import optional_reference, optional_user
 from org.models import Unit
 
 
@@ -53,14 +53,7 @@ class AuditEntry(AppendOnlyModel):
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     # PROTECT: staff accounts and units are deactivated, never deleted, while history points at
     # them; the name is kept as well so the entry reads the same in a restored partial copy.
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    actor = optional_user(_("by"), on_delete=models.PROTECT)
     actor_name = models.CharField(_("by (name)"), max_length=150, blank=True)
     action = models.CharField(_("action"), max_length=30, db_index=True)
     content_type = models.ForeignKey(
@@ -68,14 +61,7 @@ class AuditEntry(AppendOnlyModel):
     )
     object_id = models.CharField(_("object id"), max_length=64)
     object_repr = models.CharField(_("object"), max_length=255)
-    unit = models.ForeignKey(
-        Unit,
-        verbose_name=_("unit"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    unit = optional_reference(Unit, _("unit"), on_delete=models.PROTECT)
     # {field: [before, after]} for the fields that changed (all fields on create and delete).
     changes = models.JSONField(_("changes"), default=dict, blank=True)
 

@@ -84,22 +84,12 @@ def audit_record(
     actor: AbstractBaseUser | AnonymousUser | None,
     action: str,
     instance: models.Model,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    unit: Unit | None = None,
-    unit_id: int | None = None,
+    **details: Any,
 ) -> AuditEntry:
     """Record that ``actor`` did ``action`` to ``instance``; call it inside the change's
-    transaction."""
-    entry = audit_entry(
-        actor=actor,
-        action=action,
-        instance=instance,
-        before=before,
-        after=after,
-        unit=unit,
-        unit_id=unit_id,
-    )
+    transaction. ``details``: ``before``, ``after``, ``unit``, ``unit_id``, as for
+    ``audit_entry``."""
+    entry = audit_entry(actor=actor, action=action, instance=instance, **details)
     entry.save()
     return entry
 

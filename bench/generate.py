@@ -49,6 +49,7 @@ import resource
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -130,34 +131,13 @@ SECTORS = (
     "Kế hoạch đầu tư",
 )
 
-DOSSIER_COLUMNS = (
-    "id",
-    "code",
-    "procedure_version_id",
-    "receiving_unit_id",
-    "handling_unit_id",
-    "channel",
-    "applicant_name",
-    "applicant_id_number",
-    "applicant_phone",
-    "applicant_email",
-    "applicant_address",
-    "sets_count",
-    "received_at",
-    "due_at",
-    "original_due_at",
-    "rescheduled_due_at",
-    "finished_at",
-    "returned_at",
-    "status",
-    "regime",
-    "digitised",
-    "received_date",
-    "due_date",
-    "finished_date",
-    "version",
-    "created_at",
-)
+
+def _dossier_columns() -> list[str]:
+    """The dossier table's columns as the import writes them (``dossiers.imports``), id first."""
+    from dossiers.imports import DOSSIER_FIELDS
+    from dossiers.models import Dossier
+
+    return ["id", *(Dossier._meta.get_field(name).column for name in DOSSIER_FIELDS)]
 
 
 def setup_django(database_url: str) -> None:
@@ -287,9 +267,7 @@ class Province:
     """What the dossier generator draws from: desks, procedures, working days."""
 
     def __init__(self, rng: np.random.Generator, first: dt.date, end: dt.date) -> None:
-        from org.calendar_source import working_calendar
         from org.models import Unit
-        from procedures.models import ProcedureVersion
 
         units = {
             code: (pk, level) for pk, code, level in Unit.objects.values_list("pk", "code", "level")
@@ -326,21 +304,38 @@ class Province:
             self.district_of[int(commune)] = parents[int(commune)]
         self.district_index = np.array([parents[int(c)] for c in self.old_communes])
 
+        self.versions = self._versions_draw(rng)
+        self.working = self._working_days(first, end)  # ordinals of working days
+        self.first, self.end = first, end
+        # "Now": the end of office hours on the last day; nothing after it has happened.
+        self.now = _epoch(end.toordinal(), 480)
+
+    @staticmethod
+    def _versions_draw(rng: np.random.Generator) -> dict:
+        """Per level: the published versions (shuffled), their processing days, Zipf weights."""
+        from procedures.models import ProcedureVersion
+
         versions = list(
             ProcedureVersion.objects.filter(status="published").values_list(
                 "pk", "levels__level", "processing_time"
             )
         )
-        self.versions = {}
+        by_level = {}
         for level in ("province", "district", "commune"):
             rows = sorted((pk, int(days)) for pk, lv, days in versions if lv == level)
             rng.shuffle(rows)
             weight = 1 / np.arange(1, len(rows) + 1) ** 1.1
-            self.versions[level] = (
+            by_level[level] = (
                 np.array([pk for pk, _ in rows]),
                 np.array([days for _, days in rows]),
                 weight / weight.sum(),
             )
+        return by_level
+
+    @staticmethod
+    def _working_days(first: dt.date, end: dt.date) -> np.ndarray:
+        """The ordinals of the portal calendar's working days around [first, end]."""
+        from org.calendar_source import working_calendar
 
         calendar = working_calendar()
         day, last = first - dt.timedelta(days=10), end + dt.timedelta(days=400)
@@ -349,10 +344,7 @@ class Province:
             if calendar.is_working_day(day):
                 working.append(day.toordinal())
             day += dt.timedelta(days=1)
-        self.working = np.array(working, dtype=np.int64)  # ordinals of working days
-        self.first, self.end = first, end
-        # "Now": the end of office hours on the last day; nothing after it has happened.
-        self.now = _epoch(end.toordinal(), 480)
+        return np.array(working, dtype=np.int64)
 
 
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
@@ -396,36 +388,55 @@ def _nullable(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 
 def chunk_dossiers(province: Province, rng: np.random.Generator, days, counts, first_id):
+    """The COPY rows of ``counts[i]`` dossiers received on each working day ``days[i]``: the
+    dossiers, their supplement requests and transfer events, and the code counters. The draws
+    are made in one fixed order (the data is reproducible from the seed)."""
+    c = _arrivals(province, rng, days, counts)
+    _places_draw(province, rng, c)
+    _channels_draw(rng, c)
+    _pauses_draw(province, rng, c)
+    _fates_draw(province, rng, c)
+    _statuses_set(province, c)
+    number, counters = _codes_number(c)
+    text = _dossier_text(province, rng, c, number, first_id)
+    return text, _pause_text(c, first_id), _transfer_text(c, first_id), counters
+
+
+def _arrivals(province: Province, rng: np.random.Generator, days, counts) -> SimpleNamespace:
+    """Received times inside office hours, in order of receipt."""
     from org.models import REFORM_DATE
 
-    """The COPY rows of ``counts[i]`` dossiers received on each working day ``days[i]``."""
-    working = province.working
+    c = SimpleNamespace()
     day_ordinal = np.repeat(days, counts)
-    n = len(day_ordinal)
-    day_index = np.searchsorted(working, day_ordinal)
+    c.n = n = len(day_ordinal)
+    day_index = np.searchsorted(province.working, day_ordinal)
     minute = _office_minute(rng, n)
     received = _epoch(day_ordinal, minute)
     order = np.argsort(received, kind="stable")
-    day_ordinal, day_index, minute, received = (
+    c.day_ordinal, c.day_index, c.minute, c.received = (
         day_ordinal[order],
         day_index[order],
         minute[order],
         received[order],
     )
-    after_reform = day_ordinal >= REFORM_DATE.toordinal()
+    c.after_reform = c.day_ordinal >= REFORM_DATE.toordinal()
     span = max(1, province.end.toordinal() - province.first.toordinal())
-    progress = (day_ordinal - province.first.toordinal()) / span
+    c.progress = (c.day_ordinal - province.first.toordinal()) / span
+    return c
 
-    # Level of the procedure, desk and procedure version.
+
+def _places_draw(province: Province, rng: np.random.Generator, c: SimpleNamespace) -> None:
+    """Level of the procedure, its version and processing days, the desk and handling unit."""
+    n = c.n
     level_draw = rng.random(n)
     level = np.where(level_draw < 0.30, 0, np.where(level_draw < 0.55, 1, 2))  # prov/dist/comm
-    version = np.zeros(n, dtype=np.int64)
-    days = np.zeros(n, dtype=np.int64)
+    c.version = np.zeros(n, dtype=np.int64)
+    c.days = np.zeros(n, dtype=np.int64)
     for code, name in enumerate(("province", "district", "commune")):
         pick = level == code
         pks, durations, weight = province.versions[name]
         chosen = rng.choice(len(pks), size=int(pick.sum()), p=weight)
-        version[pick], days[pick] = pks[chosen], durations[chosen]
+        c.version[pick], c.days[pick] = pks[chosen], durations[chosen]
     old_commune = province.old_communes[
         rng.choice(len(province.old_communes), size=n, p=province.commune_weight)
     ]
@@ -433,53 +444,61 @@ def chunk_dossiers(province: Province, rng: np.random.Generator, days, counts, f
     new_commune = province.new_communes[
         rng.choice(len(province.new_communes), size=n, p=province.new_commune_weight)
     ]
-    desk = np.where(
+    c.desk = np.where(
         level == 0,
         province.centre,
-        np.where(after_reform, new_commune, np.where(level == 1, old_district, old_commune)),
+        np.where(c.after_reform, new_commune, np.where(level == 1, old_district, old_commune)),
     )
-    transferred = (level == 0) & (rng.random(n) < 0.7)
+    c.transferred = (level == 0) & (rng.random(n) < 0.7)
     department = province.departments[rng.integers(len(province.departments), size=n)]
-    handling = np.where(transferred, department, desk)
+    c.handling = np.where(c.transferred, department, c.desk)
 
-    channel_draw = rng.random(n)
-    online_share = 0.05 + 0.5 * progress
-    channel = np.where(
+
+def _channels_draw(rng: np.random.Generator, c: SimpleNamespace) -> None:
+    channel_draw = rng.random(c.n)
+    online_share = 0.05 + 0.5 * c.progress
+    c.channel = np.where(
         channel_draw < online_share,
         "online",
         np.where(channel_draw < online_share + 0.03, "postal", "direct"),
     )
-    digitised = rng.random(n) < (0.1 + 0.8 * progress)
+    c.digitised = rng.random(c.n) < (0.1 + 0.8 * c.progress)
 
-    # The legal due date: N working days later, same clock time.
-    due_index, due_minute = day_index + days, minute
 
-    # A supplement pause (4 %): requested 1..N-1 working days in, completed 1–8 days later.
+def _pauses_draw(province: Province, rng: np.random.Generator, c: SimpleNamespace) -> None:
+    """The legal due date (N working days later, same clock time) and a supplement pause (4 %):
+    requested 1..N-1 working days in, completed 1–8 days later, moving the due date."""
+    n, working, days = c.n, province.working, c.days
+    due_index, due_minute = c.day_index + days, c.minute
     paused = (rng.random(n) < 0.04) & (days >= 2)
-    request_index = day_index + 1 + (rng.random(n) * np.maximum(days - 1, 1)).astype(np.int64)
+    c.request_index = c.day_index + 1 + (rng.random(n) * np.maximum(days - 1, 1)).astype(np.int64)
     request_minute = _office_minute(rng, n)
     pause_days = rng.integers(1, 9, size=n)
-    complete_index = request_index + pause_days
+    c.complete_index = c.request_index + pause_days
     complete_minute = _office_minute(rng, n)
-    requested = _epoch(working[np.minimum(request_index, len(working) - 1)], request_minute)
-    completed = _epoch(working[np.minimum(complete_index, len(working) - 1)], complete_minute)
+    c.requested = _epoch(working[np.minimum(c.request_index, len(working) - 1)], request_minute)
+    c.completed = _epoch(working[np.minimum(c.complete_index, len(working) - 1)], complete_minute)
     now = province.now
-    paused &= requested <= now
-    pause_done = paused & (completed <= now)
+    c.paused = paused & (c.requested <= now)
+    c.pause_done = c.paused & (c.completed <= now)
     paused_minutes = pause_days * 480 + (complete_minute - request_minute)
     moved_index, moved_minute = _add_office(province, due_index, due_minute, paused_minutes)
-    due_index = np.where(pause_done, moved_index, due_index)
-    due_minute = np.where(pause_done, moved_minute, due_minute)
-    original_due = _epoch(working[day_index + days], minute)
-    due = _epoch(working[due_index], due_minute)
+    c.due_index = np.where(c.pause_done, moved_index, due_index)
+    c.due_minute = np.where(c.pause_done, moved_minute, due_minute)
+    c.original_due = _epoch(working[c.day_index + days], c.minute)
+    c.due = _epoch(working[c.due_index], c.due_minute)
 
-    # Fate: refused, withdrawn, stopped, never finished, or resolved early / on time / late.
+
+def _fates_draw(province: Province, rng: np.random.Generator, c: SimpleNamespace) -> None:
+    """Refused, withdrawn, stopped, never finished, or resolved early / on time / late; when
+    the result was ready and returned."""
+    n, working, day_index, due_index = c.n, province.working, c.day_index, c.due_index
     fate = rng.random(n)
-    refused = fate < 0.01
-    withdrawn = (fate >= 0.01) & (fate < 0.03)
+    c.refused = fate < 0.01
+    c.withdrawn = (fate >= 0.01) & (fate < 0.03)
     stopped = (fate >= 0.03) & (fate < 0.035)
     # 0.035–0.038: never finished (a forgotten dossier, overdue for good).
-    resolved = fate >= 0.038
+    c.resolved = fate >= 0.038
     timing = rng.random(n)
     finish_index = np.where(
         timing < 0.35,
@@ -488,60 +507,72 @@ def chunk_dossiers(province: Province, rng: np.random.Generator, days, counts, f
     )
     finish_minute = np.where(
         (timing >= 0.35) & (timing < 0.9),
-        np.maximum(1, (rng.random(n) * due_minute).astype(np.int64)),
+        np.maximum(1, (rng.random(n) * c.due_minute).astype(np.int64)),
         _office_minute(rng, n),
     )
     finish_minute = np.where(finish_minute == 270, 271, finish_minute)
-    ended_early = withdrawn | stopped
-    finish_index = np.where(ended_early, day_index + rng.integers(0, 6, size=n), finish_index)
+    c.ended_early = c.withdrawn | stopped
+    finish_index = np.where(c.ended_early, day_index + rng.integers(0, 6, size=n), finish_index)
     # Never before the pause completed (or while it is open).
-    finish_index = np.where(paused, np.maximum(finish_index, complete_index + 1), finish_index)
+    finish_index = np.where(c.paused, np.maximum(finish_index, c.complete_index + 1), finish_index)
     finish_index = np.where(finish_index == day_index, day_index + 1, finish_index)
-    finished = _epoch(working[np.minimum(finish_index, len(working) - 1)], finish_minute)
-    has_finished = (resolved | ended_early) & (finished <= now) & ~(paused & ~pause_done)
+    c.finished = _epoch(working[np.minimum(finish_index, len(working) - 1)], finish_minute)
+    now = province.now
+    c.has_finished = (
+        (c.resolved | c.ended_early) & (c.finished <= now) & ~(c.paused & ~c.pause_done)
+    )
     returned_index = finish_index + rng.integers(0, 6, size=n)
     returned = _epoch(working[np.minimum(returned_index, len(working) - 1)], _office_minute(rng, n))
-    returned = np.maximum(returned, finished + 60)
-    has_returned = resolved & has_finished & (rng.random(n) < 0.97) & (returned <= now)
+    c.returned = np.maximum(returned, c.finished + 60)
+    c.has_returned = c.resolved & c.has_finished & (rng.random(n) < 0.97) & (c.returned <= now)
 
-    status = np.where(
-        refused,
-        "refused",
+
+def _statuses_set(province: Province, c: SimpleNamespace) -> None:
+    """The status (lifecycle.DossierStatus) and derived columns as ``Dossier.save`` sets them:
+    a refused dossier has no due date (its received time) and no end."""
+    from dossiers.lifecycle import DossierStatus as S
+
+    working = province.working
+    last_day = working[np.maximum(np.searchsorted(working, province.end.toordinal()) - 1, 0)]
+    c.status = np.where(
+        c.refused,
+        S.REFUSED.value,
         np.where(
-            has_finished,
+            c.has_finished,
             np.where(
-                resolved,
-                np.where(has_returned, "returned", "finished"),
-                np.where(withdrawn, "withdrawn", "stopped"),
+                c.resolved,
+                np.where(c.has_returned, S.RETURNED.value, S.FINISHED.value),
+                np.where(c.withdrawn, S.WITHDRAWN.value, S.STOPPED.value),
             ),
             np.where(
-                paused & ~pause_done,
-                "supplement_requested",
+                c.paused & ~c.pause_done,
+                S.SUPPLEMENT_REQUESTED.value,
                 np.where(
-                    day_ordinal
-                    >= working[
-                        np.maximum(np.searchsorted(working, province.end.toordinal()) - 1, 0)
-                    ],
-                    "received",
-                    "processing",
+                    c.day_ordinal >= last_day,
+                    S.RECEIVED.value,
+                    S.PROCESSING.value,
                 ),
             ),
         ),
     )
-    due = np.where(refused, received, due)
-    original_due = np.where(refused, received, original_due)
-    has_finished &= ~refused
-    has_returned &= ~refused
-    paused &= ~refused
-    pause_done &= ~refused
-    finished_date_epoch = np.where(has_returned, np.minimum(finished, returned), finished)
-    finished_date = np.where(
-        has_finished & (resolved | ended_early), _dates(finished_date_epoch), "\\N"
+    c.due = np.where(c.refused, c.received, c.due)
+    c.original_due = np.where(c.refused, c.received, c.original_due)
+    c.has_finished &= ~c.refused
+    c.has_returned &= ~c.refused
+    c.paused &= ~c.refused
+    c.pause_done &= ~c.refused
+    # finished_date_of: the earlier of result ready and returned, else the end.
+    finished_date_epoch = np.where(c.has_returned, np.minimum(c.finished, c.returned), c.finished)
+    c.finished_date = np.where(
+        c.has_finished & (c.resolved | c.ended_early), _dates(finished_date_epoch), "\\N"
     )
 
-    # Codes: <unit code>-<YYMMDD>-<NNNN>, numbered per (unit, local day) in order of receipt.
-    key_order = np.lexsort((received, desk, day_ordinal))
-    sorted_day, sorted_desk = day_ordinal[key_order], desk[key_order]
+
+def _codes_number(c: SimpleNamespace) -> tuple[np.ndarray, dict]:
+    """Code numbers per (unit, local day) in order of receipt; the last number of each."""
+    n = c.n
+    key_order = np.lexsort((c.received, c.desk, c.day_ordinal))
+    sorted_day, sorted_desk = c.day_ordinal[key_order], c.desk[key_order]
     starts = np.ones(n, dtype=bool)
     starts[1:] = (sorted_day[1:] != sorted_day[:-1]) | (sorted_desk[1:] != sorted_desk[:-1])
     group_start = np.maximum.accumulate(np.where(starts, np.arange(n), 0))
@@ -555,29 +586,36 @@ def chunk_dossiers(province: Province, rng: np.random.Generator, days, counts, f
         strict=True,
     ):
         counters[int(unit_id), int(ordinal)] = int(last)
-    unit_code = np.array([province.unit_code[int(pk)] for pk in desk])
+    return number, counters
+
+
+def _dossier_text(province, rng: np.random.Generator, c: SimpleNamespace, number, first_id):
+    """The dossier rows as COPY text, in the columns of ``_dossier_columns()``."""
+    from dossiers.lifecycle import Regime
+
+    n = c.n
+    unit_code = np.array([province.unit_code[int(pk)] for pk in c.desk])
     yymmdd = np.array(
-        [dt.date.fromordinal(int(o)).strftime("%y%m%d") for o in np.unique(day_ordinal)]
+        [dt.date.fromordinal(int(o)).strftime("%y%m%d") for o in np.unique(c.day_ordinal)]
     )
-    day_text = yymmdd[np.searchsorted(np.unique(day_ordinal), day_ordinal)]
+    day_text = yymmdd[np.searchsorted(np.unique(c.day_ordinal), c.day_ordinal)]
     code = np.char.add(
         np.char.add(np.char.add(unit_code, "-"), np.char.add(day_text, "-")),
         np.char.zfill(number.astype(str), 4),
     )
-
     ids = np.arange(first_id, first_id + n)
     names = rng.integers(len(FAMILY) * len(MIDDLE) * len(GIVEN), size=n)
     name_table = np.array([f"{f} {m} {g}" for f in FAMILY for m in MIDDLE for g in GIVEN])
     phone = np.char.add("09", np.char.zfill(rng.integers(0, 10**8, size=n).astype(str), 8))
     id_number = np.char.zfill(rng.integers(0, 10**12, size=n).astype(str), 12)
-    received_text = _timestamps(received)
+    received_text = _timestamps(c.received)
     columns = [
         ids.astype(str),
         code,
-        version.astype(str),
-        desk.astype(str),
-        handling.astype(str),
-        channel,
+        c.version.astype(str),
+        c.desk.astype(str),
+        c.handling.astype(str),
+        c.channel,
         name_table[names],
         id_number,
         phone,
@@ -585,50 +623,58 @@ def chunk_dossiers(province: Province, rng: np.random.Generator, days, counts, f
         np.full(n, ""),
         rng.integers(1, 3, size=n).astype(str),
         received_text,
-        _timestamps(due),
-        _timestamps(original_due),
+        _timestamps(c.due),
+        _timestamps(c.original_due),
         np.full(n, "\\N"),
-        _nullable(has_finished, _timestamps(finished)),
-        _nullable(has_returned, _timestamps(returned)),
-        status,
-        np.where(after_reform, "2025", "2018"),
-        np.where(digitised, "t", "f"),
-        _dates(received),
-        _dates(due),
-        finished_date,
-        (has_finished.astype(int) + has_returned + paused + pause_done + transferred).astype(str),
+        _nullable(c.has_finished, _timestamps(c.finished)),
+        _nullable(c.has_returned, _timestamps(c.returned)),
+        c.status,
+        np.where(c.after_reform, Regime.DECREE_118_2025.value, Regime.DECREE_61_2018.value),
+        np.where(c.digitised, "t", "f"),
+        _dates(c.received),
+        _dates(c.due),
+        c.finished_date,
+        (
+            c.has_finished.astype(int) + c.has_returned + c.paused + c.pause_done + c.transferred
+        ).astype(str),
         received_text,
     ]
-    text = "\n".join(map("\t".join, zip(*(column.tolist() for column in columns), strict=True)))
+    return "\n".join(map("\t".join, zip(*(column.tolist() for column in columns), strict=True)))
 
-    pause_rows = "\n".join(
+
+def _pause_text(c: SimpleNamespace, first_id: int) -> str:
+    ids = np.arange(first_id, first_id + c.n)
+    return "\n".join(
         f"{dossier}\t{start}\t{end}\tThiếu giấy tờ\tBản sao có chứng thực"
         for dossier, start, end in zip(
-            ids[paused].tolist(),
-            _timestamps(requested[paused]).tolist(),
-            _nullable(pause_done[paused], _timestamps(completed[paused])).tolist(),
+            ids[c.paused].tolist(),
+            _timestamps(c.requested[c.paused]).tolist(),
+            _nullable(c.pause_done[c.paused], _timestamps(c.completed[c.paused])).tolist(),
             strict=True,
         )
     )
-    moved = transferred & ~refused
-    transfer_at = received[moved] + 600
-    event_rows = "\n".join(
-        f"{dossier}\ttransferred\t{source}\t{target}\t{at}\t"
+
+
+def _transfer_text(c: SimpleNamespace, first_id: int) -> str:
+    from dossiers.lifecycle import EventKind
+
+    ids = np.arange(first_id, first_id + c.n)
+    moved = c.transferred & ~c.refused
+    transfer_at = c.received[moved] + 600
+    return "\n".join(
+        f"{dossier}\t{EventKind.TRANSFERRED.value}\t{source}\t{target}\t{at}\t"
         for dossier, source, target, at in zip(
             ids[moved].tolist(),
-            desk[moved].tolist(),
-            handling[moved].tolist(),
+            c.desk[moved].tolist(),
+            c.handling[moved].tolist(),
             _timestamps(transfer_at).tolist(),
             strict=True,
         )
     )
-    return text, pause_rows, event_rows, counters
 
 
-def dossiers_load(province: Province, rng: np.random.Generator, total: int) -> float:
-    """Write ``total`` dossiers, a few thousand days' worth at a time; seconds spent."""
-    from django.db import connection
-
+def _chunks_plan(province: Province, rng: np.random.Generator, total: int) -> list[tuple]:
+    """(working days, dossiers per day) of each chunk: whole days, about CHUNK dossiers."""
     working = province.working
     days = working[
         np.searchsorted(working, province.first.toordinal()) : np.searchsorted(
@@ -645,7 +691,14 @@ def dossiers_load(province: Province, rng: np.random.Generator, total: int) -> f
         if size >= CHUNK or index == len(days) - 1:
             chunks.append((days[start : index + 1], per_day[start : index + 1]))
             start, size = index + 1, 0
+    return chunks
 
+
+def dossiers_load(province: Province, rng: np.random.Generator, total: int) -> float:
+    """Write ``total`` dossiers, a few thousand days' worth at a time; seconds spent."""
+    from django.db import connection
+
+    chunks = _chunks_plan(province, rng, total)
     started = time.perf_counter()
     with connection.cursor() as cursor:
         raw = cursor.connection.cursor()
@@ -654,6 +707,7 @@ def dossiers_load(province: Province, rng: np.random.Generator, total: int) -> f
         # construction, so the load skips them (superuser only; reset below).
         raw.execute("SET session_replication_role = replica")
         next_id = 1
+        columns = _dossier_columns()
         for chunk_days, chunk_counts in chunks:
             count = int(chunk_counts.sum())
             if not count:
@@ -662,27 +716,7 @@ def dossiers_load(province: Province, rng: np.random.Generator, total: int) -> f
                 province, rng, chunk_days, chunk_counts, next_id
             )
             next_id += count
-            with raw.copy(
-                f"COPY dossiers_dossier ({', '.join(DOSSIER_COLUMNS)}) FROM STDIN"
-            ) as copy:
-                copy.write(text + "\n")
-            if pauses:
-                with raw.copy(
-                    "COPY dossiers_supplementrequest (dossier_id, requested_at, completed_at, "
-                    "reason, missing_documents) FROM STDIN"
-                ) as copy:
-                    copy.write(pauses + "\n")
-            if events:
-                with raw.copy(
-                    "COPY dossiers_event (dossier_id, kind, from_unit_id, to_unit_id, at, note) "
-                    "FROM STDIN"
-                ) as copy:
-                    copy.write(events + "\n")
-            with raw.copy(
-                "COPY dossiers_dossiercodecounter (unit_id, day, last) FROM STDIN"
-            ) as copy:
-                for (unit_id, ordinal), last in counters.items():
-                    copy.write_row((unit_id, dt.date.fromordinal(ordinal), last))
+            _chunk_copy(raw, columns, text, pauses, events, counters)
         raw.execute("SET session_replication_role = DEFAULT")
         loaded = time.perf_counter() - started
         for statement in indexes:
@@ -698,6 +732,26 @@ def dossiers_load(province: Province, rng: np.random.Generator, total: int) -> f
         f"{time.perf_counter() - started - loaded:.1f} s; peak memory {peak_mib():.0f} MiB"
     )
     return loaded
+
+
+def _chunk_copy(raw, columns: list[str], text: str, pauses: str, events: str, counters) -> None:
+    """COPY one chunk's dossiers, supplement requests, transfer events and code counters."""
+    with raw.copy(f"COPY dossiers_dossier ({', '.join(columns)}) FROM STDIN") as copy:
+        copy.write(text + "\n")
+    if pauses:
+        with raw.copy(
+            "COPY dossiers_supplementrequest (dossier_id, requested_at, completed_at, "
+            "reason, missing_documents) FROM STDIN"
+        ) as copy:
+            copy.write(pauses + "\n")
+    if events:
+        with raw.copy(
+            "COPY dossiers_event (dossier_id, kind, from_unit_id, to_unit_id, at, note) FROM STDIN"
+        ) as copy:
+            copy.write(events + "\n")
+    with raw.copy("COPY dossiers_dossiercodecounter (unit_id, day, last) FROM STDIN") as copy:
+        for (unit_id, ordinal), last in counters.items():
+            copy.write_row((unit_id, dt.date.fromordinal(ordinal), last))
 
 
 def _secondary_indexes_drop(raw) -> list[str]:

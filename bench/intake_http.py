@@ -53,6 +53,8 @@ def _cookies(response: http.client.HTTPResponse) -> dict[str, str]:
     return found
 
 
+# Over 60 lines on purpose: a desk officer's whole session in the client process (no Django),
+# kept in one place so that what is timed is plain to see.
 def _client(
     *, port: int, session: dict, count: int, start: threading.Barrier, results: list
 ) -> None:
@@ -235,6 +237,8 @@ def server_environment(database_url: str, redis_url: str) -> dict[str, str]:
     return environment
 
 
+# Over 60 lines on purpose: one benchmark run read top to bottom (servers, sessions, load,
+# checks), like the other rows of bench/run.py.
 def intake_rows(
     *, count: int, clients: int, workers: int, database_url: str, redis_url: str
 ) -> list[tuple[str, str, str, str, str]]:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import statistics
 import sys
@@ -29,29 +28,31 @@ import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+# setup_django is also imported from here by incremental_refresh.py.
+from generate import recreate_database, setup_django
+
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 FIRST_DAY = dt.date(2020, 10, 1)
 DAYS = 273  # to the end of June 2021
 
-RAW_SQL = """
+# A supplement request still open at the end of the period (its dossier's clock stopped).
+PAUSED_AT_END = """
+               SELECT 1 FROM dossiers_supplementrequest s
+               WHERE s.dossier_id = d.id
+                 AND (s.requested_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date <= %(end)s
+                 AND (s.completed_at IS NULL
+                      OR (s.completed_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date > %(end)s)"""
+
+RAW_SQL = f"""
 WITH d AS (
     SELECT d.receiving_unit_id, pv.procedure_id, d.channel, d.status, d.digitised,
            d.received_date, d.due_date, d.finished_date,
-           EXISTS (
-               SELECT 1 FROM dossiers_supplementrequest s
-               WHERE s.dossier_id = d.id
-                 AND (s.requested_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date <= %(end)s
-                 AND (s.completed_at IS NULL
-                      OR (s.completed_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date > %(end)s)
+           EXISTS ({PAUSED_AT_END}
                  AND (s.requested_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date <= d.due_date
            ) AS paused_in_time,
-           EXISTS (
-               SELECT 1 FROM dossiers_supplementrequest s
-               WHERE s.dossier_id = d.id
-                 AND (s.requested_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date <= %(end)s
-                 AND (s.completed_at IS NULL
-                      OR (s.completed_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date > %(end)s)
+           EXISTS ({PAUSED_AT_END}
            ) AS paused
     FROM dossiers_dossier d
     JOIN procedures_procedureversion pv ON pv.id = d.procedure_version_id
@@ -92,28 +93,45 @@ GROUP BY receiving_unit_id, procedure_id
 """
 
 
-def setup_django(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cchc_portal.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-
-
-def recreate_database(database_url: str) -> None:
-    import psycopg
-
-    name = database_url.rsplit("/", 1)[1]
-    admin = database_url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-
 def office_moment(rng: random.Random, day: dt.date) -> dt.datetime:
     minute = rng.randrange(7 * 60, 17 * 60)
     return dt.datetime.combine(day, dt.time(minute // 60, minute % 60), VN)
+
+
+def _fate(rng: random.Random, received: dt.datetime, due: dt.datetime):
+    """(status, due, finished, returned) of one dossier: refused, withdrawn, done or open."""
+    fate = rng.random()
+    finished = returned = None
+    if fate < 0.01:
+        return "refused", received, None, None
+    if fate < 0.04:
+        finished = received + dt.timedelta(days=rng.randrange(1, 20))
+        return "withdrawn", due, finished, None
+    if fate >= 0.92:
+        return "processing", due, None, None
+    finished = received + (due - received) * rng.uniform(0.2, 1.25)
+    if rng.random() < 0.7:
+        status, returned = "returned", finished + dt.timedelta(days=rng.randrange(0, 5))
+    else:
+        status = "finished"
+    return status, due, finished, returned
+
+
+def _pause(rng: random.Random, status: str, received: dt.datetime, finished):
+    """(status, pause or None): about 3 % of the dossiers asked for a supplement."""
+    if status == "refused" or rng.random() >= 0.03:
+        return status, None
+    requested = received + dt.timedelta(days=1)
+    completed = (
+        None
+        if status == "processing" and rng.random() < 0.5
+        else (requested + dt.timedelta(days=rng.randrange(1, 10)))
+    )
+    if finished is not None and (completed is None or completed > finished):
+        completed = finished
+    if status == "processing" and completed is None:
+        status = "supplement_requested"
+    return status, (requested, completed)
 
 
 def dossier_rows(count: int, units: list[tuple[int, str]], versions: list[int], seed: int = 7):
@@ -128,35 +146,8 @@ def dossier_rows(count: int, units: list[tuple[int, str]], versions: list[int], 
             day += dt.timedelta(days=1)
         received = office_moment(rng, day)
         due = received + dt.timedelta(days=rng.choice((1, 3, 5, 7, 10, 15)))
-        fate = rng.random()
-        finished = returned = None
-        pause = None
-        if fate < 0.01:
-            status = "refused"
-            due = received
-        elif fate < 0.04:
-            status = "withdrawn"
-            finished = received + dt.timedelta(days=rng.randrange(1, 20))
-        elif fate < 0.92:
-            finished = received + (due - received) * rng.uniform(0.2, 1.25)
-            if rng.random() < 0.7:
-                status, returned = "returned", finished + dt.timedelta(days=rng.randrange(0, 5))
-            else:
-                status = "finished"
-        else:
-            status = "processing"
-        if status != "refused" and rng.random() < 0.03:
-            requested = received + dt.timedelta(days=1)
-            completed = (
-                None
-                if status == "processing" and rng.random() < 0.5
-                else (requested + dt.timedelta(days=rng.randrange(1, 10)))
-            )
-            if finished is not None and (completed is None or completed > finished):
-                completed = finished
-            if status == "processing" and completed is None:
-                status = "supplement_requested"
-            pause = (requested, completed)
+        status, due, finished, returned = _fate(rng, received, due)
+        status, pause = _pause(rng, status, received, finished)
         key = (unit_id, day)
         numbers[key] = numbers.get(key, 0) + 1
         ends = [moment for moment in (finished, returned) if moment]
@@ -254,7 +245,7 @@ def timed(function, repeat: int) -> tuple[float, object]:
     return statistics.median(times), result
 
 
-def main() -> None:
+def parse_options() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dossiers", type=int, default=1_000_000)
     parser.add_argument("--units", type=int, default=85, help="communes added to the demo's 16")
@@ -266,7 +257,11 @@ def main() -> None:
     options = parser.parse_args()
     if not options.database_url.startswith("postgres"):
         parser.error("the baseline is PostgreSQL SQL: give a postgres:// URL")
+    return options
 
+
+def main() -> None:
+    options = parse_options()
     if not options.reuse:
         recreate_database(options.database_url)
     setup_django(options.database_url)
@@ -307,11 +302,10 @@ def main() -> None:
     orm_seconds, orm_rows = timed(orm, options.repeat)
     refresh_seconds, written = timed(refresh, options.repeat)
     for name in COUNTERS:
-        if name == "refused":
-            continue
-        raw_total = sum(row[name] for row in raw_rows)
-        orm_total = sum(row[name] for row in orm_rows)
-        assert raw_total == orm_total, (name, raw_total, orm_total)
+        if name != "refused":
+            raw_total = sum(row[name] for row in raw_rows)
+            orm_total = sum(row[name] for row in orm_rows)
+            assert raw_total == orm_total, (name, raw_total, orm_total)
     total = sum(row["received_total"] for row in raw_rows)
     print(f"Q1 2021: {len(raw_rows):,} unit × procedure cells, received_total {total:,}")
     print(f"raw SQL aggregate:  {raw_seconds:.3f} s (median of {options.repeat})")

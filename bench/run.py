@@ -220,12 +220,8 @@ def incremental_rows(changes: int, today: dt.date, seed: int) -> list[Row]:
     from django.utils import timezone
 
     from dossiers.models import Dossier, DossierStatus
-    from dossiers.services import dossier_finish
-    from reports import receivers
-    from reports.aggregate import counters_query
-    from reports.counters import COUNTERS
-    from reports.models import Rollup, RollupDirty
-    from reports.services import ROLLUP_GROUP_BY, rollups_dirty_drain
+    from reports.models import RollupDirty
+    from reports.services import rollups_dirty_drain
 
     now = timezone.now()
     open_ids = list(
@@ -234,6 +230,48 @@ def incremental_rows(changes: int, today: dt.date, seed: int) -> list[Row]:
         ).values_list("pk", flat=True)
     )
     chosen = random.Random(seed).sample(open_ids, min(changes, len(open_ids)))
+    marking = _changes_finished(chosen, now, today)
+    marks = RollupDirty.objects.count()
+    started = time.perf_counter()
+    written = rollups_dirty_drain(today=today)
+    drain = time.perf_counter() - started
+
+    quarter = quarter_of(today)
+    _incremental_check(chosen, quarter, today)
+
+    back_dated = _back_dated_drain(today)
+
+    with connection.cursor() as cursor:
+        started = time.perf_counter()
+        cursor.execute(RAW_SQL, {"start": quarter.start, "end": today})
+        cursor.fetchall()
+        raw = time.perf_counter() - started
+    return [
+        (
+            f"incremental refresh, {len(chosen):,} changes ({marks:,} marks, {written:,} rows)",
+            ms(drain),
+            "≤ 1 s",
+            f"raw SQL quarter {ms(raw)}",
+            f"{drain / raw:.2f}",
+        ),
+        (
+            "  marking in the receiver, per change p95",
+            ms(percentile(marking, 0.95)) if marking else "-",
+            "",
+            "",
+            "",
+        ),
+        ("  one back-dated change, drain", back_dated, "", "", ""),
+    ]
+
+
+def _changes_finished(chosen: list[int], now, today: dt.date) -> list[float]:
+    """Finish the chosen dossiers with the receiver's marking timed; the seconds of each mark."""
+    from dossiers.models import Dossier
+    from dossiers.services import dossier_finish
+    from reports import receivers
+    from reports.services import rollups_dirty_drain
+
     # The receiver marks; the drain is what is timed (the Celery task is switched off).
     marking = []
     original_mark = receivers.rollups_dirty_mark
@@ -254,13 +292,17 @@ def incremental_rows(changes: int, today: dt.date, seed: int) -> list[Row]:
             dossier_finish(dossier=dossier, by=None, at=now)
     finally:
         receivers.rollups_dirty_mark = original_mark
-    marks = RollupDirty.objects.count()
-    started = time.perf_counter()
-    written = rollups_dirty_drain(today=today)
-    drain = time.perf_counter() - started
+    return marking
 
-    # Check: the changed cells of the current quarter equal a live aggregate.
-    quarter = quarter_of(today)
+
+def _incremental_check(chosen: list[int], quarter, today: dt.date) -> None:
+    """The changed cells of the current quarter equal a live aggregate (AssertionError if not)."""
+    from dossiers.models import Dossier
+    from reports.aggregate import counters_query
+    from reports.counters import COUNTERS
+    from reports.models import Rollup
+    from reports.services import ROLLUP_GROUP_BY
+
     cells = set(
         Dossier.objects.filter(pk__in=chosen).values_list(
             "receiving_unit_id", "procedure_version__procedure_id"
@@ -286,7 +328,15 @@ def incremental_rows(changes: int, today: dt.date, seed: int) -> list[Row]:
     mismatched = [cell for cell in cells if live.get(cell) != stored.get(cell)]
     assert not mismatched, f"incremental rollups differ from a live count: {mismatched[:5]}"
 
-    # One back-dated change: a dossier received four years ago gets a late finish recorded.
+
+def _back_dated_drain(today: dt.date) -> str:
+    """One back-dated change: a dossier received four years ago gets a late finish recorded;
+    the drain's time, or why there was none."""
+    from dossiers.models import Dossier, DossierStatus
+    from reports import receivers
+    from reports.models import RollupDirty
+    from reports.services import rollups_dirty_drain
+
     old = (
         Dossier.objects.filter(
             status=DossierStatus.FINISHED, received_date__lte=today - dt.timedelta(days=4 * 365)
@@ -307,29 +357,7 @@ def incremental_rows(changes: int, today: dt.date, seed: int) -> list[Row]:
         started = time.perf_counter()
         rollups_dirty_drain(today=today)
         back_dated = f"{ms(time.perf_counter() - started)} ({periods} periods)"
-
-    with connection.cursor() as cursor:
-        started = time.perf_counter()
-        cursor.execute(RAW_SQL, {"start": quarter.start, "end": today})
-        cursor.fetchall()
-        raw = time.perf_counter() - started
-    return [
-        (
-            f"incremental refresh, {len(chosen):,} changes ({marks:,} marks, {written:,} rows)",
-            ms(drain),
-            "≤ 1 s",
-            f"raw SQL quarter {ms(raw)}",
-            f"{drain / raw:.2f}",
-        ),
-        (
-            "  marking in the receiver, per change p95",
-            ms(percentile(marking, 0.95)) if marking else "-",
-            "",
-            "",
-            "",
-        ),
-        ("  one back-dated change, drain", back_dated, "", "", ""),
-    ]
+    return back_dated
 
 
 def desk_rows(repeat: int) -> list[Row]:
@@ -406,7 +434,6 @@ print(result.created, time.perf_counter() - started,
 
 
 def import_rows(rows: int, database_url: str, seed: int) -> list[Row]:
-    from dossiers.imports import DOSSIER_REQUIRED_COLUMNS
     from org.models import Unit
     from procedures.models import ProcedureVersion
 
@@ -419,31 +446,9 @@ def import_rows(rows: int, database_url: str, seed: int) -> list[Row]:
     communes = list(
         Unit.objects.filter(level="commune", valid_to__isnull=True).values_list("code", flat=True)
     )
-    stamp = int(time.time())
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "dossiers.csv"
-        columns = [*DOSSIER_REQUIRED_COLUMNS, "outcome", "finished_at", "digitised"]
-        with path.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(columns)
-            for n in range(rows):
-                day = dt.date(2025, 8, 1) + dt.timedelta(days=n % 300)
-                # Any second of the office day: a desk's times rarely repeat (and repeated runs
-                # do not pile candidates onto the same unit and minute for the matching).
-                received = dt.datetime.combine(day, dt.time(7, 30)) + dt.timedelta(
-                    seconds=rng.randrange(9 * 3600)
-                )
-                values = {
-                    "procedure_code": rng.choice(versions),
-                    "unit_code": rng.choice(communes),
-                    "channel": rng.choice(("direct", "online", "postal")),
-                    "applicant_name": f"Người nhập {stamp} {n}",
-                    "received_at": received.isoformat(),
-                    "outcome": "resolved" if n % 3 else "",
-                    "finished_at": (received + dt.timedelta(days=3)).isoformat() if n % 3 else "",
-                    "digitised": str(n % 2),
-                }
-                writer.writerow([values.get(column, "") for column in columns])
+        _import_csv_write(path, rows, rng, versions, communes)
         bench = str(Path(__file__).resolve().parent)
         child = IMPORT_CHILD.format(bench=bench, url=database_url, path=str(path))
         output = subprocess.run(
@@ -471,6 +476,37 @@ def import_rows(rows: int, database_url: str, seed: int) -> list[Row]:
             f"+{peak - before:,.0f} MiB",
         ),
     ]
+
+
+def _import_csv_write(
+    path: Path, rows: int, rng: random.Random, versions: list[str], communes: list[str]
+) -> None:
+    """A dossier import file of ``rows`` rows, received from August 2025 on."""
+    from dossiers.imports import DOSSIER_REQUIRED_COLUMNS
+
+    stamp = int(time.time())
+    columns = [*DOSSIER_REQUIRED_COLUMNS, "outcome", "finished_at", "digitised"]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        for n in range(rows):
+            day = dt.date(2025, 8, 1) + dt.timedelta(days=n % 300)
+            # Any second of the office day: a desk's times rarely repeat (and repeated runs
+            # do not pile candidates onto the same unit and minute for the matching).
+            received = dt.datetime.combine(day, dt.time(7, 30)) + dt.timedelta(
+                seconds=rng.randrange(9 * 3600)
+            )
+            values = {
+                "procedure_code": rng.choice(versions),
+                "unit_code": rng.choice(communes),
+                "channel": rng.choice(("direct", "online", "postal")),
+                "applicant_name": f"Người nhập {stamp} {n}",
+                "received_at": received.isoformat(),
+                "outcome": "resolved" if n % 3 else "",
+                "finished_at": (received + dt.timedelta(days=3)).isoformat() if n % 3 else "",
+                "digitised": str(n % 2),
+            }
+            writer.writerow([values.get(column, "") for column in columns])
 
 
 def check_rows(today: dt.date) -> list[Row]:

@@ -299,6 +299,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.export_jobs_sweep",
         "schedule": crontab(minute="*/5"),
     },
+    # Catalogue import jobs too (the same rule, cchc_portal.jobs).
+    "procedure-import-jobs-sweep": {
+        "task": "procedures.tasks.procedure_import_jobs_sweep",
+        "schedule": crontab(minute="*/5"),
+    },
     # Export files are kept EXPORT_JOBS_KEEP_DAYS days, then deleted with their jobs.
     "export-jobs-cleanup": {
         "task": "reports.tasks.export_jobs_cleanup",

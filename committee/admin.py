@@ -5,27 +5,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from audit.services import audit_record, snapshot
+from audit.admin import AuditedAdminMixin
 
 from .models import Conclusion, Meeting, MeetingAttachment, ReminderSent, Task, TaskReport
 
 
-class AuditedAdmin(admin.ModelAdmin):
-    def save_model(self, request, obj, form, change) -> None:
-        before = snapshot(type(obj).objects.get(pk=obj.pk)) if change else None
-        super().save_model(request, obj, form, change)
-        audit_record(
-            actor=request.user,
-            action="update" if change else "create",
-            instance=obj,
-            before=before,
-            after=snapshot(obj),
-        )
-
-    def delete_model(self, request, obj) -> None:
-        audit_record(actor=request.user, action="delete", instance=obj, before=snapshot(obj))
-        super().delete_model(request, obj)
-
+class AuditedAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         # Deleting would need every dependent row's audit entry; the bulk action has none.
         return False

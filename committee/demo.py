@@ -44,6 +44,104 @@ def _at(day: str, hour: int = 9) -> dt.datetime:
     return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour), tzinfo=HCM)
 
 
+MEETING = {
+    "held_on": HELD_ON,
+    "kind": "quarterly",
+    "title": TITLE,
+    "chair": "Đồng chí Nay Y Phú – Phó Bí thư Huyện ủy, Chủ tịch UBND huyện, "
+    "Trưởng Ban chỉ đạo CCHC huyện",
+    "attendees": "Thành viên Ban chỉ đạo CCHC huyện; lãnh đạo các cơ quan, đơn vị; "
+    "Chủ tịch UBND các xã, thị trấn.",
+    "minutes": (
+        "Đánh giá kết quả thực hiện CCHC quý I, đề ra phương hướng, nhiệm vụ quý II. "
+        "Trong quý I, UBND huyện tiếp nhận 193 hồ sơ, giải quyết 193 hồ sơ, không có hồ "
+        "sơ trễ hạn; UBND các xã tiếp nhận 3.136 hồ sơ, đã giải quyết 3.135 hồ sơ, 01 hồ "
+        "sơ trong hạn chuyển kỳ sau. Có 307/3.329 hồ sơ được cập nhật trên hệ thống "
+        "iGate, chưa đảm bảo yêu cầu. Thảo luận: phối hợp giữa các cơ quan, đơn vị; giải "
+        "pháp khắc phục chỉ số CCHC của các đơn vị có thứ hạng thấp; thực trạng CNTT; "
+        "sắp xếp tổ chức bộ máy; cơ sở vật chất của bộ phận một cửa."
+    ),
+    "notice_number": "38/TB-UBND",
+    "notice_date": dt.date(2021, 3, 22),
+}
+CONCLUSIONS = (
+    "Các ngành, đoàn thể, cơ quan, đơn vị nghiêm túc thực hiện hiệu quả các nhiệm vụ "
+    "được phân công theo kết luận cuộc họp Ban chỉ đạo CCHC quý I và thường xuyên "
+    "báo cáo về cơ quan thường trực.",
+    "Tiếp nhận và trả kết quả giải quyết thủ tục hành chính qua hệ thống một cửa "
+    "điện tử (iGate) theo đúng yêu cầu; cập nhật đầy đủ hồ sơ lên hệ thống.",
+    "Triển khai các giải pháp thăng hạng các chỉ số CCHC; khắc phục các tiêu chí bị "
+    "trừ điểm của các đơn vị có thứ hạng thấp.",
+    "Rà soát thực trạng công nghệ thông tin của các cơ quan, đơn vị để thống nhất "
+    "trong quản lý, điều hành; xây dựng chính quyền điện tử.",
+)
+# The tasks, in the order they are assigned: the conclusion's index, then task_assign's
+# arguments with units as codes and the deadline as a date or a number of working days.
+TASKS = (
+    (
+        0,
+        "Báo cáo kết quả thực hiện nhiệm vụ CCHC tháng 4/2021 về cơ quan thường trực",
+        COMMUNE,
+        (),
+        dt.date(2021, 4, 28),
+        "Báo cáo bằng văn bản",
+    ),
+    (
+        1,
+        "Cập nhật 100% hồ sơ tiếp nhận, trả kết quả lên hệ thống iGate",
+        COMMUNE,
+        ("002.37.H21", "010.37.H21"),
+        20,
+        "Báo cáo tỷ lệ hồ sơ được cập nhật trên iGate",
+    ),
+    (
+        2,
+        "Xây dựng kế hoạch khắc phục các tiêu chí bị trừ điểm chỉ số CCHC năm 2020",
+        "007.37.H21",
+        ("014.37.H21",),
+        dt.date(2021, 4, 15),
+        "Kế hoạch được phê duyệt",
+    ),
+    (
+        3,
+        "Rà soát, báo cáo thực trạng hạ tầng CNTT tại bộ phận một cửa huyện và xã",
+        DISTRICT,
+        (COMMUNE,),
+        30,
+        "Báo cáo thực trạng và đề xuất đầu tư",
+    ),
+)
+# The progress reports, in the order they are submitted: the task's index in TASKS, the
+# reporting user, the text, the percentage and when (day, hour).
+REPORTS = (
+    (
+        1,
+        "motcua.xa",
+        "Đã cập nhật 60% hồ sơ tiếp nhận từ đầu năm lên hệ thống iGate.",
+        60,
+        "2021-04-05",
+        9,
+    ),
+    (
+        1,
+        "motcua.xa",
+        "Đã cập nhật toàn bộ hồ sơ; từ 12/4/2021 mọi hồ sơ được tiếp nhận trên iGate.",
+        100,
+        "2021-04-16",
+        15,
+    ),
+    (0, "motcua.xa", "Đang tổng hợp số liệu tháng 4.", 30, "2021-04-26", 9),
+    (
+        3,
+        "chuyenvien",
+        "Đã rà soát xong máy tính, máy quét tại bộ phận một cửa huyện; đang rà soát các xã.",
+        40,
+        "2021-04-20",
+        9,
+    ),
+)
+
+
 def demo_committee_load() -> Meeting:
     """Record the meeting, its conclusions, tasks and a few reports; idempotent (a second call
     returns the meeting already there). Needs ``org.demo.demo_organisation_load`` first."""
@@ -53,115 +151,38 @@ def demo_committee_load() -> Meeting:
         return existing
     users = get_user_model().objects
     office = users.get(username="bcd")
-    commune_desk = users.get(username="motcua.xa")
-    district_officer = users.get(username="chuyenvien")
-    phu_tuc = Unit.objects.get(code=COMMUNE)
-
-    def commune(code: str) -> Unit:
-        return Unit.objects.get(code=code)
-
     with transaction.atomic(), demo_users_in_2021():
-        meeting = services.meeting_create(
-            by=office,
-            unit=district,
-            held_on=HELD_ON,
-            kind="quarterly",
-            title=TITLE,
-            chair="Đồng chí Nay Y Phú – Phó Bí thư Huyện ủy, Chủ tịch UBND huyện, "
-            "Trưởng Ban chỉ đạo CCHC huyện",
-            attendees="Thành viên Ban chỉ đạo CCHC huyện; lãnh đạo các cơ quan, đơn vị; "
-            "Chủ tịch UBND các xã, thị trấn.",
-            minutes=(
-                "Đánh giá kết quả thực hiện CCHC quý I, đề ra phương hướng, nhiệm vụ quý II. "
-                "Trong quý I, UBND huyện tiếp nhận 193 hồ sơ, giải quyết 193 hồ sơ, không có hồ "
-                "sơ trễ hạn; UBND các xã tiếp nhận 3.136 hồ sơ, đã giải quyết 3.135 hồ sơ, 01 hồ "
-                "sơ trong hạn chuyển kỳ sau. Có 307/3.329 hồ sơ được cập nhật trên hệ thống "
-                "iGate, chưa đảm bảo yêu cầu. Thảo luận: phối hợp giữa các cơ quan, đơn vị; giải "
-                "pháp khắc phục chỉ số CCHC của các đơn vị có thứ hạng thấp; thực trạng CNTT; "
-                "sắp xếp tổ chức bộ máy; cơ sở vật chất của bộ phận một cửa."
-            ),
-            notice_number="38/TB-UBND",
-            notice_date=dt.date(2021, 3, 22),
-        )
+        meeting = services.meeting_create(by=office, unit=district, **MEETING)
         conclusions = [
-            services.conclusion_add(meeting=meeting, by=office, text=text)
-            for text in (
-                "Các ngành, đoàn thể, cơ quan, đơn vị nghiêm túc thực hiện hiệu quả các nhiệm vụ "
-                "được phân công theo kết luận cuộc họp Ban chỉ đạo CCHC quý I và thường xuyên "
-                "báo cáo về cơ quan thường trực.",
-                "Tiếp nhận và trả kết quả giải quyết thủ tục hành chính qua hệ thống một cửa "
-                "điện tử (iGate) theo đúng yêu cầu; cập nhật đầy đủ hồ sơ lên hệ thống.",
-                "Triển khai các giải pháp thăng hạng các chỉ số CCHC; khắc phục các tiêu chí bị "
-                "trừ điểm của các đơn vị có thứ hạng thấp.",
-                "Rà soát thực trạng công nghệ thông tin của các cơ quan, đơn vị để thống nhất "
-                "trong quản lý, điều hành; xây dựng chính quyền điện tử.",
-            )
+            services.conclusion_add(meeting=meeting, by=office, text=text) for text in CONCLUSIONS
         ]
-        report_task = services.task_assign(
-            conclusion=conclusions[0],
-            by=office,
-            title="Báo cáo kết quả thực hiện nhiệm vụ CCHC tháng 4/2021 về cơ quan thường trực",
-            lead_unit=phu_tuc,
-            deadline=dt.date(2021, 4, 28),
-            expected_output="Báo cáo bằng văn bản",
-        )
-        igate_task = services.task_assign(
-            conclusion=conclusions[1],
-            by=office,
-            title="Cập nhật 100% hồ sơ tiếp nhận, trả kết quả lên hệ thống iGate",
-            lead_unit=phu_tuc,
-            supporting_units=[commune("002.37.H21"), commune("010.37.H21")],
-            working_days=20,
-            expected_output="Báo cáo tỷ lệ hồ sơ được cập nhật trên iGate",
-        )
-        services.task_assign(
-            conclusion=conclusions[2],
-            by=office,
-            title="Xây dựng kế hoạch khắc phục các tiêu chí bị trừ điểm chỉ số CCHC năm 2020",
-            lead_unit=commune("007.37.H21"),
-            supporting_units=[commune("014.37.H21")],
-            deadline=dt.date(2021, 4, 15),
-            expected_output="Kế hoạch được phê duyệt",
-        )
-        it_task = services.task_assign(
-            conclusion=conclusions[3],
-            by=office,
-            title="Rà soát, báo cáo thực trạng hạ tầng CNTT tại bộ phận một cửa huyện và xã",
-            lead_unit=district,
-            supporting_units=[phu_tuc],
-            working_days=30,
-            expected_output="Báo cáo thực trạng và đề xuất đầu tư",
-        )
-        services.task_report_submit(
-            task=igate_task,
-            by=commune_desk,
-            text="Đã cập nhật 60% hồ sơ tiếp nhận từ đầu năm lên hệ thống iGate.",
-            percent=60,
-            at=_at("2021-04-05"),
-        )
-        services.task_report_submit(
-            task=igate_task,
-            by=commune_desk,
-            text="Đã cập nhật toàn bộ hồ sơ; từ 12/4/2021 mọi hồ sơ được tiếp nhận trên iGate.",
-            percent=100,
-            at=_at("2021-04-16", 15),
-        )
-        services.task_report_submit(
-            task=report_task,
-            by=commune_desk,
-            text="Đang tổng hợp số liệu tháng 4.",
-            percent=30,
-            at=_at("2021-04-26"),
-        )
-        services.task_report_submit(
-            task=it_task,
-            by=district_officer,
-            text="Đã rà soát xong máy tính, máy quét tại bộ phận một cửa huyện; "
-            "đang rà soát các xã.",
-            percent=40,
-            at=_at("2021-04-20"),
-        )
+        tasks = [
+            _task_assign(conclusions[index], office, title, lead, supporting, due, output)
+            for index, title, lead, supporting, due, output in TASKS
+        ]
+        for index, username, text, percent, day, hour in REPORTS:
+            services.task_report_submit(
+                task=tasks[index],
+                by=users.get(username=username),
+                text=text,
+                percent=percent,
+                at=_at(day, hour),
+            )
     return meeting
+
+
+def _task_assign(conclusion, office, title, lead, supporting, due, output):
+    """``services.task_assign`` with units given by code and ``due`` a date or working days."""
+    when = {"working_days": due} if isinstance(due, int) else {"deadline": due}
+    return services.task_assign(
+        conclusion=conclusion,
+        by=office,
+        title=title,
+        lead_unit=Unit.objects.get(code=lead),
+        supporting_units=[Unit.objects.get(code=code) for code in supporting],
+        expected_output=output,
+        **when,
+    )
 
 
 PRESENT_TITLE = "Họp Ban chỉ đạo Cải cách hành chính tỉnh quý {quarter} năm {year}"
@@ -180,16 +201,10 @@ def demo_committee_present_load(*, today: dt.date | None = None) -> Meeting:
         return existing
     today = today or timezone.localdate()
     calendar = working_calendar()
-    held_on = today - dt.timedelta(days=21)
-    while not calendar.is_working_day(held_on):
-        held_on -= dt.timedelta(days=1)
-    last_quarter_end = dt.date(held_on.year, 3 * ((held_on.month - 1) // 3) + 1, 1)
-    last_quarter_end -= dt.timedelta(days=1)
-    quarter = (last_quarter_end.month - 1) // 3 + 1
+    held_on, quarter, year = _present_quarter(today, calendar)
     notice_date = deadline_after_working_days(start=held_on, working_days=2, calendar=calendar)
     users = get_user_model().objects
     office = users.get(username="bcd")
-    units = Unit.objects.in_bulk([PHU_TUC, CENTRE, DEPARTMENT, IA_DREH], field_name="code")
 
     def after(days: int) -> dt.date:
         return deadline_after_working_days(start=notice_date, working_days=days, calendar=calendar)
@@ -200,9 +215,7 @@ def demo_committee_present_load(*, today: dt.date | None = None) -> Meeting:
             unit=province,
             held_on=held_on,
             kind="quarterly",
-            title=PRESENT_TITLE.format(
-                quarter=("I", "II", "III", "IV")[quarter - 1], year=last_quarter_end.year
-            ),
+            title=PRESENT_TITLE.format(quarter=("I", "II", "III", "IV")[quarter - 1], year=year),
             chair="Đồng chí Chủ tịch UBND tỉnh, Trưởng Ban chỉ đạo CCHC tỉnh",
             attendees="Thành viên Ban chỉ đạo CCHC tỉnh; Giám đốc các sở; Chủ tịch UBND các "
             "xã, phường; Giám đốc Trung tâm Phục vụ hành chính công tỉnh.",
@@ -211,70 +224,84 @@ def demo_committee_present_load(*, today: dt.date | None = None) -> Meeting:
             notice_number=f"{120 + quarter}/TB-UBND",
             notice_date=notice_date,
         )
-        overdue, digitise, review = (
+        conclusions = [
             services.conclusion_add(meeting=meeting, by=office, text=text)
-            for text in (
-                "Các xã giải quyết dứt điểm hồ sơ quá hạn, thực hiện xin lỗi người dân theo "
-                "quy định khi trễ hẹn.",
-                "Trung tâm Phục vụ hành chính công tỉnh số hóa 100% thành phần hồ sơ khi tiếp "
-                "nhận.",
-                "Các sở rà soát, công bố lại TTHC sau khi phân cấp, phân quyền.",
-            )
-        )
-        done = services.task_assign(
-            conclusion=review,
-            by=office,
-            title="Rà soát TTHC lĩnh vực đất đai, môi trường sau phân cấp cho cấp xã",
-            lead_unit=units[DEPARTMENT],
-            deadline=after(5),
-            expected_output="Danh mục TTHC trình công bố",
-        )
-        services.task_assign(
-            conclusion=overdue,
-            by=office,
-            title="Giải quyết dứt điểm hồ sơ quá hạn tồn đọng, báo cáo nguyên nhân",
-            lead_unit=units[IA_DREH],
-            deadline=after(7),
-            expected_output="Báo cáo bằng văn bản",
-        )
-        soon = services.task_assign(
-            conclusion=overdue,
-            by=office,
-            title="Rà soát quy trình tiếp nhận, trả kết quả tại xã sau sắp xếp",
-            lead_unit=units[PHU_TUC],
-            deadline=after(20),
-            expected_output="Báo cáo rà soát",
-        )
-        ongoing = services.task_assign(
-            conclusion=digitise,
-            by=office,
-            title="Số hóa thành phần hồ sơ khi tiếp nhận, đạt tối thiểu 80% trong quý",
-            lead_unit=units[CENTRE],
-            supporting_units=[units[PHU_TUC]],
-            deadline=after(40),
-            expected_output="Báo cáo tỷ lệ số hóa",
-        )
+            for text in PRESENT_CONCLUSIONS
+        ]
+        tasks = [
+            _task_assign(conclusions[index], office, title, lead, supporting, after(days), output)
+            for index, title, lead, supporting, days, output in PRESENT_TASKS
+        ]
         moment = dt.datetime.combine(after(3), dt.time(15), tzinfo=HCM)
         if moment.date() <= today:
-            services.task_report_submit(
-                task=done,
-                by=users.get(username="chuyenvien"),
-                text="Đã rà soát xong, trình UBND tỉnh công bố danh mục.",
-                percent=100,
-                at=moment,
-            )
-            services.task_report_submit(
-                task=ongoing,
-                by=users.get(username="motcua.huyen"),
-                text="Đã số hóa khoảng 55% thành phần hồ sơ tiếp nhận trong tháng.",
-                percent=55,
-                at=moment,
-            )
-            services.task_report_submit(
-                task=soon,
-                by=users.get(username="motcua.xa"),
-                text="Đang rà soát quy trình tại bộ phận một cửa.",
-                percent=30,
-                at=moment,
-            )
+            for index, username, text, percent in PRESENT_REPORTS:
+                services.task_report_submit(
+                    task=tasks[index],
+                    by=users.get(username=username),
+                    text=text,
+                    percent=percent,
+                    at=moment,
+                )
     return meeting
+
+
+def _present_quarter(today: dt.date, calendar) -> tuple[dt.date, int, int]:
+    """The meeting's day (a working day about three weeks before ``today``), and the quarter
+    and year of the last quarter finished by then."""
+    held_on = today - dt.timedelta(days=21)
+    while not calendar.is_working_day(held_on):
+        held_on -= dt.timedelta(days=1)
+    last_quarter_end = dt.date(held_on.year, 3 * ((held_on.month - 1) // 3) + 1, 1)
+    last_quarter_end -= dt.timedelta(days=1)
+    return held_on, (last_quarter_end.month - 1) // 3 + 1, last_quarter_end.year
+
+
+# overdue, digitise, review
+PRESENT_CONCLUSIONS = (
+    "Các xã giải quyết dứt điểm hồ sơ quá hạn, thực hiện xin lỗi người dân theo "
+    "quy định khi trễ hẹn.",
+    "Trung tâm Phục vụ hành chính công tỉnh số hóa 100% thành phần hồ sơ khi tiếp nhận.",
+    "Các sở rà soát, công bố lại TTHC sau khi phân cấp, phân quyền.",
+)
+# done, overdue, due soon, in progress: the conclusion's index, title, lead unit, supporting
+# units, the deadline in working days after the notice, expected output.
+PRESENT_TASKS = (
+    (
+        2,
+        "Rà soát TTHC lĩnh vực đất đai, môi trường sau phân cấp cho cấp xã",
+        DEPARTMENT,
+        (),
+        5,
+        "Danh mục TTHC trình công bố",
+    ),
+    (
+        0,
+        "Giải quyết dứt điểm hồ sơ quá hạn tồn đọng, báo cáo nguyên nhân",
+        IA_DREH,
+        (),
+        7,
+        "Báo cáo bằng văn bản",
+    ),
+    (
+        0,
+        "Rà soát quy trình tiếp nhận, trả kết quả tại xã sau sắp xếp",
+        PHU_TUC,
+        (),
+        20,
+        "Báo cáo rà soát",
+    ),
+    (
+        1,
+        "Số hóa thành phần hồ sơ khi tiếp nhận, đạt tối thiểu 80% trong quý",
+        CENTRE,
+        (PHU_TUC,),
+        40,
+        "Báo cáo tỷ lệ số hóa",
+    ),
+)
+# The reports three working days after the notice: task index in PRESENT_TASKS, user, text, %.
+PRESENT_REPORTS = (
+    (0, "chuyenvien", "Đã rà soát xong, trình UBND tỉnh công bố danh mục.", 100),
+    (3, "motcua.huyen", "Đã số hóa khoảng 55% thành phần hồ sơ tiếp nhận trong tháng.", 55),
+    (2, "motcua.xa", "Đang rà soát quy trình tại bộ phận một cửa.", 30),
+)

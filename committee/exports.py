@@ -94,32 +94,7 @@ def tasks_xlsx(rows: list[TaskRow], *, today: dt.date, heading: str) -> bytes:
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         sheet.column_dimensions[get_column_letter(column)].width = width
     for index, row in enumerate(rows, start=1):
-        task = row.task
-        values = (
-            index,
-            text_neutralised(_meeting_text(row)),
-            task.conclusion.number,
-            text_neutralised(task.title),
-            text_neutralised(task.lead_unit.name),
-            text_neutralised("; ".join(row.supporting_names)),
-            _date(task.deadline),
-            text_neutralised(task.expected_output),
-            task.progress,
-            text_neutralised(getattr(task, "latest_report_text", None) or ""),
-            _date(task.completed_on),
-            STATUS_TEXT[row.status],
-            row.days_overdue or "",
-        )
-        excel_row = HEADER_ROW + index
-        for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row=excel_row, column=column, value=value)
-            cell.border = _BORDER
-            cell.alignment = _WRAP
-            if column == len(COLUMNS) - 1 and row.status in (
-                TaskStatus.IN_PROGRESS_OVERDUE,
-                TaskStatus.DONE_LATE,
-            ):
-                cell.font = _LATE_FONT
+        _task_row_write(sheet, HEADER_ROW + index, index, row)
     sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=1)
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     sheet.page_setup.orientation = "landscape"
@@ -129,3 +104,32 @@ def tasks_xlsx(rows: list[TaskRow], *, today: dt.date, heading: str) -> bytes:
     stream = io.BytesIO()
     workbook.save(stream)
     return stream.getvalue()
+
+
+def _task_row_write(sheet, excel_row: int, index: int, row: TaskRow) -> None:
+    """One task's cells on ``excel_row``, the days overdue in red when the task is late."""
+    task = row.task
+    values = (
+        index,
+        text_neutralised(_meeting_text(row)),
+        task.conclusion.number,
+        text_neutralised(task.title),
+        text_neutralised(task.lead_unit.name),
+        text_neutralised("; ".join(row.supporting_names)),
+        _date(task.deadline),
+        text_neutralised(task.expected_output),
+        task.progress,
+        text_neutralised(getattr(task, "latest_report_text", None) or ""),
+        _date(task.completed_on),
+        STATUS_TEXT[row.status],
+        row.days_overdue or "",
+    )
+    for column, value in enumerate(values, start=1):
+        cell = sheet.cell(row=excel_row, column=column, value=value)
+        cell.border = _BORDER
+        cell.alignment = _WRAP
+        if column == len(COLUMNS) - 1 and row.status in (
+            TaskStatus.IN_PROGRESS_OVERDUE,
+            TaskStatus.DONE_LATE,
+        ):
+            cell.font = _LATE_FONT

@@ -8,12 +8,12 @@ a deadline and an expected output. Units report progress on a task; the lead uni
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cchc_portal.fields import optional_user
 from org.models import Unit
 
 
@@ -39,14 +39,7 @@ class Meeting(models.Model):
     minutes = models.TextField(_("minutes"), blank=True)
     notice_number = models.CharField(_("conclusion notice number"), max_length=60, blank=True)
     notice_date = models.DateField(_("conclusion notice date"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = optional_user(_("recorded by"), on_delete=models.PROTECT)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -80,14 +73,7 @@ class MeetingAttachment(models.Model):
     file = models.FileField(_("file"), upload_to="committee/meetings/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255)
     size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    uploaded_by = optional_user(_("uploaded by"), on_delete=models.PROTECT)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
@@ -151,14 +137,7 @@ class Task(models.Model):
         _("progress (%)"), default=0, validators=[MaxValueValidator(100)]
     )
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("assigned by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = optional_user(_("assigned by"), on_delete=models.PROTECT)
     created_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
 
     class Meta:
@@ -191,14 +170,7 @@ class TaskReport(models.Model):
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="task_reports"
     )
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reported by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    by = optional_user(_("reported by"), on_delete=models.PROTECT)
     at = models.DateTimeField(_("reported at"))
     reported_on = models.DateField(_("report date"))
     text = models.TextField(_("progress report"))

@@ -215,39 +215,9 @@ def task_assign(
     the conclusion notice (see ``committee.deadlines``)."""
     meeting = conclusion.meeting
     _require_meeting_access(by, meeting)
-    calendar = working_calendar()
-    if (deadline is None) == (working_days is None):
-        raise ValidationError(
-            {"deadline": _("Give the deadline either as a date or as a number of working days.")}
-        )
-    if working_days is not None:
-        if not 1 <= working_days <= WORKING_DAYS_MAX:
-            raise ValidationError(
-                {
-                    "working_days": _("Give between 1 and %(max)s working days.")
-                    % {"max": WORKING_DAYS_MAX}
-                }
-            )
-        deadline = deadline_after_working_days(
-            start=meeting.reference_date, working_days=working_days, calendar=calendar
-        )
-    problem = deadline_problem(deadline=deadline, not_before=meeting.held_on, calendar=calendar)
-    if problem:
-        raise ValidationError({"deadline": problem})
+    deadline = _task_deadline(meeting, deadline, working_days)
     supporting = list(dict.fromkeys(supporting_units))
-    _require_visible(by, lead_unit, "lead_unit")
-    for unit in supporting:
-        _require_visible(by, unit, "supporting_units")
-    if lead_unit in supporting:
-        raise ValidationError(
-            {"supporting_units": _("The lead unit cannot also be a supporting unit.")}
-        )
-    # A task goes to units that exist when the committee decides it.
-    for field, units in (("lead_unit", [lead_unit]), ("supporting_units", supporting)):
-        for unit in units:
-            problem = unit.validity_error(meeting.held_on)
-            if problem:
-                raise ValidationError({field: problem})
+    _task_units_check(by, meeting, lead_unit, supporting)
     title = title.strip()
     if not title:
         raise ValidationError({"title": _("Name the task.")})
@@ -269,6 +239,48 @@ def task_assign(
         after["supporting_units"] = sorted(unit.pk for unit in supporting)
         audit_record(actor=by, action="create", instance=task, after=after, unit=lead_unit)
     return task
+
+
+def _task_deadline(meeting: Meeting, deadline: dt.date | None, working_days: int | None) -> dt.date:
+    """The task's deadline, given as a date or as working days from the notice; checked."""
+    calendar = working_calendar()
+    if (deadline is None) == (working_days is None):
+        raise ValidationError(
+            {"deadline": _("Give the deadline either as a date or as a number of working days.")}
+        )
+    if working_days is not None:
+        if not 1 <= working_days <= WORKING_DAYS_MAX:
+            raise ValidationError(
+                {
+                    "working_days": _("Give between 1 and %(max)s working days.")
+                    % {"max": WORKING_DAYS_MAX}
+                }
+            )
+        deadline = deadline_after_working_days(
+            start=meeting.reference_date, working_days=working_days, calendar=calendar
+        )
+    problem = deadline_problem(deadline=deadline, not_before=meeting.held_on, calendar=calendar)
+    if problem:
+        raise ValidationError({"deadline": problem})
+    return deadline
+
+
+def _task_units_check(
+    by: AbstractBaseUser, meeting: Meeting, lead_unit: Unit, supporting: list[Unit]
+) -> None:
+    _require_visible(by, lead_unit, "lead_unit")
+    for unit in supporting:
+        _require_visible(by, unit, "supporting_units")
+    if lead_unit in supporting:
+        raise ValidationError(
+            {"supporting_units": _("The lead unit cannot also be a supporting unit.")}
+        )
+    # A task goes to units that exist when the committee decides it.
+    for field, units in (("lead_unit", [lead_unit]), ("supporting_units", supporting)):
+        for unit in units:
+            problem = unit.validity_error(meeting.held_on)
+            if problem:
+                raise ValidationError({field: problem})
 
 
 # Progress reports -------------------------------------------------------------------------
@@ -293,37 +305,12 @@ def task_report_submit(
     unit = reporting_unit(by, task)
     if unit is None:
         raise PermissionDenied(_("Only the lead and supporting units report on this task."))
-    text = text.strip()
-    if not text:
-        raise ValidationError({"text": _("Describe what has been done.")})
-    if not 0 <= percent <= 100:
-        raise ValidationError({"percent": _("The progress is a percentage from 0 to 100.")})
-    if attachment is not None:
-        try:
-            attachment_validate(attachment)
-        except ValidationError as error:
-            raise ValidationError({"attachment": error.messages}) from None
+    text = _report_text_check(text, percent, attachment)
     at = at or timezone.now()
     reported_on = timezone.localdate(at)
     with transaction.atomic():
         task = Task.objects.select_for_update().get(pk=task.pk)
-        if task.completed_on is not None:
-            raise ValidationError(
-                _("This task was completed on %(day)s; it takes no more reports.")
-                % {"day": task.completed_on.strftime("%d/%m/%Y")}
-            )
-        if reported_on < task.conclusion.meeting.held_on:
-            raise ValidationError(_("A report cannot be dated before the meeting."))
-        previous = task.reports.filter(unit=unit).aggregate(best=Max("percent"))["best"]
-        if previous is not None and percent < previous:
-            raise ValidationError(
-                {
-                    "percent": _(
-                        "%(unit)s already reported %(previous)s%%; the progress cannot go down."
-                    )
-                    % {"unit": unit.name, "previous": previous}
-                }
-            )
+        _report_allowed_check(task, unit, reported_on, percent)
         report = TaskReport(
             task=task,
             unit=unit,
@@ -340,22 +327,62 @@ def task_report_submit(
         report.full_clean()
         report.save()
         audit_record(actor=by, action="report", instance=report, after=snapshot(report), unit=unit)
-
-        before = snapshot(task)
-        if task.first_reported_on is None or reported_on < task.first_reported_on:
-            task.first_reported_on = reported_on
-        if unit.pk == task.lead_unit_id:
-            task.progress = percent
-            if percent == 100:
-                task.completed_on = reported_on
-        after = snapshot(task)
-        if after != before:
-            task.save(update_fields=["first_reported_on", "progress", "completed_on"])
-            action = "complete" if task.completed_on and not before["completed_on"] else "update"
-            audit_record(
-                actor=by, action=action, instance=task, before=before, after=after, unit=unit
-            )
+        _task_progress_apply(task, by, unit, reported_on, percent)
     return report
+
+
+def _report_text_check(text: str, percent: int, attachment: UploadedFile | None) -> str:
+    """The report's text, stripped, once text, percentage and attachment are valid."""
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Describe what has been done.")})
+    if not 0 <= percent <= 100:
+        raise ValidationError({"percent": _("The progress is a percentage from 0 to 100.")})
+    if attachment is not None:
+        try:
+            attachment_validate(attachment)
+        except ValidationError as error:
+            raise ValidationError({"attachment": error.messages}) from None
+    return text
+
+
+def _report_allowed_check(task: Task, unit: Unit, reported_on: dt.date, percent: int) -> None:
+    """Refuse a report on a completed task, before the meeting, or lower than the unit's last."""
+    if task.completed_on is not None:
+        raise ValidationError(
+            _("This task was completed on %(day)s; it takes no more reports.")
+            % {"day": task.completed_on.strftime("%d/%m/%Y")}
+        )
+    if reported_on < task.conclusion.meeting.held_on:
+        raise ValidationError(_("A report cannot be dated before the meeting."))
+    previous = task.reports.filter(unit=unit).aggregate(best=Max("percent"))["best"]
+    if previous is not None and percent < previous:
+        raise ValidationError(
+            {
+                "percent": _(
+                    "%(unit)s already reported %(previous)s%%; the progress cannot go down."
+                )
+                % {"unit": unit.name, "previous": previous}
+            }
+        )
+
+
+def _task_progress_apply(
+    task: Task, by: AbstractBaseUser, unit: Unit, reported_on: dt.date, percent: int
+) -> None:
+    """The task after a report: first report day, and the lead unit's progress and completion."""
+    before = snapshot(task)
+    if task.first_reported_on is None or reported_on < task.first_reported_on:
+        task.first_reported_on = reported_on
+    if unit.pk == task.lead_unit_id:
+        task.progress = percent
+        if percent == 100:
+            task.completed_on = reported_on
+    after = snapshot(task)
+    if after != before:
+        task.save(update_fields=["first_reported_on", "progress", "completed_on"])
+        action = "complete" if task.completed_on and not before["completed_on"] else "update"
+        audit_record(actor=by, action=action, instance=task, before=before, after=after, unit=unit)
 
 
 # Reminders --------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ meeting or task outside what the user may see answers 404. Writes go through the
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -67,6 +69,12 @@ def _standing_office_only(request: HttpRequest) -> None:
         raise Http404(_("No such page."))
 
 
+def _office_meeting(request: HttpRequest, pk: int) -> Meeting:
+    """The meeting ``pk`` for the standing office (404 for anyone else, or out of sight)."""
+    _standing_office_only(request)
+    return get_object_or_404(meetings_visible_to(request.user), pk=pk)
+
+
 # Meetings ---------------------------------------------------------------------------------
 
 
@@ -98,41 +106,51 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
         initial = {"unit": membership.unit if membership else None}
         form = MeetingForm(units=units, initial=initial)
         return render(request, "committee/meeting_form.html", {"form": form, "meeting": None})
-    form = MeetingForm(request.POST, units=units)
-    if form.is_valid():
-        data = {name: form.cleaned_data[name] for name in services.MEETING_FIELDS}
-        try:
-            meeting = services.meeting_create(by=request.user, **data)
-        except ValidationError as error:
-            _errors_to_form(form, error)
-        else:
-            messages.success(request, _("The meeting has been recorded."))
-            return redirect("committee:meeting_detail", pk=meeting.pk)
-    return render(
-        request, "committee/meeting_form.html", {"form": form, "meeting": None}, status=400
+    return _meeting_edit_post(
+        request,
+        MeetingForm(request.POST, units=units),
+        None,
+        lambda data: services.meeting_create(by=request.user, **data),
+        _("The meeting has been recorded."),
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_update(request: HttpRequest, pk: int) -> HttpResponse:
-    _standing_office_only(request)
-    meeting = get_object_or_404(meetings_visible_to(request.user), pk=pk)
+    meeting = _office_meeting(request, pk)
     units = units_visible_to(request.user)
     if request.method != "POST":
         form = MeetingForm(instance=meeting, units=units)
         return render(request, "committee/meeting_form.html", {"form": form, "meeting": meeting})
     # A throw-away instance: the form must not change the row, the service does.
-    form = MeetingForm(request.POST, instance=Meeting.objects.get(pk=meeting.pk), units=units)
+    return _meeting_edit_post(
+        request,
+        MeetingForm(request.POST, instance=Meeting.objects.get(pk=meeting.pk), units=units),
+        meeting,
+        lambda data: services.meeting_update(meeting=meeting, by=request.user, **data),
+        _("The meeting has been updated."),
+    )
+
+
+def _meeting_edit_post(
+    request: HttpRequest,
+    form: MeetingForm,
+    meeting: Meeting | None,
+    save: Callable[[dict[str, Any]], Meeting],
+    success: str,
+) -> HttpResponse:
+    """A posted meeting form: saved by ``save`` and on to the meeting's page, or shown again
+    with its errors (400)."""
     if form.is_valid():
         data = {name: form.cleaned_data[name] for name in services.MEETING_FIELDS}
         try:
-            services.meeting_update(meeting=meeting, by=request.user, **data)
+            saved = save(data)
         except ValidationError as error:
             _errors_to_form(form, error)
         else:
-            messages.success(request, _("The meeting has been updated."))
-            return redirect("committee:meeting_detail", pk=meeting.pk)
+            messages.success(request, success)
+            return redirect("committee:meeting_detail", pk=saved.pk)
     return render(
         request, "committee/meeting_form.html", {"form": form, "meeting": meeting}, status=400
     )
@@ -186,77 +204,79 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _meeting_page(request, meeting)
 
 
-@login_required
-@require_POST
-def conclusion_add(request: HttpRequest, pk: int) -> HttpResponse:
-    _standing_office_only(request)
-    meeting = get_object_or_404(meetings_visible_to(request.user), pk=pk)
-    form = ConclusionForm(request.POST)
+def _meeting_form_post(
+    request: HttpRequest,
+    meeting: Meeting,
+    form,
+    form_name: str,
+    write: Callable[[dict], str],
+) -> HttpResponse:
+    """A form posted on the meeting page: once valid and written by ``write`` (which returns
+    the success message), back to the meeting; otherwise the page again with its errors."""
     if form.is_valid():
         try:
-            conclusion = services.conclusion_add(
-                meeting=meeting, by=request.user, text=form.cleaned_data["text"]
-            )
+            message = write(form.cleaned_data)
         except ValidationError as error:
             _errors_to_form(form, error)
         else:
-            messages.success(
-                request,
-                _("Conclusion %(number)s has been added.") % {"number": conclusion.number},
-            )
+            messages.success(request, message)
             return redirect("committee:meeting_detail", pk=meeting.pk)
-    return _meeting_page(request, meeting, conclusion_form=form, status=400)
+    return _meeting_page(request, meeting, status=400, **{form_name: form})
+
+
+@login_required
+@require_POST
+def conclusion_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _office_meeting(request, pk)
+
+    def write(data: dict) -> str:
+        conclusion = services.conclusion_add(meeting=meeting, by=request.user, text=data["text"])
+        return _("Conclusion %(number)s has been added.") % {"number": conclusion.number}
+
+    form = ConclusionForm(request.POST)
+    return _meeting_form_post(request, meeting, form, "conclusion_form", write)
 
 
 @login_required
 @require_POST
 def task_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    _standing_office_only(request)
-    meeting = get_object_or_404(meetings_visible_to(request.user), pk=pk)
+    meeting = _office_meeting(request, pk)
     form = TaskForm(request.POST, meeting=meeting, units=units_visible_to(request.user))
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            task = services.task_assign(
-                conclusion=data["conclusion"],
-                by=request.user,
-                title=data["title"],
-                lead_unit=data["lead_unit"],
-                supporting_units=data["supporting_units"],
-                deadline=data["deadline"],
-                working_days=data["working_days"],
-                expected_output=data["expected_output"],
-                content=data["content"],
-            )
-        except ValidationError as error:
-            _errors_to_form(form, error)
-        else:
-            messages.success(
-                request,
-                _("The task has been assigned to %(unit)s, due %(deadline)s.")
-                % {"unit": task.lead_unit.name, "deadline": task.deadline.strftime("%d/%m/%Y")},
-            )
-            return redirect("committee:meeting_detail", pk=meeting.pk)
-    return _meeting_page(request, meeting, task_form=form, status=400)
+
+    def write(data: dict) -> str:
+        task = services.task_assign(
+            conclusion=data["conclusion"],
+            by=request.user,
+            title=data["title"],
+            lead_unit=data["lead_unit"],
+            supporting_units=data["supporting_units"],
+            deadline=data["deadline"],
+            working_days=data["working_days"],
+            expected_output=data["expected_output"],
+            content=data["content"],
+        )
+        return _("The task has been assigned to %(unit)s, due %(deadline)s.") % {
+            "unit": task.lead_unit.name,
+            "deadline": task.deadline.strftime("%d/%m/%Y"),
+        }
+
+    return _meeting_form_post(request, meeting, form, "task_form", write)
 
 
 @login_required
 @require_POST
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    _standing_office_only(request)
-    meeting = get_object_or_404(meetings_visible_to(request.user), pk=pk)
-    form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
+    meeting = _office_meeting(request, pk)
+
+    def write(data: dict) -> str:
         try:
-            services.meeting_attachment_add(
-                meeting=meeting, by=request.user, upload=form.cleaned_data["file"]
-            )
+            services.meeting_attachment_add(meeting=meeting, by=request.user, upload=data["file"])
         except ValidationError as error:
-            form.add_error("file", error)
-        else:
-            messages.success(request, _("The file has been attached."))
-            return redirect("committee:meeting_detail", pk=meeting.pk)
-    return _meeting_page(request, meeting, attachment_form=form, status=400)
+            raise ValidationError({"file": error.messages}) from None
+        return _("The file has been attached.")
+
+    form = AttachmentForm(request.POST, request.FILES)
+    return _meeting_form_post(request, meeting, form, "attachment_form", write)
 
 
 def _file_response(field_file, name: str) -> FileResponse:
@@ -295,6 +315,8 @@ def _latest_report_text(tasks: QuerySet[Task]) -> QuerySet[Task]:
 
 
 def _filtered_tasks(request: HttpRequest, *, overdue: bool) -> tuple[TaskFilterForm, QuerySet]:
+    """The tasks of the standing office's table as filtered by the query (403 for others)."""
+    _standing_office_only(request)
     today = timezone.localdate()
     visible = tasks_visible_to(request.user)
     form = TaskFilterForm(
@@ -324,7 +346,6 @@ class _FilterError(Exception):
 
 
 def _task_table(request: HttpRequest, *, overdue: bool) -> HttpResponse:
-    _standing_office_only(request)
     try:
         form, tasks = _filtered_tasks(request, overdue=overdue)
     except _FilterError as error:
@@ -367,7 +388,6 @@ def overdue_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def task_export(request: HttpRequest) -> HttpResponse:
-    _standing_office_only(request)
     try:
         _form, tasks = _filtered_tasks(request, overdue=False)
     except _FilterError as error:

@@ -25,8 +25,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from org.models import Role, Unit
-from org.selectors import membership_of
+from audit.admin import ReadOnlyAdminMixin
+from org.admin import AdministratorsOnlyMixin, is_portal_administrator
+from org.models import Unit
 from org.text import has_control_characters
 
 from .models import OPEN_STATUSES, Dossier
@@ -53,16 +54,6 @@ class EndedUnit(Unit):
         verbose_name_plural = _("ended units")
 
 
-def is_dossier_administrator(user) -> bool:
-    """Superusers, and staff users whose active membership has the administrator role."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    membership = membership_of(user)
-    return bool(user.is_staff and membership and membership.role == Role.ADMINISTRATOR)
-
-
 class HandOverForm(forms.Form):
     successor = forms.ModelChoiceField(label=_("Successor"), queryset=Unit.objects.none())
 
@@ -74,7 +65,7 @@ class HandOverForm(forms.Form):
 
 
 @admin.register(EndedUnit)
-class EndedUnitAdmin(admin.ModelAdmin):
+class EndedUnitAdmin(AdministratorsOnlyMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "level", "valid_to", "successors_shown", "open_dossiers"]
     list_filter = ["level"]
     search_fields = ["code", "name"]
@@ -102,21 +93,6 @@ class EndedUnitAdmin(admin.ModelAdmin):
     @admin.display(description=_("open dossiers"), ordering="open_count")
     def open_dossiers(self, obj: Unit) -> int:
         return obj.open_count
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_dossier_administrator(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return is_dossier_administrator(request.user)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
     @admin.action(description=_("Hand the open dossiers over to a successor"))
     def hand_over(self, request: HttpRequest, queryset: QuerySet[Unit]) -> HttpResponse | None:
@@ -193,7 +169,7 @@ class ApplicantCorrectionForm(forms.ModelForm):
 
 
 @admin.register(Dossier)
-class DossierAdmin(admin.ModelAdmin):
+class DossierAdmin(AdministratorsOnlyMixin, admin.ModelAdmin):
     """Find a dossier and correct its applicant's details; nothing else can be changed here,
     and nothing added or deleted (intake and every step belong to the desk's pages)."""
 
@@ -231,14 +207,8 @@ class DossierAdmin(admin.ModelAdmin):
             "receiving_unit", "handling_unit", "procedure_version__procedure"
         )
 
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_dossier_administrator(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return is_dossier_administrator(request.user)
-
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return is_dossier_administrator(request.user)
+        return is_portal_administrator(request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

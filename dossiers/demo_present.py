@@ -183,6 +183,8 @@ def _department_for(version: ProcedureVersion) -> str:
     return DEFAULT_DEPARTMENT
 
 
+# Over 60 lines on purpose: one seeded sequence of random draws, in an order the demo's
+# figures depend on; split, the draws would be easy to reorder by accident.
 def _life_plan(
     rng: random.Random,
     calendar: WorkingCalendar,

@@ -60,7 +60,16 @@ from django.utils.translation import gettext as _
 
 from audit.services import IMPORT_REFERENCES_MAX, import_audit_record
 from org.models import Unit
-from org.tabular import ImportResult, NumberedRow, RowErrors, TabularError, TabularFile
+from org.tabular import (
+    FirstRows,
+    ImportResult,
+    NumberedRow,
+    RowCheck,
+    RowErrors,
+    TabularError,
+    TabularFile,
+    required_message,
+)
 
 from .codes import dossier_code_parse
 from .models import Dossier, DossierStatus
@@ -154,50 +163,58 @@ def dossiers_digitised_import(
     labels = labels or {}
     errors = RowErrors()
     marks = _Marks()
-    first_row_of_code: dict[str, int] = {}
+    first_rows = FirstRows()
     pending: list[tuple[int, str, str]] = []
     for number, given in rows:
         raw = {header_normalised(name): value for name, value in given.items()}
-        column, code = _code_of(raw)
-        column = labels.get(column, column)
-        if not code:
-            errors.add(number, column, _("is required"))
-        else:
-            try:
-                dossier_code_parse(code)
-            except ValueError:
-                errors.add(
-                    number,
-                    column,
-                    _("'%(value)s' is not a dossier code <unit code>-<YYMMDD>-<NNNN>")
-                    % {"value": code},
-                )
-            else:
-                if code in first_row_of_code:
-                    errors.add(
-                        number,
-                        column,
-                        _("'%(code)s' is already on row %(row)d")
-                        % {"code": code, "row": first_row_of_code[code]},
-                    )
-                else:
-                    first_row_of_code[code] = number
-                    pending.append((number, column, code))
-        recorded_at = (raw.get("recorded_at") or "").strip()
-        if recorded_at and not _is_iso_moment(recorded_at):
-            errors.add(
-                number,
-                labels.get("recorded_at", "recorded_at"),
-                _("'%(value)s' is not an ISO 8601 date or date-time such as 2021-03-05T10:30")
-                % {"value": recorded_at},
-            )
+        check = RowCheck(errors, number, raw)
+        code_check = _row_check(check=check, labels=labels, first_rows=first_rows)
+        if code_check is not None:
+            pending.append(code_check)
         if len(pending) >= CHUNK_SIZE:
             _chunk_check(pending=pending, unit=unit, marks=marks, errors=errors)
             pending = []
     _chunk_check(pending=pending, unit=unit, marks=marks, errors=errors)
     if errors:
         return ImportResult(errors=errors)
+    return _marks_save(marks=marks, unit=unit, by=by, source=source)
 
+
+def _row_check(
+    *, check: RowCheck, labels: Mapping[str, str], first_rows: FirstRows
+) -> tuple[int, str, str] | None:
+    """Check one row's own cells; ``(row, column, code)`` when its code is to be looked up."""
+    column, code = _code_of(check.row)
+    column = labels.get(column, column)
+    pending = None
+    if not code:
+        check.error(column, required_message())
+    else:
+        try:
+            dossier_code_parse(code)
+        except ValueError:
+            check.error(
+                column,
+                _("'%(value)s' is not a dossier code <unit code>-<YYMMDD>-<NNNN>")
+                % {"value": code},
+            )
+        else:
+            if first_rows.check(check.errors, check.number, column, code):
+                pending = (check.number, column, code)
+    recorded_at = (check.row.get("recorded_at") or "").strip()
+    if recorded_at and not _is_iso_moment(recorded_at):
+        check.error(
+            labels.get("recorded_at", "recorded_at"),
+            _("'%(value)s' is not an ISO 8601 date or date-time such as 2021-03-05T10:30")
+            % {"value": recorded_at},
+        )
+    return pending
+
+
+def _marks_save(
+    *, marks: _Marks, unit: Unit | None, by: AbstractBaseUser | None, source: str
+) -> ImportResult:
+    """Write the marks found by the checks, with their audit entry and signal."""
     with transaction.atomic():
         marked, codes = _marks_write(marks.ids)
         unchanged = marks.unchanged + len(marks.ids) - marked
@@ -220,7 +237,7 @@ def dossiers_digitised_import(
                 event_kind=DIGITISED_EVENT_KIND,
             )
     # A dossier marked by someone else since the check is unchanged by this import.
-    return ImportResult(updated=marked, unchanged=unchanged, errors=errors)
+    return ImportResult(updated=marked, unchanged=unchanged)
 
 
 def _code_of(row: dict[str, str]) -> tuple[str, str]:

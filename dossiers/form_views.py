@@ -8,6 +8,8 @@ or follows Circular 01/2018, which has no such form, …). The content is built 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -100,6 +102,36 @@ def _slip(request: HttpRequest, template: str, dossier: Dossier, form, **context
     )
 
 
+def _events_slip_view(
+    template: str, build: Callable[..., Any], applies: Callable[[Dossier], bool]
+) -> Callable[[HttpRequest, str], HttpResponse]:
+    """The view of a slip built from the dossier and its events; 404 unless the form
+    ``applies`` to the dossier."""
+
+    @require_GET
+    @login_required
+    def view(request: HttpRequest, code: str) -> HttpResponse:
+        dossier = _dossier(request, code)
+        if not applies(dossier):
+            raise Http404
+        return _slip(request, template, dossier, build(dossier=dossier, events=_events(dossier)))
+
+    return view
+
+
+def _refused(dossier: Dossier) -> bool:
+    return dossier.status == DossierStatus.REFUSED
+
+
+def _not_refused(dossier: Dossier) -> bool:
+    return dossier.status != DossierStatus.REFUSED
+
+
+def _stopped_under_118(dossier: Dossier) -> bool:
+    """Only Decree 118/2025 has a stop notice (Circular 01/2018 has no such form)."""
+    return dossier.status == DossierStatus.STOPPED and dossier.regime == Regime.DECREE_118_2025
+
+
 @require_GET
 @login_required
 def receipt(request: HttpRequest, code: str) -> HttpResponse:
@@ -141,14 +173,7 @@ def supplement(request: HttpRequest, code: str) -> HttpResponse:
     return _slip(request, "supplement.html", dossier, form)
 
 
-@require_GET
-@login_required
-def refusal(request: HttpRequest, code: str) -> HttpResponse:
-    dossier = _dossier(request, code)
-    if dossier.status != DossierStatus.REFUSED:
-        raise Http404
-    form = refusal_build(dossier=dossier, events=_events(dossier))
-    return _slip(request, "refusal.html", dossier, form)
+refusal = _events_slip_view("refusal.html", refusal_build, _refused)
 
 
 @require_GET
@@ -161,24 +186,10 @@ def apology(request: HttpRequest, code: str) -> HttpResponse:
     return _slip(request, "apology.html", dossier, apology_build(dossier=dossier, apology=found))
 
 
-@require_GET
-@login_required
-def stop_notice(request: HttpRequest, code: str) -> HttpResponse:
-    dossier = _dossier(request, code)
-    if dossier.status != DossierStatus.STOPPED or dossier.regime != Regime.DECREE_118_2025:
-        raise Http404
-    form = stop_notice_build(dossier=dossier, events=_events(dossier))
-    return _slip(request, "stop_notice.html", dossier, form)
+stop_notice = _events_slip_view("stop_notice.html", stop_notice_build, _stopped_under_118)
 
 
-@require_GET
-@login_required
-def control_sheet(request: HttpRequest, code: str) -> HttpResponse:
-    dossier = _dossier(request, code)
-    if dossier.status == DossierStatus.REFUSED:
-        raise Http404
-    form = control_sheet_build(dossier=dossier, events=_events(dossier))
-    return _slip(request, "control_sheet.html", dossier, form)
+control_sheet = _events_slip_view("control_sheet.html", control_sheet_build, _not_refused)
 
 
 def _bad_request(request: HttpRequest, message: str, **context) -> HttpResponse:
@@ -197,8 +208,8 @@ def register(request: HttpRequest) -> HttpResponse:
         )
     except RegisterRequestError as error:
         return _bad_request(request, str(error))
-    unit = None
     unit_code = request.GET.get("unit", "").strip()
+    unit = None
     if unit_code:
         unit = (
             units_visible_to(request.user).select_related("parent").filter(code=unit_code).first()
@@ -206,27 +217,13 @@ def register(request: HttpRequest) -> HttpResponse:
         if unit is None:
             message = _("Unknown unit, or a unit you may not see: %(code)s.")
             return _bad_request(request, message % {"code": unit_code})
-    if unit is None:
+    else:
         membership = membership_of(request.user)
         unit = membership.unit if membership else None
     spec = form_spec(regime=period.regime, form=FormKind.REGISTER)
     dossiers = register_dossiers(user=request.user, period=period, unit=unit if unit_code else None)
     if period.output == "xlsx":
-        if dossiers.count() > REGISTER_XLSX_MAX_ROWS:
-            return _bad_request(
-                request,
-                _(
-                    "The register has more dossiers in this range than one worksheet holds; "
-                    "choose a unit or a shorter range."
-                ),
-            )
-        output = register_xlsx_file(dossiers=dossiers, spec=spec, title=period.title)
-        return FileResponse(
-            output,
-            as_attachment=True,
-            filename=f"so-theo-doi-{period.start.isoformat()}-{period.end.isoformat()}.xlsx",
-            content_type=XLSX_CONTENT_TYPE,
-        )
+        return _register_xlsx(request, period, dossiers, spec)
     total = dossiers.count()
     page = register_page_parse(request.GET.get("page"), total=total, size=REGISTER_PAGE_SIZE)
     pages = register_pages(total, REGISTER_PAGE_SIZE)
@@ -252,6 +249,25 @@ def register(request: HttpRequest) -> HttpResponse:
             "next_url": _register_url(request, period, page=page + 1) if page < pages else "",
             "xlsx_url": _register_url(request, period, output="xlsx"),
         },
+    )
+
+
+def _register_xlsx(request: HttpRequest, period, dossiers, spec) -> HttpResponse:
+    """The register of the range as one worksheet, or 400 when it would not fit in one."""
+    if dossiers.count() > REGISTER_XLSX_MAX_ROWS:
+        return _bad_request(
+            request,
+            _(
+                "The register has more dossiers in this range than one worksheet holds; "
+                "choose a unit or a shorter range."
+            ),
+        )
+    output = register_xlsx_file(dossiers=dossiers, spec=spec, title=period.title)
+    return FileResponse(
+        output,
+        as_attachment=True,
+        filename=f"so-theo-doi-{period.start.isoformat()}-{period.end.isoformat()}.xlsx",
+        content_type=XLSX_CONTENT_TYPE,
     )
 
 

@@ -32,8 +32,9 @@ Choices written down here because the design is silent:
   A resolved row may carry only ``returned_at`` (iGate exports often do): finished = returned
   (DESIGN §3, "result ready or returned, whichever comes first"), so ``finished_at`` is stored
   as the return time, with a ``finished`` event then, and the finished date, the status and
-  the early / on time / late judgement follow from it as for any returned dossier
-  (:func:`dossiers.models.finished_date_of`).
+  the early / on time / late judgement follow from it as for any returned dossier.
+  Every rule of the lifecycle (status, history, due dates, derived columns) is the one of
+  :mod:`dossiers.lifecycle`, which ``Dossier.save`` and the services use too.
 - **Units have a life.** The receiving unit must be in force on the received day and a
   handling unit other than it on the hand-over day (``transferred_at``, else the received
   time); the message is :meth:`org.models.Unit.validity_error`, naming the successors.
@@ -58,11 +59,11 @@ Choices written down here because the design is silent:
   when every parsed row was kept (measured, 100,000 rows): the codes and hashed natural keys
   seen, to report repeats, and each code-less row's received time and row, to number it after
   every given code of its unit and day. When every row passed, the spool is written back in
-  the same chunks inside the transaction: binary ``COPY`` on PostgreSQL (ids reserved from the
-  sequence first), multi-row ``INSERT … RETURNING`` on SQLite; neither the per-dossier services
-  nor the ORM's per-field preparation are used. The counters are read once and written with
-  one ``UPDATE … FROM unnest`` per chunk. One ``dossier_changed`` signal is sent inside the
-  transaction (its stale-rollup marks commit with the rows) for the whole import
+  the same chunks inside the transaction (:mod:`cchc_portal.db`): binary ``COPY`` on PostgreSQL
+  (ids reserved from the sequence first), multi-row ``INSERT … RETURNING`` on SQLite; neither
+  the per-dossier services nor the ORM's per-field preparation are used. The counters are read
+  once and written with one ``UPDATE … FROM unnest`` per chunk. One ``dossier_changed`` signal
+  is sent inside the transaction (its stale-rollup marks commit with the rows) for the whole import
   (``dossier_id=None``, ``event_kind="imported"``), with every receiving and handling unit
   and every local date touched; nothing is sent when nothing was created.
 """
@@ -76,9 +77,9 @@ import tempfile
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -88,25 +89,42 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import import_audit_record
+from cchc_portal.db import binary_execute, copy_available, copy_rows, ids_reserve, insert_rows
 from org.calendar_source import working_calendar
 from org.models import Unit
-from org.tabular import ImportResult, NumberedRow, RowErrors, TabularFile
+from org.tabular import (
+    FirstRows,
+    ImportResult,
+    NumberedRow,
+    RowCheck,
+    RowErrors,
+    TabularFile,
+    unknown_unit_message,
+)
 from org.workdays import WorkingCalendar
 from procedures.models import Channel, ProcedureVersion, VersionStatus
 
 from .codes import dossier_code_format, dossier_code_parse
-from .deadlines import due_at_compute, supplement_due_at_shift
 from .guards import dates_refusals, dates_writable_check
-from .models import (
-    Dossier,
-    DossierCodeCounter,
-    DossierStatus,
-    Event,
+from .lifecycle import (
+    OUTCOME_OPEN,
+    OUTCOME_REFUSED,
+    OUTCOME_RESOLVED,
+    OUTCOME_WITHDRAWN,  # noqa: F401 (re-exported with the others: the outcome column's values)
+    OUTCOMES,
     EventKind,
-    SupplementRequest,
-    finished_date_of,
-    regime_for,
+    ProcessingTimes,
+    RememberingCalendar,
+    Step,
+    derived_fields,
+    due_after_pause,
+    intake_due_dates,
+    local_date,
+    pause_end,
+    status_of,
+    steps_of,
 )
+from .models import Dossier, DossierCodeCounter, Event, SupplementRequest
 from .signals import dossier_changed
 
 DOSSIER_REQUIRED_COLUMNS = (
@@ -135,11 +153,6 @@ DOSSIER_OPTIONAL_COLUMNS = (
 )
 DOSSIER_COLUMNS = DOSSIER_REQUIRED_COLUMNS + DOSSIER_OPTIONAL_COLUMNS
 
-OUTCOME_OPEN = ""
-OUTCOME_RESOLVED = "resolved"
-OUTCOME_WITHDRAWN = "withdrawn"
-OUTCOME_REFUSED = "refused"
-OUTCOMES = (OUTCOME_RESOLVED, OUTCOME_WITHDRAWN, OUTCOME_REFUSED)
 _CHANNELS = tuple(Channel.values)
 
 CHUNK_SIZE = 2000
@@ -210,6 +223,8 @@ class _DossierRow:
     due_at: dt.datetime | None = None
     original_due_at: dt.datetime | None = None
     status: str = ""
+    # The steps the row states (lifecycle.steps_of), once its units are known.
+    steps: list[Step] | None = None
     existing: bool = False
     # A resolved row with returned_at only: its finished_at in ``times`` is the return time.
     return_only: bool = False
@@ -226,47 +241,6 @@ class _DossierRow:
             self.applicant["applicant_name"],
             self.received_at,
         )
-
-
-@dataclass(frozen=True)
-class _MemoCalendar(WorkingCalendar):
-    """The same calendar, remembering each day's answers for the length of one import."""
-
-    _working: dict = field(default_factory=dict, compare=False, repr=False)
-    _blocks: dict = field(default_factory=dict, compare=False, repr=False)
-    _next: dict = field(default_factory=dict, compare=False, repr=False)
-    _length: list = field(default_factory=list, compare=False, repr=False)
-
-    @classmethod
-    def of(cls, calendar: WorkingCalendar) -> _MemoCalendar:
-        return cls(**{item.name: getattr(calendar, item.name) for item in fields(WorkingCalendar)})
-
-    def is_working_day(self, day: dt.date) -> bool:
-        try:
-            return self._working[day]
-        except KeyError:
-            answer = self._working[day] = super().is_working_day(day)
-            return answer
-
-    def _blocks_on(self, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
-        try:
-            return self._blocks[day]
-        except KeyError:
-            blocks = self._blocks[day] = super()._blocks_on(day)
-            return blocks
-
-    def next_working_day(self, day: dt.date) -> dt.date:
-        try:
-            return self._next[day]
-        except KeyError:
-            following = self._next[day] = super().next_working_day(day)
-            return following
-
-    @property
-    def working_day_length(self) -> dt.timedelta:
-        if not self._length:
-            self._length.append(super().working_day_length)
-        return self._length[0]
 
 
 @dataclass
@@ -296,7 +270,7 @@ def dossiers_import(
     note = _("Imported from %(source)s") % {"source": source} if source else _("Imported")
     with transaction.atomic(), _Spool() as spool:
         check = _Check(
-            calendar=_MemoCalendar.of(calendar or working_calendar()),
+            calendar=RememberingCalendar.of(calendar or working_calendar()),
             now=timezone.now(),
             errors=errors,
             spool=spool,
@@ -332,12 +306,33 @@ def dossiers_import(
     return ImportResult(created=check.created, unchanged=check.unchanged)
 
 
+class _Arrival(NamedTuple):
+    """A code-less new row's place in its unit and day: in order of receipt, then of row."""
+
+    received: int  # microseconds since the epoch
+    row: int
+
+
+class _Planned(NamedTuple):
+    """What the writing pass needs of a new row."""
+
+    # The dossier's values in DOSSIER_FIELDS order; the code blank when it is to be numbered.
+    dossier: tuple
+    # (receiving unit id, local day) of its code counter; its arrival when it is to be numbered.
+    counter: tuple[int, dt.date] | None
+    arrival: _Arrival | None
+    # Its events (in _EVENT_FIELDS order) and supplement request (in _SUPPLEMENT_FIELDS
+    # order), without the dossier's id, not known yet.
+    events: list[tuple]
+    supplement: tuple | None
+
+
 class _Check:
     """The checking pass: every row checked and matched a chunk at a time; the new rows spooled.
 
     What outlives a chunk is kept small: the codes and natural keys seen (to report a repeat
     with its first row), and per receiving unit and local day the highest given code number and
-    the (received time, row) of each code-less new row, packed in one integer.
+    the arrival of each code-less new row.
     """
 
     def __init__(
@@ -351,6 +346,7 @@ class _Check:
         by_id: int | None,
     ) -> None:
         self.calendar = calendar
+        self.processing_times = ProcessingTimes()
         self.now = now
         self.errors = errors
         self.spool = spool
@@ -359,12 +355,12 @@ class _Check:
         self.units = _Units()
         self.unit_code_of = {unit.pk: code for code, unit in self.units.by_code.items()}
         self.versions: dict[str, list[ProcedureVersion]] = {}
-        self.first_row_of_code: dict[str, int] = {}
+        self.codes_seen = FirstRows()
         self.first_row_of_key: dict[bytes, int] = {}
-        # (unit id, local day) -> the highest number of a given code / the code-less new rows
-        # as received-time-in-microseconds << _ROW_BITS | row, numbered in that order.
+        # (unit id, local day) -> the highest number of a given code / the arrivals of the
+        # code-less new rows, numbered in that order.
         self.highest: dict[tuple[int, dt.date], int] = {}
-        self.waiting: dict[tuple[int, dt.date], list[int]] = defaultdict(list)
+        self.waiting: dict[tuple[int, dt.date], list[_Arrival]] = defaultdict(list)
         self.touched = _Touched()
         self.writable = _WritableDays(now=now)
         self.created = 0
@@ -380,13 +376,7 @@ class _Check:
         if wanted:
             found = _versions_by_code(wanted)
             self.versions.update({code: found.get(code, []) for code in wanted})
-        _rows_resolve(
-            parsed=parsed,
-            units=self.units,
-            versions=self.versions,
-            calendar=self.calendar,
-            errors=self.errors,
-        )
+        _rows_resolve(parsed=parsed, check=self)
         _rows_match(parsed=parsed, errors=self.errors)
         new = [item for item in parsed if item.ok and not item.existing]
         if new and self._frozen_refuse(new):
@@ -403,13 +393,7 @@ class _Check:
         before = len(errors)
         item = _row_clean(number=number, row=row, now=self.now, errors=errors)
         if item.code:
-            first = self.first_row_of_code.setdefault(item.code, number)
-            if first != number:
-                errors.add(
-                    number,
-                    "code",
-                    _("'%(code)s' is already on row %(row)d") % {"code": item.code, "row": first},
-                )
+            self.codes_seen.check(errors, number, "code", item.code)
         elif len(errors) == before:
             first = self.first_row_of_key.setdefault(_key_digest(item), number)
             if first != number:
@@ -438,7 +422,7 @@ class _Check:
             return False
         # A frozen date lies between these rows and today: their dates one by one.
         days_of = [
-            (item, {column: _local_day(item.times[column]) for column in _step_columns(item)})
+            (item, {column: local_date(item.times[column]) for column in _step_columns(item)})
             for item in pending
         ]
         refused = writable.refusals({day for _item, days in days_of for day in days.values()})
@@ -449,31 +433,32 @@ class _Check:
                 item.ok = False
         return bool(refused)
 
-    def _planned(self, item: _DossierRow) -> tuple:
-        """What the writing pass needs of a new row: its dossier (the code blank when it is to
-        be numbered), the ordering key of a code-less row, its events and supplement request."""
+    def _planned(self, item: _DossierRow) -> _Planned:
+        """The dossier (the code blank when it is to be numbered), its counter and arrival,
+        events and supplement request of a new row; its units and dates noted as touched."""
         received_at = item.received_at
+        arrival = None
         if item.code:
             unit_code, day, n = item.code_parts
             unit = self.units.by_code.get(unit_code)
+            counter = None
             if unit is not None:
-                key = (unit.id, day)
-                if n > self.highest.get(key, 0):
-                    self.highest[key] = n
-            order = None
+                counter = (unit.id, day)
+                if n > self.highest.get(counter, 0):
+                    self.highest[counter] = n
         else:
-            key = (item.unit_id, _local_day(received_at))
-            order = (received_at - _EPOCH) // _MICROSECOND << _ROW_BITS | item.row
-            self.waiting[key].append(order)
+            counter = (item.unit_id, local_date(received_at))
+            arrival = _Arrival((received_at - _EPOCH) // _MICROSECOND, item.row)
+            self.waiting[counter].append(arrival)
         touched = self.touched
         touched.unit_ids.add(item.unit_id)
         touched.unit_ids.add(item.handling_unit_id)
         for moment in (*item.times.values(), item.due_at, item.original_due_at):
-            touched.dates.add(_local_day(moment))
+            touched.dates.add(local_date(moment))
         events, supplement = _history_build(
             item=item, import_note=self.import_note, by_id=self.by_id, now=self.now
         )
-        return (_dossier_values(item, self.now), key, order, events, supplement)
+        return _Planned(_dossier_values(item, self.now), counter, arrival, events, supplement)
 
 
 def _step_columns(item: _DossierRow) -> list[str]:
@@ -498,7 +483,7 @@ class _WritableDays:
     """
 
     def __init__(self, *, now: dt.datetime) -> None:
-        self.today = _local_day(now)
+        self.today = local_date(now)
         # Every date from the local midnight ``since`` to today may be written.
         self.since = self._midnight(self.today + dt.timedelta(days=1))
         self.ranges = True
@@ -513,7 +498,7 @@ class _WritableDays:
         """Whether every date from ``earliest``'s to today may be written (the range grows)."""
         if not self.ranges:
             return False
-        first = _local_day(earliest)
+        first = local_date(earliest)
         end = self.since.date()
         try:
             dates_writable_check(first + dt.timedelta(days=n) for n in range((end - first).days))
@@ -533,8 +518,6 @@ class _WritableDays:
         return self.refused
 
 
-# Rows may number up to 2**27 (134 million) in one file.
-_ROW_BITS = 27
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _MICROSECOND = dt.timedelta(microseconds=1)
 _PICKLE_PROTOCOL = pickle.HIGHEST_PROTOCOL
@@ -552,11 +535,6 @@ def _key_digest(item: _DossierRow) -> bytes:
         )
     )
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
-
-
-def _local_day(moment: dt.datetime) -> dt.date:
-    # models.local_date without its checks: every moment here is aware.
-    return moment.astimezone(timezone.get_default_timezone()).date()
 
 
 class _Spool:
@@ -603,93 +581,20 @@ _SPOOL_IN_MEMORY_ROWS = 5 * CHUNK_SIZE
 # Checking one row at a time -------------------------------------------------------------------
 
 
-def _row_clean(*, number: int, row: dict[str, str], now: dt.datetime, errors: RowErrors):
-    def error(column: str, message: str) -> None:
-        errors.add(number, column, message)
-
-    for column in DOSSIER_REQUIRED_COLUMNS:
-        if not row.get(column):
-            error(column, _("is required"))
-
-    code = row.get("code", "")
-    code_parts = None
-    if code:
-        if len(code) > _CODE_MAX_LENGTH:
-            error(
-                "code",
-                _("is %(length)d characters long, at most %(limit)d allowed")
-                % {"length": len(code), "limit": _CODE_MAX_LENGTH},
-            )
-        else:
-            try:
-                code_parts = dossier_code_parse(code)
-            except ValueError:
-                error(
-                    "code",
-                    _("'%(value)s' is not a dossier code <unit code>-<YYMMDD>-<NNNN>")
-                    % {"value": code},
-                )
-
+def _row_clean(
+    *, number: int, row: dict[str, str], now: dt.datetime, errors: RowErrors
+) -> _DossierRow:
+    """The row's values checked one by one (every error reported, in column order)."""
+    check = RowCheck(errors, number, row)
+    check.required(*DOSSIER_REQUIRED_COLUMNS)
+    code, code_parts = _code_clean(check)
     channel = row.get("channel", "").lower()
-    if channel and channel not in _CHANNELS:
-        error(
-            "channel",
-            _("'%(value)s' is not one of %(choices)s")
-            % {"value": row["channel"], "choices": "|".join(_CHANNELS)},
-        )
-
-    outcome = row.get("outcome", "").lower()
-    if outcome and outcome not in OUTCOMES:
-        error(
-            "outcome",
-            _("'%(value)s' is not one of %(choices)s (blank = still open)")
-            % {"value": row["outcome"], "choices": "|".join(OUTCOMES)},
-        )
-        outcome = None
-
-    digitised = row.get("digitised", "")
-    if digitised not in ("", "0", "1"):
-        error("digitised", _("'%(value)s' must be 0 or 1") % {"value": digitised})
-
-    applicant = {}
-    for column, limit in _APPLICANT_LIMITS.items():
-        if column in row:
-            applicant[column] = row[column]
-            if len(row[column]) > limit:
-                error(
-                    column,
-                    _("is %(length)d characters long, at most %(limit)d allowed")
-                    % {"length": len(row[column]), "limit": limit},
-                )
-    if "applicant_email" in row:
-        applicant["applicant_email"] = row["applicant_email"]
-        if row["applicant_email"]:
-            try:
-                validate_email(row["applicant_email"])
-            except ValidationError:
-                error(
-                    "applicant_email",
-                    _("'%(value)s' is not an e-mail address") % {"value": row["applicant_email"]},
-                )
-
-    times: dict[str, dt.datetime] = {}
-    for column in _TIME_COLUMNS:
-        text = row.get(column, "")
-        if not text:
-            continue
-        moment = _moment_parse(text)
-        if moment is None:
-            error(
-                column,
-                _("'%(value)s' is not an ISO 8601 date-time such as 2021-02-09T16:30")
-                % {"value": text},
-            )
-        elif column != "due_at" and moment > now:
-            error(column, _("is in the future"))
-        else:
-            times[column] = moment
-
-    _times_check(times=times, outcome=outcome, row=row, error=error)
+    check.choice("channel", _CHANNELS)
+    outcome = _outcome_clean(check)
+    digitised = check.flag("digitised")
+    applicant = _applicant_clean(check)
+    times = _times_clean(check, now=now)
+    _times_check(times=times, outcome=outcome, row=row, error=check.error)
     return_only = (
         outcome == OUTCOME_RESOLVED and "returned_at" in times and not row.get("finished_at")
     )
@@ -697,7 +602,6 @@ def _row_clean(*, number: int, row: dict[str, str], now: dt.datetime, errors: Ro
         # iGate exports often carry only the return time: finished = returned, "result ready
         # or returned, whichever comes first" (DESIGN §3).
         times["finished_at"] = times["returned_at"]
-
     return _DossierRow(
         row=number,
         code=code,
@@ -705,7 +609,7 @@ def _row_clean(*, number: int, row: dict[str, str], now: dt.datetime, errors: Ro
         unit_code=row.get("unit_code", ""),
         channel=channel,
         outcome=outcome or "",
-        digitised=digitised == "1",
+        digitised=bool(digitised),
         handling_unit_code=row.get("handling_unit_code", ""),
         note=row.get("note", ""),
         times=times,
@@ -713,6 +617,76 @@ def _row_clean(*, number: int, row: dict[str, str], now: dt.datetime, errors: Ro
         code_parts=code_parts,
         return_only=return_only,
     )
+
+
+def _code_clean(check: RowCheck) -> tuple[str, tuple | None]:
+    """The given code and its (unit code, day, number), None when it is absent or malformed."""
+    code = check.row.get("code", "")
+    if not code or not check.max_length("code", _CODE_MAX_LENGTH):
+        return code, None
+    try:
+        return code, dossier_code_parse(code)
+    except ValueError:
+        check.error(
+            "code",
+            _("'%(value)s' is not a dossier code <unit code>-<YYMMDD>-<NNNN>") % {"value": code},
+        )
+        return code, None
+
+
+def _outcome_clean(check: RowCheck) -> str | None:
+    """The outcome, lower-cased ("" = still open); None when it is not one (reported)."""
+    text = check.row.get("outcome", "")
+    outcome = text.lower()
+    if outcome and outcome not in OUTCOMES:
+        check.error(
+            "outcome",
+            _("'%(value)s' is not one of %(choices)s (blank = still open)")
+            % {"value": text, "choices": "|".join(OUTCOMES)},
+        )
+        return None
+    return outcome
+
+
+def _applicant_clean(check: RowCheck) -> dict[str, str]:
+    """The applicant columns the file has, checked for length and e-mail form."""
+    row = check.row
+    applicant = {}
+    for column, limit in _APPLICANT_LIMITS.items():
+        if column in row:
+            applicant[column] = row[column]
+            check.max_length(column, limit)
+    if "applicant_email" in row:
+        email = applicant["applicant_email"] = row["applicant_email"]
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                check.error(
+                    "applicant_email", _("'%(value)s' is not an e-mail address") % {"value": email}
+                )
+    return applicant
+
+
+def _times_clean(check: RowCheck, *, now: dt.datetime) -> dict[str, dt.datetime]:
+    """The filled time columns parsed; none but ``due_at`` may lie in the future."""
+    times: dict[str, dt.datetime] = {}
+    for column in _TIME_COLUMNS:
+        text = check.row.get(column, "")
+        if not text:
+            continue
+        moment = _moment_parse(text)
+        if moment is None:
+            check.error(
+                column,
+                _("'%(value)s' is not an ISO 8601 date-time such as 2021-02-09T16:30")
+                % {"value": text},
+            )
+        elif column != "due_at" and moment > now:
+            check.error(column, _("is in the future"))
+        else:
+            times[column] = moment
+    return times
 
 
 def _moment_parse(text: str) -> dt.datetime | None:
@@ -727,6 +701,7 @@ def _moment_parse(text: str) -> dt.datetime | None:
 
 
 def _times_check(*, times: dict, outcome: str | None, row: dict[str, str], error) -> None:
+    """The order of the steps' times, then what the outcome asks of them."""
     received_at = times.get("received_at")
     previous = None
     for column in _TIME_ORDER:
@@ -748,7 +723,12 @@ def _times_check(*, times: dict, outcome: str | None, row: dict[str, str], error
     due_at = times.get("due_at")
     if due_at is not None and received_at is not None and due_at < received_at:
         error("due_at", _("is before %(column)s") % {"column": "received_at"})
+    _outcome_times_check(times=times, outcome=outcome, row=row, error=error)
 
+
+def _outcome_times_check(*, times: dict, outcome: str | None, row: dict[str, str], error) -> None:
+    """The times the outcome needs or forbids (and the supplement's two ends)."""
+    received_at, due_at = times.get("received_at"), times.get("due_at")
     requested = row.get("supplement_requested_at", "")
     completed = row.get("supplement_completed_at", "")
     if completed and not requested:
@@ -835,123 +815,124 @@ class _Units:
             return problem
 
 
-def _rows_resolve(
-    *,
-    parsed: list[_DossierRow],
-    units: _Units,
-    versions: dict[str, list[ProcedureVersion]],
-    calendar: WorkingCalendar,
-    errors: RowErrors,
-) -> None:
+def _rows_resolve(*, parsed: list[_DossierRow], check: _Check) -> None:
+    """Each row against the reference data: units, procedure version, then (when all is well)
+    its due dates, steps and status by the lifecycle's rules."""
+    errors = check.errors
     for item in parsed:
         before = len(errors)
         received_at = item.times.get("received_at")
-        day = _local_day(received_at) if received_at else None
-
-        if item.unit_code:
-            unit = units.by_code.get(item.unit_code)
-            if unit is None:
-                errors.add(
-                    item.row, "unit_code", _("unknown unit '%(code)s'") % {"code": item.unit_code}
-                )
-            else:
-                item.unit_id = unit.id
-                problem = units.problem(unit, day) if day else ""
-                if problem:
-                    errors.add(
-                        item.row,
-                        "unit_code",
-                        _(
-                            "%(problem)s It cannot receive a dossier on %(day)s: give the unit in "
-                            "force that day."
-                        )
-                        % {"problem": problem, "day": f"{day:%d/%m/%Y}"},
-                    )
-        item.handling_unit_id = item.unit_id
-        if item.handling_unit_code:
-            unit = units.by_code.get(item.handling_unit_code)
-            if unit is None:
-                errors.add(
-                    item.row,
-                    "handling_unit_code",
-                    _("unknown unit '%(code)s'") % {"code": item.handling_unit_code},
-                )
-            else:
-                item.handling_unit_id = unit.id
-                # Handed over at transferred_at, or at receipt when the file does not say.
-                handed_over = item.times.get("transferred_at", received_at)
-                if unit.id != item.unit_id and handed_over is not None:
-                    handover_day = _local_day(handed_over)
-                    problem = units.problem(unit, handover_day)
-                    if problem:
-                        errors.add(
-                            item.row,
-                            "handling_unit_code",
-                            _(
-                                "%(problem)s Nothing can be handed over to it on %(day)s: give "
-                                "the unit in force that day."
-                            )
-                            % {"problem": problem, "day": f"{handover_day:%d/%m/%Y}"},
-                        )
-
+        day = local_date(received_at) if received_at else None
+        _units_resolve(item=item, day=day, units=check.units, errors=errors)
         if item.procedure_code:
-            candidates = versions.get(item.procedure_code)
-            if not candidates:
-                errors.add(
-                    item.row,
-                    "procedure_code",
-                    _("unknown procedure '%(code)s'") % {"code": item.procedure_code},
-                )
-            elif day:
-                item.version = next((v for v in candidates if v.is_in_force_on(day)), None)
-                if item.version is None:
-                    errors.add(
-                        item.row,
-                        "procedure_code",
-                        _("procedure '%(code)s' has no version in force on %(day)s")
-                        % {"code": item.procedure_code, "day": day.isoformat()},
-                    )
-
+            _version_resolve(item=item, day=day, versions=check.versions, errors=errors)
         if len(errors) == before and item.ok:
-            _due_dates_compute(item=item, calendar=calendar, errors=errors)
-            item.status = _status_of(item)
+            _due_dates_compute(
+                item=item, calendar=check.calendar, times=check.processing_times, errors=errors
+            )
+            item.steps = steps_of(
+                outcome=item.outcome,
+                times=item.times,
+                desk=item.unit_id,
+                handler=item.handling_unit_id,
+                note=item.note,
+            )
+            item.status = status_of(item.steps)
         if len(errors) != before:
             item.ok = False
 
 
-class _RememberedTimes:
-    """A version as ``due_at_compute`` reads it, its processing time remembered per channel
-    (asked once per row, it would build a query set of the prefetched overrides each time)."""
+def _units_resolve(
+    *, item: _DossierRow, day: dt.date | None, units: _Units, errors: RowErrors
+) -> None:
+    """The receiving unit (in force on the received day) and the handling unit (in force on
+    the hand-over day, ``transferred_at`` or else the receipt)."""
+    if item.unit_code:
+        unit = units.by_code.get(item.unit_code)
+        if unit is None:
+            errors.add(item.row, "unit_code", unknown_unit_message(item.unit_code))
+        else:
+            item.unit_id = unit.id
+            problem = units.problem(unit, day) if day else ""
+            if problem:
+                errors.add(
+                    item.row,
+                    "unit_code",
+                    _(
+                        "%(problem)s It cannot receive a dossier on %(day)s: give the unit in "
+                        "force that day."
+                    )
+                    % {"problem": problem, "day": f"{day:%d/%m/%Y}"},
+                )
+    item.handling_unit_id = item.unit_id
+    if not item.handling_unit_code:
+        return
+    unit = units.by_code.get(item.handling_unit_code)
+    if unit is None:
+        errors.add(item.row, "handling_unit_code", unknown_unit_message(item.handling_unit_code))
+        return
+    item.handling_unit_id = unit.id
+    handed_over = item.times.get("transferred_at", item.times.get("received_at"))
+    if unit.id == item.unit_id or handed_over is None:
+        return
+    handover_day = local_date(handed_over)
+    problem = units.problem(unit, handover_day)
+    if problem:
+        errors.add(
+            item.row,
+            "handling_unit_code",
+            _(
+                "%(problem)s Nothing can be handed over to it on %(day)s: give "
+                "the unit in force that day."
+            )
+            % {"problem": problem, "day": f"{handover_day:%d/%m/%Y}"},
+        )
 
-    __slots__ = ("_times", "_version")
 
-    def __init__(self, version: ProcedureVersion) -> None:
-        self._version = version
-        self._times: dict[str, tuple] = {}
+def _version_resolve(
+    *,
+    item: _DossierRow,
+    day: dt.date | None,
+    versions: dict[str, list[ProcedureVersion]],
+    errors: RowErrors,
+) -> None:
+    """The procedure's version in force on the received day."""
+    candidates = versions.get(item.procedure_code)
+    if not candidates:
+        errors.add(
+            item.row,
+            "procedure_code",
+            _("unknown procedure '%(code)s'") % {"code": item.procedure_code},
+        )
+    elif day:
+        item.version = next((v for v in candidates if v.is_in_force_on(day)), None)
+        if item.version is None:
+            errors.add(
+                item.row,
+                "procedure_code",
+                _("procedure '%(code)s' has no version in force on %(day)s")
+                % {"code": item.procedure_code, "day": day.isoformat()},
+            )
 
-    def processing_time_for(self, channel: str) -> tuple:
-        try:
-            return self._times[channel]
-        except KeyError:
-            times = self._times[channel] = self._version.processing_time_for(channel)
-            return times
 
-
-def _due_dates_compute(*, item: _DossierRow, calendar: WorkingCalendar, errors: RowErrors):
+def _due_dates_compute(
+    *,
+    item: _DossierRow,
+    calendar: WorkingCalendar,
+    times: ProcessingTimes,
+    errors: RowErrors,
+) -> None:
+    """The lifecycle's due dates; a given ``due_at`` wins, and stands for both when they
+    cannot be computed (without one, the row is refused)."""
     received_at = item.received_at
     given = item.times.get("due_at")
-    if item.outcome == OUTCOME_REFUSED:
-        item.due_at = item.original_due_at = received_at
-        return
-    version = item.version
-    remembered = version.__dict__.get("_import_times")
-    if remembered is None:
-        remembered = version.__dict__["_import_times"] = _RememberedTimes(version)
+    refused = item.outcome == OUTCOME_REFUSED
     try:
-        computed = due_at_compute(
-            version=remembered,  # type: ignore[arg-type]
+        due = intake_due_dates(
+            version=None if refused else times.of(item.version, item.channel),
             channel=item.channel,
             received_at=received_at,
+            refused=refused,
             calendar=calendar,
         )
     except ValueError as exc:
@@ -961,47 +942,19 @@ def _due_dates_compute(*, item: _DossierRow, calendar: WorkingCalendar, errors: 
                 "due_at",
                 _("is required: it cannot be computed (%(error)s)") % {"error": exc},
             )
-            return
-        item.due_at = item.original_due_at = given
+        else:
+            item.due_at = item.original_due_at = given
         return
-    item.original_due_at = computed
-    if given is not None:
-        item.due_at = given
-        return
-    # Only a completed pause moves the due date; a withdrawal ends an open pause without
-    # moving it, as dossier_withdraw does.
-    requested = item.times.get("supplement_requested_at")
-    completed = item.times.get("supplement_completed_at")
-    if requested is not None and completed is not None:
-        item.due_at = supplement_due_at_shift(
-            due_at=computed, paused_from=requested, resumed_at=completed, calendar=calendar
+    item.original_due_at = due.original_due_at
+    if refused or given is None:
+        item.due_at = due_after_pause(
+            due_at=due.due_at,
+            requested_at=item.times.get("supplement_requested_at"),
+            completed_at=item.times.get("supplement_completed_at"),
+            calendar=calendar,
         )
     else:
-        item.due_at = computed
-
-
-def _pause_end(item: _DossierRow) -> dt.datetime | None:
-    """When the supplement pause ended: completed, or ended by the withdrawal."""
-    if "supplement_requested_at" not in item.times:
-        return None
-    completed = item.times.get("supplement_completed_at")
-    if completed is None and item.outcome == OUTCOME_WITHDRAWN:
-        return item.times.get("finished_at")
-    return completed
-
-
-def _status_of(item: _DossierRow) -> str:
-    if item.outcome == OUTCOME_RESOLVED:
-        return DossierStatus.RETURNED if "returned_at" in item.times else DossierStatus.FINISHED
-    if item.outcome == OUTCOME_WITHDRAWN:
-        return DossierStatus.WITHDRAWN
-    if item.outcome == OUTCOME_REFUSED:
-        return DossierStatus.REFUSED
-    if "supplement_requested_at" in item.times and "supplement_completed_at" not in item.times:
-        return DossierStatus.SUPPLEMENT_REQUESTED
-    if "supplement_completed_at" in item.times or item.handling_unit_id != item.unit_id:
-        return DossierStatus.PROCESSING
-    return DossierStatus.RECEIVED
+        item.due_at = given
 
 
 # Matching existing dossiers -------------------------------------------------------------------
@@ -1051,7 +1004,9 @@ def _row_content(item: _DossierRow) -> dict:
 
 def _row_supplement(item: _DossierRow) -> tuple | None:
     requested = item.times.get("supplement_requested_at")
-    return None if requested is None else (requested, _pause_end(item))
+    if requested is None:
+        return None
+    return (requested, pause_end(outcome=item.outcome, times=item.times))
 
 
 def _rows_match(*, parsed: list[_DossierRow], errors: RowErrors) -> None:
@@ -1100,20 +1055,19 @@ def _rows_match(*, parsed: list[_DossierRow], errors: RowErrors) -> None:
 def _natural_key_matches(chunk: list[_DossierRow]) -> list[int]:
     """Ids of the dossiers with a row's unit, received time and applicant (the procedure is
     compared by the caller): one index probe per row on PostgreSQL."""
-    if _copy_available():
-        with _binary_cursor() as cursor:
-            cursor.execute(
-                f"SELECT dossier.id FROM {Dossier._meta.db_table} AS dossier "
-                "JOIN unnest(%b::bigint[], %b::timestamptz[], %b::text[]) AS row(unit, at, name) "
-                "ON dossier.receiving_unit_id = row.unit AND dossier.received_at = row.at "
-                "AND dossier.applicant_name = row.name",
-                [
-                    [item.unit_id for item in chunk],
-                    [item.received_at for item in chunk],
-                    [item.applicant["applicant_name"] for item in chunk],
-                ],
-            )
-            return [pk for (pk,) in cursor.fetchall()]
+    if copy_available():
+        found = binary_execute(
+            f"SELECT dossier.id FROM {Dossier._meta.db_table} AS dossier "
+            "JOIN unnest(%b::bigint[], %b::timestamptz[], %b::text[]) AS row(unit, at, name) "
+            "ON dossier.receiving_unit_id = row.unit AND dossier.received_at = row.at "
+            "AND dossier.applicant_name = row.name",
+            [
+                [item.unit_id for item in chunk],
+                [item.received_at for item in chunk],
+                [item.applicant["applicant_name"] for item in chunk],
+            ],
+        )
+        return [pk for (pk,) in found]
     # The applicant's name narrows the (unit, time) candidates to the matches themselves.
     return list(
         Dossier.objects.filter(
@@ -1165,33 +1119,34 @@ def _chunk_compare(*, matches: list[tuple[_DossierRow, dict | None]], errors: Ro
 def _rows_write(*, check: _Check) -> None:
     """The writing pass: number the code-less rows, then write the spool a chunk at a time."""
     base = _codes_reserve(check=check)
-    waiting = check.waiting
-    unit_code_of = check.unit_code_of
     for planned in check.spool:
-        dossiers = []
-        for values, key, order, _events, _supplement in planned:
-            if order is not None:
-                n = base[key] + bisect_left(waiting[key], order) + 1
-                code = dossier_code_format(unit_code=unit_code_of[key[0]], day=key[1], n=n)
-                values = (code, *values[1:])
-            dossiers.append(values)
+        dossiers = [_numbered(item, base=base, check=check) for item in planned]
         id_of = _dossiers_insert(dossiers)
         events: list[tuple] = []
         supplements: list[tuple] = []
-        for values, (_values, _key, _order, history, supplement) in zip(
-            dossiers, planned, strict=True
-        ):
+        for values, item in zip(dossiers, planned, strict=True):
             dossier_id = id_of[values[0]]
-            events.extend((dossier_id, *event) for event in history)
-            if supplement is not None:
-                supplements.append((dossier_id, *supplement))
-        _rows_insert(Event, _EVENT_FIELDS, events)
-        _rows_insert(SupplementRequest, _SUPPLEMENT_FIELDS, supplements)
+            events.extend((dossier_id, *event) for event in item.events)
+            if item.supplement is not None:
+                supplements.append((dossier_id, *item.supplement))
+        copy_rows(Event, _EVENT_FIELDS, events)
+        copy_rows(SupplementRequest, _SUPPLEMENT_FIELDS, supplements)
 
 
-# Raw multi-row INSERTs: the ORM's bulk_create spends most of an import preparing values field
-# by field; these tuples are built once, with datetimes adapted the way the backend wants.
-_DOSSIER_FIELDS = (
+def _numbered(item: _Planned, *, base: dict, check: _Check) -> tuple:
+    """The dossier's values, with its code when it is to be numbered: after the counter's
+    base, in order of arrival in its unit and day."""
+    if item.arrival is None:
+        return item.dossier
+    unit_id, day = item.counter
+    n = base[item.counter] + bisect_left(check.waiting[item.counter], item.arrival) + 1
+    code = dossier_code_format(unit_code=check.unit_code_of[unit_id], day=day, n=n)
+    return (code, *item.dossier[1:])
+
+
+# The dossier columns the import writes, in the order of its value tuples (bench/generate.py
+# writes the same).
+DOSSIER_FIELDS = (
     "code",
     "procedure_version",
     "receiving_unit",
@@ -1227,116 +1182,18 @@ _SUPPLEMENT_FIELDS = (
     "completed_at",
     "requested_by",
 )
-# Bound parameters per statement: well under SQLite's 32,766 and PostgreSQL's 65,535.
-_MAX_PARAMETERS = 30000
 
 
 def _dossiers_insert(rows: list[tuple]) -> dict[str, int]:
-    """Insert dossier rows (in _DOSSIER_FIELDS order); their ids by code."""
-    if _copy_available():
-        # Reserve the ids from the table's sequence, then COPY the rows with them.
-        table = Dossier._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [table, len(rows)],
-            )
-            ids = sorted(row[0] for row in cursor.fetchall())
-        _rows_insert(
-            Dossier,
-            ("id", *_DOSSIER_FIELDS),
-            [(id_, *row) for id_, row in zip(ids, rows, strict=True)],
-        )
-        return {row[0]: id_ for id_, row in zip(ids, rows, strict=True)}
-    return dict(_rows_insert(Dossier, _DOSSIER_FIELDS, rows, returning=("code", "id")))
-
-
-def _copy_available() -> bool:
-    if connection.vendor != "postgresql":
-        return False
-    from django.db.backends.postgresql.psycopg_any import is_psycopg3
-
-    return is_psycopg3
-
-
-def _binary_cursor():
-    """A psycopg cursor on Django's connection (same transaction) that binds parameters on the
-    server, in binary: arrays of thousands of values cost a seventh of Django's quoted text."""
-    import psycopg
-
-    connection.ensure_connection()
-    return psycopg.Cursor(connection.connection)
-
-
-def _column_types(cursor, table: str, columns: str) -> list[int]:
-    """The PostgreSQL type oids of ``columns`` (what a binary COPY must be told)."""
-    cursor.execute(f"SELECT {columns} FROM {connection.ops.quote_name(table)} LIMIT 0")
-    return [column.type_code for column in cursor.description]
-
-
-def _sqlite_datetime(value: dt.datetime) -> str:
-    # What Django's SQLite backend stores for an aware datetime (USE_TZ): naive UTC as text.
-    return str(value.astimezone(dt.UTC).replace(tzinfo=None))
-
-
-def _rows_insert(
-    model, fields: tuple[str, ...], rows: list[tuple], *, returning: tuple[str, ...] = ()
-) -> list[tuple]:
-    if not rows:
-        return []
-    ops = connection.ops
-    quote = ops.quote_name
-    meta = model._meta
-    model_fields = [meta.get_field(name) for name in fields]
-    columns = ", ".join(quote(field.column) for field in model_fields)
-    if _copy_available() and not returning:
-        # Binary COPY: psycopg takes the Python values as they are, and the server parses
-        # neither a statement with tens of thousands of placeholders nor text dates.
-        statement = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN (FORMAT BINARY)"
-        with connection.cursor() as cursor:
-            types = _column_types(cursor, meta.db_table, columns)
-            with cursor.cursor.copy(statement) as copy:
-                copy.set_types(types)
-                for row in rows:
-                    copy.write_row(row)
-        return []
-    adapt_datetime = (
-        _sqlite_datetime if connection.vendor == "sqlite" else ops.adapt_datetimefield_value
+    """Insert dossier rows (in DOSSIER_FIELDS order); their ids by code."""
+    if not copy_available():
+        return dict(insert_rows(Dossier, DOSSIER_FIELDS, rows, returning=("code", "id")))
+    # Reserve the ids from the table's sequence, then COPY the rows with them.
+    ids = ids_reserve(Dossier, len(rows))
+    copy_rows(
+        Dossier, ("id", *DOSSIER_FIELDS), [(id_, *row) for id_, row in zip(ids, rows, strict=True)]
     )
-    adapters = [
-        (index, adapt_datetime)
-        for index, field in enumerate(model_fields)
-        if field.get_internal_type() == "DateTimeField"
-    ] + [
-        (index, ops.adapt_datefield_value)
-        for index, field in enumerate(model_fields)
-        if field.get_internal_type() == "DateField"
-    ]
-    one_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    tail = ""
-    if returning:
-        tail = " RETURNING " + ", ".join(quote(meta.get_field(name).column) for name in returning)
-    batch = max(1, _MAX_PARAMETERS // len(fields))
-    result: list[tuple] = []
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), batch):
-            part = rows[start : start + batch]
-            params: list = []
-            for row in part:
-                values = list(row)
-                for index, adapt in adapters:
-                    if values[index] is not None:
-                        values[index] = adapt(values[index])
-                params.extend(values)
-            cursor.execute(
-                f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "
-                + ", ".join([one_row] * len(part))
-                + tail,
-                params,
-            )
-            if returning:
-                result.extend(cursor.fetchall())
-    return result
+    return {row[0]: id_ for id_, row in zip(ids, rows, strict=True)}
 
 
 def _codes_reserve(*, check: _Check) -> dict[tuple[int, dt.date], int]:
@@ -1383,26 +1240,36 @@ def _counters_write(
     table = connection.ops.quote_name(DossierCodeCounter._meta.db_table)
     for start in range(0, len(to_update), CHUNK_SIZE):
         chunk = to_update[start : start + CHUNK_SIZE]
-        if _copy_available():
-            with _binary_cursor() as cursor:
-                cursor.execute(
-                    f"UPDATE {table} AS counter SET last = new.last "
-                    "FROM unnest(%b::bigint[], %b::integer[]) AS new(id, last) "
-                    "WHERE counter.id = new.id",
-                    [[pk for pk, _last in chunk], [last for _pk, last in chunk]],
-                )
+        if copy_available():
+            binary_execute(
+                f"UPDATE {table} AS counter SET last = new.last "
+                "FROM unnest(%b::bigint[], %b::integer[]) AS new(id, last) "
+                "WHERE counter.id = new.id",
+                [[pk for pk, _last in chunk], [last for _pk, last in chunk]],
+            )
         else:
             with connection.cursor() as cursor:
                 cursor.executemany(
                     f"UPDATE {table} SET last = %s WHERE id = %s",
                     [(last, pk) for pk, last in chunk],
                 )
-    _rows_insert(DossierCodeCounter, ("unit", "day", "last"), to_create)
+    copy_rows(DossierCodeCounter, ("unit", "day", "last"), to_create)
 
 
 def _dossier_values(item: _DossierRow, now: dt.datetime) -> tuple:
+    """The new dossier in DOSSIER_FIELDS order, with the derived columns ``Dossier.save``
+    would set (this INSERT bypasses it)."""
     received_at = item.received_at
     applicant = item.applicant
+    finished_at = item.times.get("finished_at")
+    returned_at = item.times.get("returned_at")
+    derived = derived_fields(
+        received_at=received_at,
+        due_at=item.due_at,
+        status=item.status,
+        finished_at=finished_at,
+        returned_at=returned_at,
+    )
     return (
         item.code,
         item.version.pk,
@@ -1419,19 +1286,14 @@ def _dossier_values(item: _DossierRow, now: dt.datetime) -> tuple:
         item.due_at,
         item.original_due_at,
         None,
-        item.times.get("finished_at"),
-        item.times.get("returned_at"),
+        finished_at,
+        returned_at,
         str(item.status),
-        str(regime_for(received_at)),
+        str(derived.regime),
         item.digitised,
-        _local_day(received_at),
-        # The derived dates Dossier.save() would set (this INSERT bypasses it).
-        _local_day(item.due_at),
-        finished_date_of(
-            status=item.status,
-            finished_at=item.times.get("finished_at"),
-            returned_at=item.times.get("returned_at"),
-        ),
+        derived.received_date,
+        derived.due_date,
+        derived.finished_date,
         0,
         now,
     )
@@ -1440,50 +1302,19 @@ def _dossier_values(item: _DossierRow, now: dt.datetime) -> tuple:
 def _history_build(
     *, item: _DossierRow, import_note: str, by_id: int | None, now: dt.datetime
 ) -> tuple[list[tuple], tuple | None]:
-    """The event rows (in _EVENT_FIELDS order) and the supplement request (in
-    _SUPPLEMENT_FIELDS order) of a new dossier, without the dossier's id, not known yet."""
-    events: list[tuple] = []
-
-    def add(kind: str, at: dt.datetime, note: str = "", *, from_unit=None, to_unit=None) -> None:
-        events.append((kind, from_unit, to_unit, at, by_id, note, None))
-
-    desk, handler = item.unit_id, item.handling_unit_id
-    times = item.times
-    supplement = None
-    if item.outcome == OUTCOME_REFUSED:
-        add(_KIND_REFUSED, item.received_at, item.note, from_unit=desk)
-    else:
-        add(_KIND_RECEIVED, item.received_at, to_unit=desk)
-    if handler != desk:
-        add(
-            _KIND_TRANSFERRED,
-            times.get("transferred_at", item.received_at),
-            from_unit=desk,
-            to_unit=handler,
-        )
-    requested = times.get("supplement_requested_at")
-    if requested is not None:
-        add(_KIND_SUPPLEMENT_REQUESTED, requested, from_unit=handler)
-        supplement = (requested, _("Recorded by an import"), "", _pause_end(item), by_id)
-        if "supplement_completed_at" in times:
-            add(_KIND_SUPPLEMENT_COMPLETED, times["supplement_completed_at"], to_unit=handler)
-    if item.outcome == OUTCOME_RESOLVED:
-        add(_KIND_FINISHED, times["finished_at"], item.note, from_unit=handler)
-        if "returned_at" in times:
-            add(_KIND_RETURNED, times["returned_at"], from_unit=handler)
-    elif item.outcome == OUTCOME_WITHDRAWN:
-        add(_KIND_WITHDRAWN, times["finished_at"], item.note, from_unit=handler)
-    add(_KIND_IMPORTED, now, import_note)
-    return events, supplement
+    """The event rows (in _EVENT_FIELDS order: the row's steps, then ``imported``) and the
+    supplement request (in _SUPPLEMENT_FIELDS order) of a new dossier, without its id."""
+    events = [
+        (_KIND_TEXT[step.kind], step.from_unit, step.to_unit, step.at, by_id, step.note, None)
+        for step in item.steps
+    ]
+    events.append((_KIND_TEXT[EventKind.IMPORTED], None, None, now, by_id, import_note, None))
+    requested = item.times.get("supplement_requested_at")
+    if requested is None:
+        return events, None
+    end = pause_end(outcome=item.outcome, times=item.times)
+    return events, (requested, _("Recorded by an import"), "", end, by_id)
 
 
 # Plain strings: pickled small and written as they are.
-_KIND_RECEIVED = str(EventKind.RECEIVED)
-_KIND_REFUSED = str(EventKind.REFUSED)
-_KIND_TRANSFERRED = str(EventKind.TRANSFERRED)
-_KIND_SUPPLEMENT_REQUESTED = str(EventKind.SUPPLEMENT_REQUESTED)
-_KIND_SUPPLEMENT_COMPLETED = str(EventKind.SUPPLEMENT_COMPLETED)
-_KIND_FINISHED = str(EventKind.FINISHED)
-_KIND_RETURNED = str(EventKind.RETURNED)
-_KIND_WITHDRAWN = str(EventKind.WITHDRAWN)
-_KIND_IMPORTED = str(EventKind.IMPORTED)
+_KIND_TEXT = {kind: str(kind) for kind in EventKind}

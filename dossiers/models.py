@@ -7,9 +7,6 @@ columns are the current state derived from those steps (kept for the queues and 
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -20,75 +17,24 @@ from audit.models import (  # noqa: F401  (AppendOnlyError re-exported)
     AppendOnlyModel,
     AppendOnlyQuerySet,
 )
-from org.models import Unit, is_reformed
+from cchc_portal.fields import optional_reference, optional_user
+from org.models import Unit
 from procedures.models import Channel, ProcedureVersion
 
-
-class Regime(models.TextChoices):
-    DECREE_61_2018 = "2018", _("Decree 61/2018")
-    DECREE_118_2025 = "2025", _("Decree 118/2025")
-
-
-def local_date(moment: dt.datetime) -> dt.date:
-    """The date of ``moment`` on the portal's wall clock (settings.TIME_ZONE)."""
-    return timezone.localdate(moment, timezone=timezone.get_default_timezone())
-
-
-def local_midnight(day: dt.date) -> dt.datetime:
-    """The first moment of ``day`` on the portal's wall clock, as an aware date-time."""
-    return timezone.make_aware(
-        dt.datetime.combine(day, dt.time.min), timezone.get_default_timezone()
-    )
-
-
-def regime_for(received_at: dt.datetime) -> str:
-    """The legal regime a dossier received at ``received_at`` follows, judged by local date:
-    Decree 118/2025 and Circular 03/2025 replace Decree 61/2018 and Circular 01/2018 from the
-    reform on (DESIGN §1 "Two legal regimes")."""
-    if is_reformed(local_date(received_at)):
-        return Regime.DECREE_118_2025
-    return Regime.DECREE_61_2018
-
-
-class DossierStatus(models.TextChoices):
-    RECEIVED = "received", _("Received")
-    PROCESSING = "processing", _("Processing")
-    SUPPLEMENT_REQUESTED = "supplement_requested", _("Waiting for supplement")
-    FINISHED = "finished", _("Result ready")
-    RETURNED = "returned", _("Returned to the applicant")
-    REFUSED = "refused", _("Refused at intake")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    STOPPED = "stopped", _("Processing stopped")
-
-
-OPEN_STATUSES = frozenset(
-    {
-        DossierStatus.RECEIVED,
-        DossierStatus.PROCESSING,
-        DossierStatus.SUPPLEMENT_REQUESTED,
-    }
+# The lifecycle's rules and vocabulary, re-exported: they live in dossiers.lifecycle.
+from .lifecycle import (  # noqa: F401
+    ENDED_WITHOUT_RESULT_STATUSES,
+    OPEN_STATUSES,
+    RESULT_STATUSES,
+    DossierStatus,
+    EventKind,
+    Regime,
+    derived_fields,
+    finished_date_of,
+    local_date,
+    local_midnight,
+    regime_for,
 )
-
-
-# Statuses whose dossier ended with a result (ready or returned) / without one.
-RESULT_STATUSES = frozenset({DossierStatus.FINISHED, DossierStatus.RETURNED})
-ENDED_WITHOUT_RESULT_STATUSES = frozenset({DossierStatus.WITHDRAWN, DossierStatus.STOPPED})
-
-
-def finished_date_of(
-    *, status: str, finished_at: dt.datetime | None, returned_at: dt.datetime | None
-) -> dt.date | None:
-    """The local date a dossier stopped counting as open in the statistics (DESIGN §3).
-
-    Finished or returned: the earlier of result ready and returned ("whichever comes first");
-    withdrawn or stopped: ``finished_at``; open or refused: None.
-    """
-    if status in RESULT_STATUSES:
-        moments = [moment for moment in (finished_at, returned_at) if moment is not None]
-        return local_date(min(moments)) if moments else None
-    if status in ENDED_WITHOUT_RESULT_STATUSES and finished_at is not None:
-        return local_date(finished_at)
-    return None
 
 
 class Dossier(models.Model):
@@ -187,15 +133,20 @@ class Dossier(models.Model):
         return self.code
 
     def save(self, *args, **kwargs) -> None:
-        if self.received_at is not None:
-            self.received_date = local_date(self.received_at)
-            if not self.regime:
-                self.regime = regime_for(self.received_at)
-        if self.due_at is not None:
-            self.due_date = local_date(self.due_at)
-        self.finished_date = finished_date_of(
-            status=self.status, finished_at=self.finished_at, returned_at=self.returned_at
+        derived = derived_fields(
+            received_at=self.received_at,
+            due_at=self.due_at,
+            status=self.status,
+            finished_at=self.finished_at,
+            returned_at=self.returned_at,
+            regime=self.regime,
         )
+        if self.received_at is not None:
+            self.received_date = derived.received_date
+            self.regime = derived.regime
+        if self.due_at is not None:
+            self.due_date = derived.due_date
+        self.finished_date = derived.finished_date
         update_fields = kwargs.get("update_fields")
         if update_fields:
             # The derived dates follow their sources even in a partial save.
@@ -205,20 +156,6 @@ class Dossier(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
-
-
-class EventKind(models.TextChoices):
-    RECEIVED = "received", _("Received")
-    REFUSED = "refused", _("Refused at intake")
-    TRANSFERRED = "transferred", _("Transferred")
-    SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplement requested")
-    SUPPLEMENT_COMPLETED = "supplement_completed", _("Supplement completed")
-    FINISHED = "finished", _("Result ready")
-    RETURNED = "returned", _("Returned to the applicant")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    STOPPED = "stopped", _("Processing stopped")
-    APOLOGY_ISSUED = "apology_issued", _("Apology issued")
-    IMPORTED = "imported", _("Imported")
 
 
 class Event(AppendOnlyModel):
@@ -237,31 +174,10 @@ class Event(AppendOnlyModel):
         db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=30, choices=EventKind.choices)
-    from_unit = models.ForeignKey(
-        Unit,
-        verbose_name=_("from unit"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    to_unit = models.ForeignKey(
-        Unit,
-        verbose_name=_("to unit"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    from_unit = optional_reference(Unit, _("from unit"), on_delete=models.PROTECT)
+    to_unit = optional_reference(Unit, _("to unit"), on_delete=models.PROTECT)
     at = models.DateTimeField(_("at"))
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    by = optional_user(_("by"), on_delete=models.PROTECT)
     note = models.TextField(_("note"), blank=True)
     # The due date of this step (hand-over), to judge each step early / on time / late (Mẫu 05).
     step_due_at = models.DateTimeField(_("step due at"), null=True, blank=True)
@@ -289,14 +205,7 @@ class SupplementRequest(models.Model):
     reason = models.TextField(_("reason"))
     missing_documents = models.TextField(_("missing documents"), blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    requested_by = optional_user(_("requested by"), on_delete=models.PROTECT)
 
     class Meta:
         verbose_name = _("supplement request")
@@ -330,14 +239,7 @@ class Apology(models.Model):
     new_due_at = models.DateTimeField(_("new due at"))
     # Issued later than one working day before the due date: accepted, but recorded as late.
     late = models.BooleanField(_("issued late"), default=False)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("issued by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    issued_by = optional_user(_("issued by"), on_delete=models.PROTECT)
 
     class Meta:
         verbose_name = _("apology")

@@ -168,46 +168,58 @@ def applicant_notice_send(*, notice_id: int) -> int:
             pk=notice.dossier_id
         )
         message = applicant_message(dossier=dossier, event_kind=notice.kind)
-        sent = 0
-        if dossier.applicant_email:
-            notice.attempts += 1
-            try:
-                sent = send_mail(
-                    message.subject,
-                    message.body,
-                    None,
-                    [dossier.applicant_email],
-                    fail_silently=False,
-                )
-            except Exception as error:
-                failure = error
+        sent, failure = _notice_mail(notice, dossier, message)
         if failure is not None:
-            notice.last_error = f"{type(failure).__name__}: {failure}"[:2000]
-            if _refused_for_good(failure):
-                notice.given_up_at = timezone.now()
-                logger.warning(
-                    "Applicant notice %s (dossier %s, %s) given up: %s",
-                    notice.pk,
-                    dossier.code,
-                    notice.kind,
-                    notice.last_error,
-                )
-            notice.save(update_fields=["attempts", "last_error", "given_up_at"])
+            _notice_failed(notice, dossier, failure)
         else:
-            for notify in notifiers():
-                try:
-                    # A savepoint each: a hook's database error does not undo the notice.
-                    with transaction.atomic():
-                        notify(dossier, notice.kind, message)
-                except Exception:
-                    logger.exception(
-                        "Notifier %r failed for dossier %s (%s)", notify, dossier.code, notice.kind
-                    )
+            _notifiers_call(dossier, notice.kind, message)
             notice.sent_at = timezone.now()
             notice.save(update_fields=["attempts", "sent_at"])
     if failure is not None and notice.given_up_at is None:
         raise failure
     return sent
+
+
+def _notice_mail(
+    notice: ApplicantNotice, dossier: Dossier, message
+) -> tuple[int, Exception | None]:
+    """E-mail the applicant if there is an address: (e-mails sent, the mail server's error)."""
+    if not dossier.applicant_email:
+        return 0, None
+    notice.attempts += 1
+    try:
+        sent = send_mail(
+            message.subject, message.body, None, [dossier.applicant_email], fail_silently=False
+        )
+    except Exception as error:
+        return 0, error
+    return sent, None
+
+
+def _notice_failed(notice: ApplicantNotice, dossier: Dossier, failure: Exception) -> None:
+    """Keep the mail server's error on the notice; give it up if the address is refused."""
+    notice.last_error = f"{type(failure).__name__}: {failure}"[:2000]
+    if _refused_for_good(failure):
+        notice.given_up_at = timezone.now()
+        logger.warning(
+            "Applicant notice %s (dossier %s, %s) given up: %s",
+            notice.pk,
+            dossier.code,
+            notice.kind,
+            notice.last_error,
+        )
+    notice.save(update_fields=["attempts", "last_error", "given_up_at"])
+
+
+def _notifiers_call(dossier: Dossier, kind: str, message) -> None:
+    """Call every hook; one's error is logged and skipped."""
+    for notify in notifiers():
+        try:
+            # A savepoint each: a hook's database error does not undo the notice.
+            with transaction.atomic():
+                notify(dossier, kind, message)
+        except Exception:
+            logger.exception("Notifier %r failed for dossier %s (%s)", notify, dossier.code, kind)
 
 
 def applicant_notices_catch_up(*, now: dt.datetime | None = None) -> int:

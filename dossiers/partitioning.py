@@ -218,9 +218,32 @@ def _references(cursor) -> list[Reference]:
     return references
 
 
+@dataclass
+class _TableFacts:
+    """What the conversion must carry over from the old table, read from the catalogue."""
+
+    sequence: str
+    identity: bool
+    constraint_rows: list[tuple]
+    index_rows: list[tuple]
+    trigger_definitions: list[str]
+    owner: str
+    current_user: str
+    grants: list[tuple]
+
+
 def _conversion_sql(
     cursor, plan: ConversionPlan, columns: list[str], lock_timeout: str
 ) -> list[str]:
+    facts = _table_facts(cursor)
+    return [
+        *_copy_sql(plan, columns, lock_timeout),
+        *_swap_sql(plan, facts),
+        *_restore_sql(plan, facts),
+    ]
+
+
+def _table_facts(cursor) -> _TableFacts:
     cursor.execute(
         "SELECT pg_get_serial_sequence(%s, 'id'), attidentity <> '' FROM pg_attribute "
         "WHERE attrelid = to_regclass(%s) AND attname = 'id'",
@@ -229,7 +252,37 @@ def _conversion_sql(
     sequence, identity = cursor.fetchone()
     if not sequence:
         raise PartitioningError(f"{TABLE}.id has no sequence: its ids cannot stay unique.")
+    constraint_rows, index_rows = _constraints_and_indexes(cursor)
+    cursor.execute(
+        "SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = to_regclass(%s) "
+        "AND NOT tgisinternal ORDER BY tgname",
+        [_quote(TABLE)],
+    )
+    trigger_definitions = [definition for (definition,) in cursor.fetchall()]
+    cursor.execute(
+        "SELECT pg_get_userbyid(relowner), current_user FROM pg_class WHERE oid = to_regclass(%s)",
+        [_quote(TABLE)],
+    )
+    owner, current_user = cursor.fetchone()
+    cursor.execute(
+        "SELECT grantee, string_agg(privilege_type, ', ') "
+        "FROM information_schema.role_table_grants WHERE table_name = %s "
+        "AND table_schema = current_schema() AND grantee <> %s GROUP BY 1",
+        [TABLE, owner],
+    )
+    return _TableFacts(
+        sequence=sequence,
+        identity=identity,
+        constraint_rows=constraint_rows,
+        index_rows=index_rows,
+        trigger_definitions=trigger_definitions,
+        owner=owner,
+        current_user=current_user,
+        grants=cursor.fetchall(),
+    )
 
+
+def _constraints_and_indexes(cursor) -> tuple[list[tuple], list[tuple]]:
     # Unique constraints and the primary key get the partition key; other constraints (foreign
     # keys of the dossiers to units and procedure versions) are recreated as they were.
     cursor.execute(
@@ -255,25 +308,11 @@ def _conversion_sql(
                 f"Unique index {name} is not a constraint: it cannot be converted "
                 "automatically (a partitioned table's unique index must include received_date)."
             )
-    cursor.execute(
-        "SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = to_regclass(%s) "
-        "AND NOT tgisinternal ORDER BY tgname",
-        [_quote(TABLE)],
-    )
-    trigger_definitions = [definition for (definition,) in cursor.fetchall()]
-    cursor.execute(
-        "SELECT pg_get_userbyid(relowner), current_user FROM pg_class WHERE oid = to_regclass(%s)",
-        [_quote(TABLE)],
-    )
-    owner, current_user = cursor.fetchone()
-    cursor.execute(
-        "SELECT grantee, string_agg(privilege_type, ', ') "
-        "FROM information_schema.role_table_grants WHERE table_name = %s "
-        "AND table_schema = current_schema() AND grantee <> %s GROUP BY 1",
-        [TABLE, owner],
-    )
-    grants = cursor.fetchall()
+    return constraint_rows, index_rows
 
+
+def _copy_sql(plan: ConversionPlan, columns: list[str], lock_timeout: str) -> list[str]:
+    """Lock, build the partitioned copy and fill it."""
     children = sorted({reference.table for reference in plan.references})
     column_list = ", ".join(_quote(column) for column in columns)
     statements = [
@@ -301,7 +340,14 @@ def _conversion_sql(
     statements.append(
         f"INSERT INTO {BUILD_TABLE} ({column_list}) SELECT {column_list} FROM {TABLE}"
     )
-    if identity:
+    return statements
+
+
+def _swap_sql(plan: ConversionPlan, facts: _TableFacts) -> list[str]:
+    """Carry the id sequence over, drop the old table and give the copy its name."""
+    sequence = facts.sequence
+    statements = []
+    if facts.identity:
         # The copy's own identity sequence goes on from the old one, read under the lock (an
         # intake may have come between --plan and --apply).
         statements.append(
@@ -315,7 +361,7 @@ def _conversion_sql(
     for reference in plan.references:
         statements.append(f"ALTER TABLE {reference.table} DROP CONSTRAINT {_quote(reference.name)}")
     statements += [f"DROP TABLE {TABLE}", f"ALTER TABLE {BUILD_TABLE} RENAME TO {TABLE}"]
-    if identity:
+    if facts.identity:
         # The old name back (dumps and operators know it), whatever PostgreSQL named the copy's.
         statements.append(
             "DO $$ BEGIN EXECUTE 'ALTER SEQUENCE ' || "
@@ -324,7 +370,13 @@ def _conversion_sql(
         )
     else:
         statements.append(f"ALTER SEQUENCE {sequence} OWNED BY {TABLE}.id")
-    for name, kind, definition, _index, deferrable, deferred, keys in constraint_rows:
+    return statements
+
+
+def _restore_sql(plan: ConversionPlan, facts: _TableFacts) -> list[str]:
+    """Constraints, indexes, triggers, references, owner and grants as the old table had them."""
+    statements = []
+    for name, kind, definition, _index, deferrable, deferred, keys in facts.constraint_rows:
         if kind == "f":
             statements.append(f"ALTER TABLE {TABLE} ADD CONSTRAINT {_quote(name)} {definition}")
             continue
@@ -335,19 +387,20 @@ def _conversion_sql(
             f"ALTER TABLE {TABLE} ADD CONSTRAINT {_quote(name)} "
             f"{word} ({', '.join(_quote(key) for key in keys)}){timing}"
         )
-    statements += [definition for _oid, _name, _unique, definition in index_rows]
-    statements += trigger_definitions
+    statements += [definition for _oid, _name, _unique, definition in facts.index_rows]
+    statements += facts.trigger_definitions
     statements += _code_unique_sql()
     for reference in plan.references:
         statements += reference_sql(reference)
-    if owner != current_user:
+    owner = facts.owner
+    if owner != facts.current_user:
         statements.append(f"ALTER TABLE {TABLE} OWNER TO {_quote(owner)}")
         statements += [
             f"ALTER TABLE {partition_name(year)} OWNER TO {_quote(owner)}" for year in plan.years
         ]
         statements.append(f"ALTER TABLE {DEFAULT_PARTITION} OWNER TO {_quote(owner)}")
         statements.append(f"ALTER TABLE {CODES_TABLE} OWNER TO {_quote(owner)}")
-    for grantee, privileges in grants:
+    for grantee, privileges in facts.grants:
         role = "PUBLIC" if grantee == "PUBLIC" else _quote(grantee)
         # The codes table is written by the trigger, as the user writing the dossiers.
         statements.append(f"GRANT {privileges} ON {TABLE}, {CODES_TABLE} TO {role}")

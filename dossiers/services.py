@@ -44,12 +44,12 @@ from org.calendar_source import working_calendar
 from org.models import Unit
 from procedures.models import ProcedureVersion
 from procedures.selectors import procedure_version_receivable
-from procedures.services import DocumentSpec, version_documents
+from procedures.services import DocumentSpec, document_rows, version_documents
 
 from .backdating import backdate_reason_required
 from .codes import dossier_code_next
-from .deadlines import due_at_compute, supplement_due_at_shift
 from .guards import dates_writable_check
+from .lifecycle import due_after_pause, intake_due_dates, status_after
 from .models import (
     OPEN_STATUSES,
     Apology,
@@ -153,16 +153,9 @@ def _documents_save(
     supplement_request: SupplementRequest | None = None,
 ) -> None:
     DossierDocument.objects.bulk_create(
-        DossierDocument(
-            dossier=dossier,
-            supplement_request=supplement_request,
-            position=position,
-            name=line.name,
-            originals=line.originals,
-            certified_copies=line.certified_copies,
-            copies=line.copies,
+        document_rows(
+            DossierDocument, lines, dossier=dossier, supplement_request=supplement_request
         )
-        for position, line in enumerate(lines, start=1)
     )
 
 
@@ -189,28 +182,13 @@ def dossier_receive(
     ``documents`` is the checklist of what the applicant handed in (lines with no paper are
     dropped); ``None`` takes the procedure version's required documents as listed.
     """
-    lines = _documents_checked(
-        documents if documents is not None else version_documents(procedure_version)
+    lines = _intake_papers_checked(
+        procedure_version=procedure_version, documents=documents, sets_count=sets_count
     )
-    if sets_count < 1:
-        raise _field_error(
-            "sets_count", _("A dossier has at least one set of papers."), code="sets_count"
-        )
     _intake_check(desk=desk, procedure_version=procedure_version, received_at=received_at)
-    backdate_reason = (backdate_reason or "").strip()
-    if by is not None and not backdate_reason and backdate_reason_required(received_at=received_at):
-        raise _field_error(
-            "backdate_reason",
-            _(
-                "The received time %(time)s is more than %(days)s working days ago: give the "
-                "reason for entering it late (for example, the dossier came by post or the "
-                "system was down), or enter the real time of receipt."
-            )
-            % {"time": _local_text(received_at), "days": settings.INTAKE_BACKDATE_WORKING_DAYS},
-            code="backdate_reason",
-        )
+    backdate_reason = _backdate_reason_check(reason=backdate_reason, received_at=received_at, by=by)
     with transaction.atomic():
-        due_at = due_at_compute(version=procedure_version, channel=channel, received_at=received_at)
+        due = intake_due_dates(version=procedure_version, channel=channel, received_at=received_at)
         dossier = Dossier(
             code=dossier_code_next(unit=desk, on=received_at),
             procedure_version=procedure_version,
@@ -218,9 +196,9 @@ def dossier_receive(
             handling_unit=desk,
             channel=channel,
             received_at=received_at,
-            due_at=due_at,
-            original_due_at=due_at,
-            status=DossierStatus.RECEIVED,
+            due_at=due.due_at,
+            original_due_at=due.original_due_at,
+            status=status_after("", EventKind.RECEIVED),
             regime=regime_for(received_at),
             digitised=digitised,
             sets_count=sets_count,
@@ -246,6 +224,44 @@ def dossier_receive(
     return dossier
 
 
+def _intake_papers_checked(
+    *,
+    procedure_version: ProcedureVersion,
+    documents: Sequence[DocumentSpec] | None,
+    sets_count: int,
+) -> list[DocumentSpec]:
+    """The checklist lines handed in (the version's required documents when not told), and at
+    least one set of papers."""
+    lines = _documents_checked(
+        documents if documents is not None else version_documents(procedure_version)
+    )
+    if sets_count < 1:
+        raise _field_error(
+            "sets_count", _("A dossier has at least one set of papers."), code="sets_count"
+        )
+    return lines
+
+
+def _backdate_reason_check(
+    *, reason: str, received_at: dt.datetime, by: AbstractBaseUser | None
+) -> str:
+    """The reason for a back-dated intake, stripped; required of an officer entering a received
+    time too far back."""
+    reason = (reason or "").strip()
+    if by is not None and not reason and backdate_reason_required(received_at=received_at):
+        raise _field_error(
+            "backdate_reason",
+            _(
+                "The received time %(time)s is more than %(days)s working days ago: give the "
+                "reason for entering it late (for example, the dossier came by post or the "
+                "system was down), or enter the real time of receipt."
+            )
+            % {"time": _local_text(received_at), "days": settings.INTAKE_BACKDATE_WORKING_DAYS},
+            code="backdate_reason",
+        )
+    return reason
+
+
 def dossier_refuse(
     *,
     desk: Unit,
@@ -259,6 +275,10 @@ def dossier_refuse(
     """Record a dossier the desk refused to accept (Mẫu 03); it never counts as received."""
     reason = _reason_required(reason)
     _intake_check(desk=desk, procedure_version=procedure_version, received_at=received_at)
+    # Never accepted, so no legal due date: the fields are required, received_at it is.
+    due = intake_due_dates(
+        version=procedure_version, channel=channel, received_at=received_at, refused=True
+    )
     with transaction.atomic():
         dossier = Dossier(
             code=dossier_code_next(unit=desk, on=received_at),
@@ -267,10 +287,9 @@ def dossier_refuse(
             handling_unit=desk,
             channel=channel,
             received_at=received_at,
-            # Never accepted, so no legal due date: the fields are required, received_at it is.
-            due_at=received_at,
-            original_due_at=received_at,
-            status=DossierStatus.REFUSED,
+            due_at=due.due_at,
+            original_due_at=due.original_due_at,
+            status=status_after("", EventKind.REFUSED),
             regime=regime_for(received_at),
             **_applicant_fields(applicant),
         )
@@ -344,32 +363,7 @@ def dossiers_hand_over(
     Returns how many dossiers were handed over. ``at`` defaults to now.
     """
     at = at or timezone.now()
-    day = local_date(at)
-    if from_unit.valid_to is None or from_unit.valid_to >= day:
-        raise ValidationError(
-            _(
-                "%(unit)s has not ended on %(day)s, so its dossiers are not handed over all at "
-                "once: transfer them one by one on each dossier's page."
-            )
-            % {"unit": from_unit.name, "day": f"{day:%d/%m/%Y}"},
-            code="unit_not_ended",
-        )
-    if not from_unit.successors.filter(pk=to_unit.pk).exists():
-        successors = from_unit.successors_label()
-        if successors:
-            message = _(
-                "%(target)s is not a successor of %(unit)s. Hand its dossiers over to one of "
-                "its successors: %(successors)s."
-            )
-        else:
-            message = _(
-                "%(target)s is not a successor of %(unit)s, which has none recorded. Record the "
-                "unit's successors first (Units in the administration), then hand over."
-            )
-        raise ValidationError(
-            message % {"target": to_unit.name, "unit": from_unit.name, "successors": successors},
-            code="not_successor",
-        )
+    _hand_over_units_check(from_unit=from_unit, to_unit=to_unit, day=local_date(at))
     _in_force_for_hand_over_check(unit=to_unit, at=at)
     _writable_at(at)
     note = _("%(unit)s ended on %(end)s; its open dossiers were handed over to %(successor)s.") % {
@@ -396,6 +390,35 @@ def dossiers_hand_over(
             dossier._audit_before = snapshot(dossier)
             _handling_unit_change(dossier=dossier, to_unit=to_unit, by=by, at=at, note=note)
     return len(dossiers)
+
+
+def _hand_over_units_check(*, from_unit: Unit, to_unit: Unit, day: dt.date) -> None:
+    """A whole unit's dossiers go only from a unit ended by ``day`` to one of its successors."""
+    if from_unit.valid_to is None or from_unit.valid_to >= day:
+        raise ValidationError(
+            _(
+                "%(unit)s has not ended on %(day)s, so its dossiers are not handed over all at "
+                "once: transfer them one by one on each dossier's page."
+            )
+            % {"unit": from_unit.name, "day": f"{day:%d/%m/%Y}"},
+            code="unit_not_ended",
+        )
+    if not from_unit.successors.filter(pk=to_unit.pk).exists():
+        successors = from_unit.successors_label()
+        if successors:
+            message = _(
+                "%(target)s is not a successor of %(unit)s. Hand its dossiers over to one of "
+                "its successors: %(successors)s."
+            )
+        else:
+            message = _(
+                "%(target)s is not a successor of %(unit)s, which has none recorded. Record the "
+                "unit's successors first (Units in the administration), then hand over."
+            )
+        raise ValidationError(
+            message % {"target": to_unit.name, "unit": from_unit.name, "successors": successors},
+            code="not_successor",
+        )
 
 
 def supplement_request(
@@ -427,7 +450,7 @@ def supplement_request(
         )
         request.full_clean()
         request.save()
-        dossier.status = DossierStatus.SUPPLEMENT_REQUESTED
+        dossier.status = status_after(dossier.status, EventKind.SUPPLEMENT_REQUESTED)
         _dossier_save(dossier)
         event = _event_record(
             dossier=dossier,
@@ -475,10 +498,10 @@ def supplement_complete(
         request.save(update_fields=["completed_at"])
         _documents_save(dossier=dossier, lines=lines, supplement_request=request)
         previous_due_at = dossier.due_at
-        dossier.due_at = supplement_due_at_shift(
-            due_at=dossier.due_at, paused_from=request.requested_at, resumed_at=at
+        dossier.due_at = due_after_pause(
+            due_at=dossier.due_at, requested_at=request.requested_at, completed_at=at
         )
-        dossier.status = DossierStatus.PROCESSING
+        dossier.status = status_after(dossier.status, EventKind.SUPPLEMENT_COMPLETED)
         _dossier_save(dossier)
         event = _event_record(
             dossier=dossier,
@@ -514,7 +537,7 @@ def dossier_finish(
         )
         _not_before(at, dossier.received_at, _("A dossier cannot be finished before receipt."))
         dossier.finished_at = at
-        dossier.status = DossierStatus.FINISHED
+        dossier.status = status_after(dossier.status, EventKind.FINISHED)
         _dossier_save(dossier)
         event = _event_record(
             dossier=dossier,
@@ -546,7 +569,7 @@ def dossier_return(
         )
         _not_before(at, dossier.finished_at, _("A result cannot be returned before it is ready."))
         dossier.returned_at = at
-        dossier.status = DossierStatus.RETURNED
+        dossier.status = status_after(dossier.status, EventKind.RETURNED)
         _dossier_save(dossier)
         event = _event_record(
             dossier=dossier,
@@ -574,7 +597,6 @@ def dossier_withdraw(
         at=at,
         reason=reason,
         expected_version=expected_version,
-        status=DossierStatus.WITHDRAWN,
         kind=EventKind.WITHDRAWN,
         refusal=_("Only an open dossier can be withdrawn."),
     )
@@ -595,7 +617,6 @@ def dossier_stop(
         at=at,
         reason=reason,
         expected_version=expected_version,
-        status=DossierStatus.STOPPED,
         kind=EventKind.STOPPED,
         refusal=_("Only an open dossier can be stopped."),
     )
@@ -666,7 +687,6 @@ def _dossier_end(
     at: dt.datetime,
     reason: str,
     expected_version: int | None,
-    status: str,
     kind: str,
     refusal: str,
 ) -> Dossier:
@@ -681,7 +701,7 @@ def _dossier_end(
             completed_at=at
         )
         dossier.finished_at = at
-        dossier.status = status
+        dossier.status = status_after(dossier.status, kind)
         _dossier_save(dossier)
         event = _event_record(
             dossier=dossier,
@@ -708,8 +728,7 @@ def _handling_unit_change(
     from_unit_id = dossier.handling_unit_id
     dossier.handling_unit = to_unit
     # A dossier waiting for the citizen's supplement keeps waiting at its new unit.
-    if dossier.status == DossierStatus.RECEIVED:
-        dossier.status = DossierStatus.PROCESSING
+    dossier.status = status_after(dossier.status, EventKind.TRANSFERRED)
     _dossier_save(dossier)
     event = _event_record(
         dossier=dossier,

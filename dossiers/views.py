@@ -208,18 +208,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         )
         for dossier in page.dossiers
     ]
-    tabs = [
-        QueueTab(
-            name=tab.name,
-            label=tab.label,
-            count=counts[tab.name],
-            count_text=count_text(counts[tab.name], TAB_COUNT_CAP),
-            capped=counts[tab.name] > TAB_COUNT_CAP,
-            active=tab.name == name,
-            query=urlencode({"queue": tab.name, **({"q": query} if query else {})}),
-        )
-        for tab in QUEUES
-    ]
+    tabs = _queue_tabs(counts, name, query)
     filters = urlencode({"queue": name, **({"q": query} if query else {})})
     previous_url, next_url = _page_links(page, filters)
     return render(
@@ -237,6 +226,22 @@ def queue(request: HttpRequest) -> HttpResponse:
             "can_receive": can_receive(request.user),
         },
     )
+
+
+def _queue_tabs(counts: dict[str, int], name: str, query: str) -> list[QueueTab]:
+    """The queue tabs with their counts; ``name`` is the open one."""
+    return [
+        QueueTab(
+            name=tab.name,
+            label=tab.label,
+            count=counts[tab.name],
+            count_text=count_text(counts[tab.name], TAB_COUNT_CAP),
+            capped=counts[tab.name] > TAB_COUNT_CAP,
+            active=tab.name == name,
+            query=urlencode({"queue": tab.name, **({"q": query} if query else {})}),
+        )
+        for tab in QUEUES
+    ]
 
 
 # Intake ---------------------------------------------------------------------------------------
@@ -283,6 +288,40 @@ def _intake_focus(invalid: list[str], documents_invalid: bool) -> str:
     return "id_procedure_query"
 
 
+def _intake_record(request: HttpRequest, form: IntakeForm, documents, desk, *, refusing: bool):
+    """Receive or refuse the dossier of a valid intake form, and say so to the officer."""
+    data = form.cleaned_data
+    common = {
+        "desk": desk,
+        "procedure_version": data["procedure_version"],
+        "channel": data["channel"],
+        "applicant": form.applicant(),
+        "received_at": data["received_at"],
+        "by": request.user,
+    }
+    if refusing:
+        dossier = services.dossier_refuse(reason=data["refusal_reason"], **common)
+        messages.success(
+            request,
+            _("Dossier %(code)s was refused at intake. Print the refusal slip for the applicant.")
+            % {"code": dossier.code},
+        )
+        return dossier
+    dossier = services.dossier_receive(
+        digitised=data["digitised"],
+        sets_count=data["sets_count"],
+        backdate_reason=data["backdate_reason"],
+        documents=documents_received(documents) if documents is not None else None,
+        **common,
+    )
+    messages.success(
+        request,
+        _("Dossier %(code)s received. Appointment date: %(due)s.")
+        % {"code": dossier.code, "due": _local(dossier.due_at)},
+    )
+    return dossier
+
+
 @login_required
 def intake(request: HttpRequest) -> HttpResponse:
     if not can_receive(request.user):
@@ -304,44 +343,11 @@ def intake(request: HttpRequest) -> HttpResponse:
     chosen = form.cleaned_data.get("procedure_version")
     documents_valid = documents is None or documents.is_valid()
     if form_valid and documents_valid:
-        data = form.cleaned_data
-        common = {
-            "desk": desk,
-            "procedure_version": data["procedure_version"],
-            "channel": data["channel"],
-            "applicant": form.applicant(),
-            "received_at": data["received_at"],
-            "by": request.user,
-        }
         try:
-            if refusing:
-                dossier = services.dossier_refuse(reason=data["refusal_reason"], **common)
-            else:
-                dossier = services.dossier_receive(
-                    digitised=data["digitised"],
-                    sets_count=data["sets_count"],
-                    backdate_reason=data["backdate_reason"],
-                    documents=documents_received(documents) if documents is not None else None,
-                    **common,
-                )
+            dossier = _intake_record(request, form, documents, desk, refusing=refusing)
         except ValidationError as error:
             documents_error = _errors_to_form(form, error, set_aside="documents")
         else:
-            if refusing:
-                messages.success(
-                    request,
-                    _(
-                        "Dossier %(code)s was refused at intake. Print the refusal slip for the "
-                        "applicant."
-                    )
-                    % {"code": dossier.code},
-                )
-            else:
-                messages.success(
-                    request,
-                    _("Dossier %(code)s received. Appointment date: %(due)s.")
-                    % {"code": dossier.code, "due": _local(dossier.due_at)},
-                )
             return redirect("dossiers:detail", code=dossier.code)
     return _intake_page(
         request,

@@ -14,7 +14,28 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from audit.admin import AuditedAdminMixin
 from audit.services import audit_record, snapshot
 
-from .models import CalendarOverride, Membership, Unit
+from .models import CalendarOverride, Membership, Role, Unit
+from .selectors import membership_of
+
+
+def is_portal_administrator(user) -> bool:
+    """Superusers, and staff users whose active membership has the administrator role."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    membership = membership_of(user)
+    return bool(user.is_staff and membership and membership.role == Role.ADMINISTRATOR)
+
+
+class AdministratorsOnlyMixin:
+    """Only the portal's administrators see this admin: the role decides, not staff flags."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_portal_administrator(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return is_portal_administrator(request.user)
 
 
 @admin.register(Unit)

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cchc_portal.fields import optional_user
+
 # Decree 118/2025 and the 2025 Resolutions on administrative units: from this day local
 # government has two levels (province, commune); districts ended the day before.
 REFORM_DATE = dt.date(2025, 7, 1)
@@ -270,14 +272,7 @@ class CalendarOverride(models.Model):
         help_text=_("The document that decreed it, e.g. Thông báo 6150/TB-LĐTBXH."),
     )
     note = models.CharField(_("note"), max_length=255, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = optional_user(_("created by"), on_delete=models.SET_NULL)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

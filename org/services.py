@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +17,7 @@ from audit.models import AuditEntry
 from audit.services import audit_entry, audit_record
 from audit.services import snapshot as audit_snapshot
 from org.models import Unit, UnitLevel
-from org.tabular import ImportResult, NumberedRow, RowErrors, parse_date
+from org.tabular import FirstRows, ImportResult, NumberedRow, RowCheck, RowErrors, list_split
 
 # Columns the import understands; any other column is ignored. A column that is absent from
 # the file leaves that field of existing units as it is (a blank cell clears it).
@@ -121,22 +121,12 @@ def _units_snapshot() -> dict[str, dict[str, Any]]:
 def _units_parse(
     *, rows: Iterable[NumberedRow], snapshot: dict[str, dict[str, Any]], errors: RowErrors
 ) -> list[_UnitRow]:
-    first_row_of: dict[str, int] = {}
+    first_rows = FirstRows()
     parsed: list[_UnitRow] = []
-    for number, row in rows:
-        unit, dates_ok = _unit_row_clean(number=number, row=row, errors=errors)
-        if unit.code in first_row_of:
-            errors.add(
-                number,
-                "code",
-                _("'%(code)s' is already on row %(row)d")
-                % {"code": unit.code, "row": first_row_of[unit.code]},
-            )
-            unit.writable = False
-        elif unit.code:
-            first_row_of[unit.code] = number
-        else:
-            unit.writable = False
+    for number, raw in rows:
+        row = {column: (value or "").strip() for column, value in raw.items()}
+        unit, dates_ok = _unit_row_clean(RowCheck(errors, number, row))
+        unit.writable = bool(unit.code) and first_rows.check(errors, number, "code", unit.code)
         if dates_ok:
             current = snapshot.get(unit.code) if unit.writable else None
             _units_check_range(unit=unit, current=current, errors=errors)
@@ -144,59 +134,26 @@ def _units_parse(
     return parsed
 
 
-def _unit_row_clean(
-    *, number: int, row: dict[str, str], errors: RowErrors
-) -> tuple[_UnitRow, bool]:
+def _unit_row_clean(check: RowCheck) -> tuple[_UnitRow, bool]:
     """The row's own values, each checked alone; also says whether its dates could be read."""
-    unit = _UnitRow(row=number, code=(row.get("code") or "").strip())
-    for column in ("code", "name", "level"):
-        if not (row.get(column) or "").strip():
-            errors.add(number, column, _("is required"))
+    row = check.row
+    unit = _UnitRow(row=check.number, code=row.get("code", ""))
+    check.required(*UNIT_REQUIRED_COLUMNS)
     for column in ("code", "name", "statistical_code"):
-        text = (row.get(column) or "").strip()
-        limit = Unit._meta.get_field(column).max_length
-        if len(text) > limit:
-            errors.add(
-                number,
-                column,
-                _("is %(length)d characters long, at most %(limit)d allowed")
-                % {"length": len(text), "limit": limit},
-            )
+        check.max_length(column, Unit._meta.get_field(column).max_length)
     for column in ("name", "statistical_code"):
         if column in row:
-            unit.values[column] = (row[column] or "").strip()
+            unit.values[column] = row[column]
     if "parent_code" in row:
-        unit.values["parent_code"] = (row["parent_code"] or "").strip() or None
+        unit.values["parent_code"] = row["parent_code"] or None
     if "successor_code" in row:
         # Several successors (a unit split between new units) are separated by ";".
-        codes = (code.strip() for code in (row["successor_code"] or "").split(";"))
-        unit.values["successor_code"] = tuple(sorted({code for code in codes if code}))
-
-    level = (row.get("level") or "").strip()
-    if level.lower() in UnitLevel.values:
-        unit.values["level"] = level.lower()
-    elif level:
-        errors.add(
-            number,
-            "level",
-            _("'%(value)s' is not one of %(choices)s")
-            % {"value": level, "choices": ", ".join(UnitLevel.values)},
-        )
-
-    dates_ok = True
-    for column in ("valid_from", "valid_to"):
-        if column not in row:
-            continue
-        text = (row[column] or "").strip()
-        try:
-            unit.values[column] = parse_date(text) if text else None
-        except ValueError:
-            dates_ok = False
-            errors.add(
-                number,
-                column,
-                _("'%(value)s' is not a date; write YYYY-MM-DD or DD/MM/YYYY") % {"value": text},
-            )
+        unit.values["successor_code"] = tuple(sorted(set(list_split(row["successor_code"]))))
+    if level := check.choice("level", UnitLevel.values, separator=", "):
+        unit.values["level"] = level
+    dates = check.dates("valid_from", "valid_to")
+    unit.values.update(dates)
+    dates_ok = all(column in dates for column in ("valid_from", "valid_to") if column in row)
     return unit, dates_ok
 
 
@@ -280,7 +237,24 @@ def _parent_map(
 
 
 def _units_write(*, parsed: list[_UnitRow], snapshot: dict[str, dict[str, Any]]) -> ImportResult:
-    parent_of = _parent_map(parsed=parsed, snapshot=snapshot)
+    depth_of = _depth_function(_parent_map(parsed=parsed, snapshot=snapshot))
+    # Parents first: a unit's path is built from its parent's, so the parent must be saved.
+    writable = [unit for unit in parsed if unit.writable]
+    ordered = sorted(writable, key=lambda unit: (depth_of(unit.code), unit.row))
+    writer = _UnitWriter(snapshot)
+    status = {row.code: writer.row_write(row) for row in ordered}
+    # Successors last: a merged commune usually points at a unit created by the same file.
+    for row in ordered:
+        if writer.successors_write(row) and status[row.code] == "unchanged":
+            status[row.code] = "updated"
+    result = ImportResult()
+    for value in status.values():
+        setattr(result, value, getattr(result, value) + 1)
+    return result
+
+
+def _depth_function(parent_of: dict[str, str | None]) -> Callable[[str], int]:
+    """A function giving each code's depth in the tree ``parent_of`` (a root is 0), memoised."""
     depth: dict[str, int] = {}
 
     def depth_of(code: str) -> int:
@@ -295,68 +269,65 @@ def _units_write(*, parsed: list[_UnitRow], snapshot: dict[str, dict[str, Any]])
             depth[node] = level
         return depth[code]
 
-    # Parents first: a unit's path is built from its parent's, so the parent must be saved.
-    writable = [unit for unit in parsed if unit.writable]
-    ordered = sorted(writable, key=lambda unit: (depth_of(unit.code), unit.row))
-    pk_of = {code: unit["pk"] for code, unit in snapshot.items()}
-    fresh: dict[int, Unit] = {}  # Units whose path is known to be current, by pk.
-    result = ImportResult()
-    status: dict[str, str] = {}
+    return depth_of
 
-    def instance(pk: int) -> Unit:
-        if pk not in fresh:
-            fresh[pk] = Unit.objects.get(pk=pk)
-        return fresh[pk]
 
-    def save(unit: Unit, update_fields: list[str] | None = None) -> None:
-        old_path = unit.path
-        if unit.parent_id is not None:
-            unit.parent = instance(unit.parent_id)
-        unit.save(update_fields=update_fields)
-        if old_path and unit.path != old_path:
-            # The move rewrote the paths of the whole old subtree: cached copies are stale.
-            fresh.clear()
-        fresh[unit.pk] = unit
+class _UnitWriter:
+    """Saves the rows of a checked file, parents before children."""
 
-    for row in ordered:
-        current = snapshot.get(row.code)
+    def __init__(self, snapshot: dict[str, dict[str, Any]]) -> None:
+        self.snapshot = snapshot
+        self.pk_of = {code: unit["pk"] for code, unit in snapshot.items()}
+        self.fresh: dict[int, Unit] = {}  # Units whose path is known to be current, by pk.
+
+    def row_write(self, row: _UnitRow) -> str:
+        """Create or update the row's unit: "created", "updated" or "unchanged"."""
+        current = self.snapshot.get(row.code)
         wanted = dict(row.values)
         wanted.pop("successor_code", None)
         if current is None:
             unit = Unit(code=row.code)
             for column, value in wanted.items():
-                _assign(unit=unit, column=column, value=value, pk_of=pk_of)
-            save(unit)
-            pk_of[row.code] = unit.pk
-            status[row.code] = "created"
-            continue
+                _assign(unit=unit, column=column, value=value, pk_of=self.pk_of)
+            self._save(unit)
+            self.pk_of[row.code] = unit.pk
+            return "created"
         changed = [
             column for column, value in wanted.items() if current[_SNAPSHOT_KEY[column]] != value
         ]
-        if changed:
-            unit = Unit.objects.get(pk=current["pk"])
-            for column in changed:
-                _assign(unit=unit, column=column, value=wanted[column], pk_of=pk_of)
-            save(unit, update_fields=[_MODEL_FIELD[column] for column in changed])
-            status[row.code] = "updated"
-        else:
-            status[row.code] = "unchanged"
+        if not changed:
+            return "unchanged"
+        unit = Unit.objects.get(pk=current["pk"])
+        for column in changed:
+            _assign(unit=unit, column=column, value=wanted[column], pk_of=self.pk_of)
+        self._save(unit, update_fields=[_MODEL_FIELD[column] for column in changed])
+        return "updated"
 
-    # Successors last: a merged commune usually points at a unit created by the same file.
-    for row in ordered:
+    def successors_write(self, row: _UnitRow) -> bool:
+        """Set the successors the row gives; whether they changed."""
         if "successor_code" not in row.values:
-            continue
-        successor_ids = {pk_of[code] for code in row.values["successor_code"]}
-        current = snapshot.get(row.code)
+            return False
+        successor_ids = {self.pk_of[code] for code in row.values["successor_code"]}
+        current = self.snapshot.get(row.code)
         if successor_ids == (current["successor_ids"] if current else set()):
-            continue
-        Unit.objects.get(pk=pk_of[row.code]).successors.set(successor_ids)
-        if status[row.code] == "unchanged":
-            status[row.code] = "updated"
+            return False
+        Unit.objects.get(pk=self.pk_of[row.code]).successors.set(successor_ids)
+        return True
 
-    for value in status.values():
-        setattr(result, value, getattr(result, value) + 1)
-    return result
+    def _instance(self, pk: int) -> Unit:
+        if pk not in self.fresh:
+            self.fresh[pk] = Unit.objects.get(pk=pk)
+        return self.fresh[pk]
+
+    def _save(self, unit: Unit, update_fields: list[str] | None = None) -> None:
+        old_path = unit.path
+        if unit.parent_id is not None:
+            unit.parent = self._instance(unit.parent_id)
+        unit.save(update_fields=update_fields)
+        if old_path and unit.path != old_path:
+            # The move rewrote the paths of the whole old subtree: cached copies are stale.
+            self.fresh.clear()
+        self.fresh[unit.pk] = unit
 
 
 def _assign(*, unit: Unit, column: str, value: Any, pk_of: dict[str, int]) -> None:

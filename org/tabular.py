@@ -26,12 +26,16 @@ import datetime as dt
 import itertools
 import re
 import zipfile
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from .text import control_characters_removed
@@ -323,6 +327,176 @@ def parse_date(text: str) -> dt.date:
     if match := _DATE_DAY_FIRST.fullmatch(text):
         return dt.date(int(match[3]), int(match[2]), int(match[1]))
     raise ValueError(text)
+
+
+# Row checks ------------------------------------------------------------------------------------
+# The checks every importer makes on single rows, each with its one message text (a test of
+# each importer compares the texts, and the translations are keyed by them).
+
+SMALL_INTEGER_MAX = 32767
+
+
+def required_message() -> str:
+    return _("is required")
+
+
+def too_long_message(length: int, limit: int) -> str:
+    return _("is %(length)d characters long, at most %(limit)d allowed") % {
+        "length": length,
+        "limit": limit,
+    }
+
+
+def not_one_of_message(value: str, choices: Iterable[str], separator: str = "|") -> str:
+    return _("'%(value)s' is not one of %(choices)s") % {
+        "value": value,
+        "choices": separator.join(choices),
+    }
+
+
+def already_on_row_message(key: str, row: int) -> str:
+    return _("'%(code)s' is already on row %(row)d") % {"code": key, "row": row}
+
+
+def not_a_date_message(value: str) -> str:
+    return _("'%(value)s' is not a date; write YYYY-MM-DD or DD/MM/YYYY") % {"value": value}
+
+
+def not_a_number_message(value: str) -> str:
+    return _("'%(value)s' is not a number") % {"value": value}
+
+
+def zero_or_one_message(value: str) -> str:
+    return _("'%(value)s' must be 0 or 1") % {"value": value}
+
+
+def unknown_unit_message(code: str) -> str:
+    return _("unknown unit '%(code)s'") % {"code": code}
+
+
+def unknown_units_message(codes: Iterable[str]) -> str:
+    return _("unknown unit(s): %(codes)s") % {"codes": ", ".join(codes)}
+
+
+def upload_check(upload: UploadedFile, max_bytes: int) -> UploadedFile:
+    """A form's uploaded import file as it is; refused unless it is a .csv or .xlsx of at most
+    ``max_bytes``."""
+    suffix = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    if suffix not in ("csv", "xlsx"):
+        raise ValidationError(
+            _("'%(name)s' is not a CSV or XLSX file; save it as .csv or .xlsx.")
+            % {"name": upload.name}
+        )
+    if upload.size > max_bytes:
+        raise ValidationError(
+            _("The file is %(size)s; at most %(limit)s can be imported at once.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(max_bytes)}
+        )
+    return upload
+
+
+def decimal_parse(text: str) -> Decimal | None:
+    """A finite number written with ``.`` or ``,`` as the decimal mark; None if it is not one."""
+    try:
+        value = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+def small_integer_parse(text: str, maximum: int = SMALL_INTEGER_MAX) -> int | None:
+    """A whole number from 0 to ``maximum`` written in digits; None if it is not one."""
+    return int(text) if text.isdecimal() and int(text) <= maximum else None
+
+
+def list_split(text: str, separator: str = ";") -> tuple[str, ...]:
+    """The non-blank stripped items of a list cell, each once, in file order."""
+    return tuple(dict.fromkeys(part.strip() for part in text.split(separator) if part.strip()))
+
+
+class RowCheck:
+    """The checks of one row of ``{column: stripped text}``: each records its error in
+    ``errors`` under the row's ``number`` and returns the cleaned value."""
+
+    def __init__(self, errors: RowErrors, number: int, row: Mapping[str, str]) -> None:
+        self.errors = errors
+        self.number = number
+        self.row = row
+        self._before = len(errors)
+
+    @property
+    def failed(self) -> bool:
+        """Whether a check of this row (or any error added meanwhile) recorded an error."""
+        return len(self.errors) > self._before
+
+    def error(self, column: str, message: str) -> None:
+        self.errors.add(self.number, column, message)
+
+    def required(self, *columns: str) -> bool:
+        """``is required`` for each of ``columns`` that is blank or absent; True if none is."""
+        blank = [column for column in columns if not self.row.get(column)]
+        for column in blank:
+            self.error(column, required_message())
+        return not blank
+
+    def max_length(self, column: str, limit: int, text: str | None = None) -> bool:
+        """Whether the column's text (or ``text``) has at most ``limit`` characters."""
+        text = self.row.get(column, "") if text is None else text
+        if len(text) > limit:
+            self.error(column, too_long_message(len(text), limit))
+            return False
+        return True
+
+    def choice(self, column: str, choices: Collection[str], separator: str = "|") -> str | None:
+        """The cell lower-cased if it is one of ``choices``, "" if blank, None if neither."""
+        text = self.row.get(column, "")
+        if not text or text.lower() in choices:
+            return text.lower()
+        self.error(column, not_one_of_message(text, choices, separator))
+        return None
+
+    def dates(self, *columns: str) -> dict[str, dt.date | None]:
+        """The dates of those of ``columns`` the row carries (None for a blank cell); a
+        column that is not a date is reported and left out."""
+        found: dict[str, dt.date | None] = {}
+        for column in columns:
+            if column not in self.row:
+                continue
+            text = self.row[column]
+            try:
+                found[column] = parse_date(text) if text else None
+            except ValueError:
+                self.error(column, not_a_date_message(text))
+        return found
+
+    def flag(self, column: str) -> bool | None:
+        """``1`` → True, ``0`` or blank → False, anything else reported → None."""
+        text = self.row.get(column, "")
+        if text in ("", "0", "1"):
+            return text == "1"
+        self.error(column, zero_or_one_message(text))
+        return None
+
+
+class FirstRows:
+    """Duplicates within a file: remembers the row where each key first appeared."""
+
+    def __init__(self) -> None:
+        self._first: dict[str, int] = {}
+
+    def check(self, errors: RowErrors, number: int, column: str, key: str) -> bool:
+        """True the first time ``key`` is seen (a blank key always); otherwise reports
+        ``'key' is already on row N`` on ``number`` and returns False."""
+        if not key:
+            return True
+        first = self._first.setdefault(key, number)
+        if first != number:
+            errors.add(number, column, already_on_row_message(key, first))
+            return False
+        return True
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._first
 
 
 def _csv_rows(reader: Any) -> Iterator[tuple[int, list[Any]]]:

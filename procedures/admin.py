@@ -24,8 +24,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin import AuditedAdminMixin
-from org.models import Role
-from org.selectors import membership_of
+from org.admin import is_portal_administrator
+from org.tabular import upload_check
 
 from .forms import (
     AbolishForm,
@@ -58,15 +58,8 @@ from .services import (
     procedure_publish,
 )
 
-
-def is_catalogue_administrator(user) -> bool:
-    """Superusers, and staff users whose active membership has the administrator role."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    membership = membership_of(user)
-    return bool(user.is_staff and membership and membership.role == Role.ADMINISTRATOR)
+# The catalogue's admin pages are for the portal's administrators.
+is_catalogue_administrator = is_portal_administrator
 
 
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
@@ -95,24 +88,16 @@ class ImportUploadForm(forms.Form):
         ) % {"size": filesizeformat(IMPORT_MAX_BYTES)}
 
     def clean_upload(self):
-        upload = self.cleaned_data["upload"]
-        suffix = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-        if suffix not in ("csv", "xlsx"):
-            raise ValidationError(
-                gettext("'%(name)s' is not a CSV or XLSX file; save it as .csv or .xlsx.")
-                % {"name": upload.name}
-            )
-        if upload.size > IMPORT_MAX_BYTES:
-            raise ValidationError(
-                gettext("The file is %(size)s; at most %(limit)s can be imported at once.")
-                % {"size": filesizeformat(upload.size), "limit": filesizeformat(IMPORT_MAX_BYTES)}
-            )
-        return upload
+        return upload_check(self.cleaned_data["upload"], IMPORT_MAX_BYTES)
 
 
 def import_job_status(job: ProcedureImportJob) -> dict:
     """What the job page polls: enough to draw the progress bar and know when to reload."""
     phase = job.phase
+    message = str(IMPORT_PHASES[phase])
+    if phase == ImportJobStatus.QUEUED and job.message:
+        # Why it waits: the job queue cannot be reached, or it is being run again.
+        message = gettext(job.message)
     percent = 0
     if job.is_finished:
         percent = 100
@@ -124,7 +109,7 @@ def import_job_status(job: ProcedureImportJob) -> dict:
         "id": job.pk,
         "status": job.status,
         "phase": phase,
-        "message": str(IMPORT_PHASES[phase]),
+        "message": message,
         "finished": job.is_finished,
         "rows_total": job.rows_total,
         "rows_done": job.rows_done,

@@ -18,7 +18,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from itertools import groupby
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -30,7 +30,18 @@ from django.utils.translation import gettext as _
 
 from audit.services import import_audit_record
 from org.models import Unit
-from org.tabular import ImportResult, NumberedRow, RowErrors, parse_date
+from org.tabular import (
+    FirstRows,
+    ImportResult,
+    NumberedRow,
+    RowCheck,
+    RowErrors,
+    decimal_parse,
+    list_split,
+    not_one_of_message,
+    small_integer_parse,
+    unknown_units_message,
+)
 
 from .models import (
     PROCEDURE_CODE_VALIDATOR,
@@ -49,6 +60,8 @@ from .models import (
 from .services import (
     DocumentSpec,
     ProcedureContent,
+    channel_time_rows,
+    document_rows,
     procedure_draft_new,
     procedure_draft_update,
     procedure_publish,
@@ -103,7 +116,6 @@ _DATE_FIELDS = {
     "decision_date": "decision_date",
     "decision_effective_date": "decision_effective_date",
 }
-_SMALL_INTEGER_MAX = 32767
 _LEVELS = tuple(GovernmentLevel.values)
 _ONLINE_LEVELS = tuple(OnlineLevel.values)
 _TIME_UNITS = tuple(TimeUnit.values)
@@ -192,139 +204,51 @@ class _RolledBack(Exception):
 
 
 def _rows_parse(*, rows: Iterable[NumberedRow], errors: RowErrors) -> list[_ProcedureRow]:
-    first_row_of: dict[str, int] = {}
+    first_rows = FirstRows()
     parsed: list[_ProcedureRow] = []
     for number, raw in rows:
         row = {column: text_unneutralised((value or "").strip()) for column, value in raw.items()}
-        before = len(errors)
-        item = _row_clean(number=number, row=row, errors=errors)
-        if item.code and item.code in first_row_of:
-            errors.add(
-                number,
-                "code",
-                _("'%(code)s' is already on row %(row)d")
-                % {"code": item.code, "row": first_row_of[item.code]},
-            )
-        elif item.code:
-            first_row_of[item.code] = number
-        item.ok = len(errors) == before
+        check = RowCheck(errors, number, row)
+        item = _row_clean(check)
+        first_rows.check(errors, number, "code", item.code)
+        item.ok = not check.failed
         parsed.append(item)
     return parsed
 
 
-def _row_clean(*, number: int, row: dict[str, str], errors: RowErrors) -> _ProcedureRow:
-    def error(column: str, message: str) -> None:
-        errors.add(number, column, message)
-
-    for column in PROCEDURE_REQUIRED_COLUMNS:
-        if not row.get(column):
-            error(column, _("is required"))
-
+def _row_clean(check: RowCheck) -> _ProcedureRow:
+    row = check.row
+    check.required(*PROCEDURE_REQUIRED_COLUMNS)
     code = row.get("code", "")
     if code:
         try:
             PROCEDURE_CODE_VALIDATOR(code)
         except ValidationError as exc:
-            error("code", " ".join(str(message) for message in exc.messages))
-
-    values: dict = {}
+            check.error("code", " ".join(str(message) for message in exc.messages))
     for column, limit in (("name", 500), ("sector_code", 40), ("sector_name", 255)):
-        _check_length(row.get(column, ""), limit, column, error)
+        check.max_length(column, limit)
+    values: dict = {}
     if row.get("name"):
         values["name"] = row["name"]
-
-    levels = [part.strip().lower() for part in row.get("level", "").split(LIST_SEPARATOR)]
-    levels = [level for level in levels if level]
-    unknown = [level for level in levels if level not in _LEVELS]
-    if unknown:
-        error(
-            "level",
-            _("'%(value)s' is not one of %(choices)s")
-            % {"value": ", ".join(unknown), "choices": "|".join(_LEVELS)},
-        )
-    elif levels:
-        values["levels"] = tuple(sorted(set(levels)))
-
-    def choose(column: str, choices: tuple[str, ...]) -> None:
-        text = row.get(column, "").lower()
-        if text in choices:
-            values[column] = text
-        elif text:
-            error(
-                column,
-                _("'%(value)s' is not one of %(choices)s")
-                % {"value": row[column], "choices": "|".join(choices)},
-            )
-
-    choose("online_level", _ONLINE_LEVELS)
-    text = row.get("processing_time", "")
-    if text:
-        time = _decimal(text)
-        if time is None or time < 0:
-            error(
-                "processing_time", _("'%(value)s' is not a non-negative number") % {"value": text}
-            )
-        elif time >= 100000 or time != time.quantize(Decimal("0.01")):
-            error(
-                "processing_time",
-                _("'%(value)s' has more than 2 decimals or is too large") % {"value": text},
-            )
-        else:
-            values["processing_time"] = time
-
-    choose("processing_unit", _TIME_UNITS)
-
-    if "fee" in row:
-        text = row["fee"]
-        if not text:
-            values["fee"] = None
-        elif _FEE.fullmatch(text) and len(digits := re.sub(r"\D", "", text)) <= 14:
-            values["fee"] = Decimal(digits)
-        else:
-            error("fee", _("'%(value)s' is not a whole number of VND") % {"value": row["fee"]})
-
-    for column, name in _TEXT_FIELDS.items():
-        if column in row:
-            if column == "decision_number":
-                _check_length(row[column], 100, column, error)
-            values[name] = row[column]
-
-    for column, name in _BOOLEAN_FIELDS.items():
-        if column in row:
-            text = row[column]
-            if text in ("", "0", "1"):
-                values[name] = text == "1"
-            else:
-                error(column, _("'%(value)s' must be 0 or 1") % {"value": text})
-
-    dates: dict[str, dt.date | None] = {}
-    for column in (*_DATE_FIELDS, "valid_from"):
-        if column in row:
-            text = row[column]
-            try:
-                dates[column] = parse_date(text) if text else None
-            except ValueError:
-                error(
-                    column,
-                    _("'%(value)s' is not a date; write YYYY-MM-DD or DD/MM/YYYY")
-                    % {"value": text},
-                )
-    for column, name in _DATE_FIELDS.items():
-        if column in dates:
-            values[name] = dates[column]
-
+    _levels_clean(check, values)
+    if online_level := check.choice("online_level", _ONLINE_LEVELS):
+        values["online_level"] = online_level
+    _processing_time_clean(check, values)
+    if processing_unit := check.choice("processing_unit", _TIME_UNITS):
+        values["processing_unit"] = processing_unit
+    _fee_clean(check, values)
+    _optional_clean(check, values)
+    dates = check.dates(*_DATE_FIELDS, "valid_from")
+    values.update({name: dates[column] for column, name in _DATE_FIELDS.items() if column in dates})
     if "documents" in row:
-        documents = _documents_parse(row["documents"], error)
+        documents = _documents_parse(row["documents"], check.error)
         if documents is not None:
             values["documents"] = documents
-
     unit_codes = None
     if "implementing_unit_codes" in row:
-        parts = (part.strip() for part in row["implementing_unit_codes"].split(LIST_SEPARATOR))
-        unit_codes = tuple(dict.fromkeys(part for part in parts if part))
-
+        unit_codes = list_split(row["implementing_unit_codes"], LIST_SEPARATOR)
     return _ProcedureRow(
-        row=number,
+        row=check.number,
         code=code,
         sector_code=row.get("sector_code", ""),
         sector_name=row.get("sector_name", ""),
@@ -334,21 +258,59 @@ def _row_clean(*, number: int, row: dict[str, str], errors: RowErrors) -> _Proce
     )
 
 
-def _check_length(text: str, limit: int, column: str, error) -> None:
-    if len(text) > limit:
-        error(
-            column,
-            _("is %(length)d characters long, at most %(limit)d allowed")
-            % {"length": len(text), "limit": limit},
+def _levels_clean(check: RowCheck, values: dict) -> None:
+    parts = check.row.get("level", "").split(LIST_SEPARATOR)
+    levels = [level for level in (part.strip().lower() for part in parts) if level]
+    unknown = [level for level in levels if level not in _LEVELS]
+    if unknown:
+        check.error("level", not_one_of_message(", ".join(unknown), _LEVELS))
+    elif levels:
+        values["levels"] = tuple(sorted(set(levels)))
+
+
+def _processing_time_clean(check: RowCheck, values: dict) -> None:
+    text = check.row.get("processing_time", "")
+    if not text:
+        return
+    time = decimal_parse(text)
+    if time is None or time < 0:
+        check.error(
+            "processing_time", _("'%(value)s' is not a non-negative number") % {"value": text}
         )
+    elif time >= 100000 or time != time.quantize(Decimal("0.01")):
+        check.error(
+            "processing_time",
+            _("'%(value)s' has more than 2 decimals or is too large") % {"value": text},
+        )
+    else:
+        values["processing_time"] = time
 
 
-def _decimal(text: str) -> Decimal | None:
-    try:
-        value = Decimal(text.replace(",", "."))
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() else None
+def _fee_clean(check: RowCheck, values: dict) -> None:
+    if "fee" not in check.row:
+        return
+    text = check.row["fee"]
+    if not text:
+        values["fee"] = None
+    elif _FEE.fullmatch(text) and len(digits := re.sub(r"\D", "", text)) <= 14:
+        values["fee"] = Decimal(digits)
+    else:
+        check.error("fee", _("'%(value)s' is not a whole number of VND") % {"value": text})
+
+
+def _optional_clean(check: RowCheck, values: dict) -> None:
+    """The optional text and 0/1 columns the row carries."""
+    row = check.row
+    for column, name in _TEXT_FIELDS.items():
+        if column in row:
+            if column == "decision_number":
+                check.max_length(column, 100)
+            values[name] = row[column]
+    for column, name in _BOOLEAN_FIELDS.items():
+        if column in row:
+            flag = check.flag(column)
+            if flag is not None:
+                values[name] = flag
 
 
 def _documents_parse(text: str, error) -> tuple[DocumentSpec, ...] | None:
@@ -370,11 +332,8 @@ def _documents_parse(text: str, error) -> tuple[DocumentSpec, ...] | None:
             continue
         numbers = []
         for count in counts:
-            if count == "":
-                numbers.append(0)
-            elif count.isdecimal() and int(count) <= _SMALL_INTEGER_MAX:
-                numbers.append(int(count))
-            else:
+            number = 0 if count == "" else small_integer_parse(count)
+            if number is None:
                 error(
                     "documents",
                     _("document %(position)d: '%(value)s' is not a number of copies")
@@ -382,6 +341,7 @@ def _documents_parse(text: str, error) -> tuple[DocumentSpec, ...] | None:
                 )
                 ok = False
                 break
+            numbers.append(number)
         else:
             numbers.extend([0] * (3 - len(numbers)))
             documents.append(DocumentSpec(name, *numbers))
@@ -397,7 +357,7 @@ def _check_units(
             errors.add(
                 item.row,
                 "implementing_unit_codes",
-                _("unknown unit(s): %(codes)s") % {"codes": ", ".join(unknown)},
+                unknown_units_message(unknown),
             )
 
 
@@ -502,48 +462,41 @@ def _plan(
         valid_from = (
             item.valid_from or default_valid_from or content.decision_effective_date or today
         )
+        step = _Step(item.row, item.code, "create", content, valid_from, item.sector_name)
         if existing is None:
-            plan.append(_Step(item.row, item.code, "create", content, valid_from, item.sector_name))
-            continue
-        if base is not None and content == base:
-            plan.append(
-                _Step(item.row, item.code, "unchanged", content, valid_from, item.sector_name)
-            )
-            continue
-        if existing.has_draft:
-            errors.add(
-                item.row,
-                "code",
-                _("'%(code)s' has an unpublished draft; publish or delete it before importing")
-                % {"code": item.code},
-            )
-            continue
-        if existing.last_valid_from and valid_from <= existing.last_valid_from:
-            errors.add(
-                item.row,
-                "valid_from",
-                _(
-                    "the content changed, so a new version is needed, and it must start after "
-                    "%(date)s, when the current version started (got %(valid_from)s)"
-                )
-                % {
-                    "date": existing.last_valid_from.isoformat(),
-                    "valid_from": valid_from.isoformat(),
-                },
-            )
-            continue
-        plan.append(
-            _Step(
-                item.row,
-                item.code,
-                "update",
-                content,
-                valid_from,
-                item.sector_name,
-                existing.procedure_id,
-            )
-        )
+            plan.append(step)
+        elif base is not None and content == base:
+            plan.append(replace(step, action="unchanged"))
+        elif _update_allowed(step=step, existing=existing, errors=errors):
+            plan.append(replace(step, action="update", procedure_id=existing.procedure_id))
     return plan
+
+
+def _update_allowed(*, step: _Step, existing: _Current, errors: RowErrors) -> bool:
+    """Whether a changed row may become a new version of its procedure (else reported)."""
+    if existing.has_draft:
+        errors.add(
+            step.row,
+            "code",
+            _("'%(code)s' has an unpublished draft; publish or delete it before importing")
+            % {"code": step.code},
+        )
+        return False
+    if existing.last_valid_from and step.valid_from <= existing.last_valid_from:
+        errors.add(
+            step.row,
+            "valid_from",
+            _(
+                "the content changed, so a new version is needed, and it must start after "
+                "%(date)s, when the current version started (got %(valid_from)s)"
+            )
+            % {
+                "date": existing.last_valid_from.isoformat(),
+                "valid_from": step.valid_from.isoformat(),
+            },
+        )
+        return False
+    return True
 
 
 def _write(
@@ -621,26 +574,8 @@ def _version_children_create(*, steps: list[_Step], versions: list[ProcedureVers
     for step, version in zip(steps, versions, strict=True):
         content = step.content
         levels.extend(ProcedureLevel(version=version, level=level) for level in content.levels)
-        documents.extend(
-            RequiredDocument(
-                version=version,
-                position=position,
-                name=doc.name,
-                originals=doc.originals,
-                certified_copies=doc.certified_copies,
-                copies=doc.copies,
-            )
-            for position, doc in enumerate(content.documents, start=1)
-        )
-        channel_times.extend(
-            ChannelProcessingTime(
-                version=version,
-                channel=spec.channel,
-                processing_time=spec.processing_time,
-                processing_unit=spec.processing_unit,
-            )
-            for spec in content.channel_times
-        )
+        documents.extend(document_rows(RequiredDocument, content.documents, version=version))
+        channel_times.extend(channel_time_rows(version, content))
         units.extend(
             through(procedureversion_id=version.pk, unit_id=unit_id)
             for unit_id in sorted(content.implementing_unit_ids)

@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cchc_portal.fields import optional_user
 from org.models import Unit
 
 PROCEDURE_CODE_VALIDATOR = RegexValidator(
@@ -177,23 +177,9 @@ class ProcedureVersion(models.Model):
     # Derived: the name without diacritics, for search that forgives missing accents.
     search_text = models.TextField(editable=False, default="")
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = optional_user(_("created by"), on_delete=models.SET_NULL)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("published by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    published_by = optional_user(_("published by"), on_delete=models.SET_NULL)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     change_note = models.CharField(_("change note"), max_length=500, blank=True)
 
@@ -367,15 +353,13 @@ class ProcedureImportJob(models.Model):
     updated = models.PositiveIntegerField(_("updated"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     errors = models.TextField(_("errors"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    # An English msgid (translated when shown) saying why a queued job waits; see
+    # cchc_portal.jobs, which also keeps attempts and started_at for its sweep.
+    message = models.CharField(_("message"), max_length=200, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_by = optional_user(_("created by"), on_delete=models.SET_NULL)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:

@@ -5,21 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from audit.services import audit_record, snapshot
-from cchc_portal.celery import BROKER_ERRORS
+from cchc_portal.jobs import JobQueue
 from org.models import Unit
 from org.tabular import NumberedRow, TabularError, TabularFile
 
@@ -123,6 +125,34 @@ class ProcedureContent:
         )
 
 
+_Row = TypeVar("_Row", bound=Model)
+
+
+def document_rows(model: type[_Row], lines: Iterable[DocumentSpec], **fields: Any) -> list[_Row]:
+    """``lines`` as unsaved rows of ``model`` (a version's required documents, a dossier's
+    checklist), numbered from 1, each also given ``fields``."""
+    return [
+        model(
+            **fields,
+            position=position,
+            name=line.name,
+            originals=line.originals,
+            certified_copies=line.certified_copies,
+            copies=line.copies,
+        )
+        for position, line in enumerate(lines, start=1)
+    ]
+
+
+def channel_time_rows(
+    version: ProcedureVersion, content: ProcedureContent
+) -> list[ChannelProcessingTime]:
+    """The unsaved processing times by channel of ``content``, for ``version``."""
+    return [
+        ChannelProcessingTime(version=version, **asdict(spec)) for spec in content.channel_times
+    ]
+
+
 def _write_content(version: ProcedureVersion, content: ProcedureContent) -> None:
     for name in ProcedureContent.SCALAR_FIELDS:
         setattr(version, name, getattr(content, name))
@@ -136,26 +166,10 @@ def _write_content(version: ProcedureVersion, content: ProcedureContent) -> None
     )
     version.documents.all().delete()
     RequiredDocument.objects.bulk_create(
-        RequiredDocument(
-            version=version,
-            position=position,
-            name=doc.name,
-            originals=doc.originals,
-            certified_copies=doc.certified_copies,
-            copies=doc.copies,
-        )
-        for position, doc in enumerate(content.documents, start=1)
+        document_rows(RequiredDocument, content.documents, version=version)
     )
     version.channel_times.all().delete()
-    ChannelProcessingTime.objects.bulk_create(
-        ChannelProcessingTime(
-            version=version,
-            channel=spec.channel,
-            processing_time=spec.processing_time,
-            processing_unit=spec.processing_unit,
-        )
-        for spec in content.channel_times
-    )
+    ChannelProcessingTime.objects.bulk_create(channel_time_rows(version, content))
     version.implementing_units.set(Unit.objects.filter(pk__in=content.implementing_unit_ids))
 
 
@@ -275,10 +289,33 @@ def procedure_abolish(
 
 
 # --- catalogue import jobs (admin upload, run by a Celery task) ------------------------------
+# The queue, claim, progress, finish and sweep rules of every background job: cchc_portal.jobs.
 
 IMPORT_PROGRESS_EVERY = 200
 
+MESSAGE_IMPORT_QUEUE_DOWN = gettext_noop(
+    "The job queue cannot be reached; the import will start as soon as it is back."
+)
+MESSAGE_IMPORT_RETRYING = gettext_noop("Interrupted; starting again")
+MESSAGE_IMPORT_GAVE_UP = gettext_noop("The import was interrupted too many times. Try again later.")
+MESSAGE_IMPORT_STOPPED = gettext_noop("The import stopped unexpectedly; nothing was written.")
+
 logger = logging.getLogger(__name__)
+
+
+def _import_gave_up() -> dict:
+    with translation.override(settings.LANGUAGE_CODE):
+        return {"message": "", "errors": _(MESSAGE_IMPORT_GAVE_UP)}
+
+
+IMPORT_JOBS = JobQueue(
+    model=ProcedureImportJob,
+    task="procedures.tasks.procedure_import_job_run",
+    name="Catalogue import job",
+    message_queue_down=MESSAGE_IMPORT_QUEUE_DOWN,
+    message_retrying=MESSAGE_IMPORT_RETRYING,
+    gave_up=_import_gave_up,
+)
 
 
 def procedure_import_job_create(*, upload: File, by: AbstractBaseUser | None) -> ProcedureImportJob:
@@ -289,67 +326,61 @@ def procedure_import_job_create(*, upload: File, by: AbstractBaseUser | None) ->
         )
         job.full_clean()
         job.save()
-    transaction.on_commit(lambda: _import_job_enqueue(job_id=job.pk), robust=True)
+    IMPORT_JOBS.enqueue_on_commit(job.pk)
     return job
 
 
-def _import_job_enqueue(*, job_id: int) -> None:
-    from .tasks import procedure_import_job_run as task
-
-    try:
-        task.delay(job_id=job_id)
-    except BROKER_ERRORS:
-        # No broker: the upload must not be lost, so the request runs the import itself.
-        logger.exception("cannot queue catalogue import job %s; running it in-process", job_id)
-        procedure_import_job_run(job_id=job_id)
+def procedure_import_jobs_sweep(*, now: dt.datetime | None = None) -> int:
+    """Enqueue again the import jobs left queued (broker down) or running (killed worker)."""
+    return IMPORT_JOBS.sweep(now=now)
 
 
 def procedure_import_job_run(*, job_id: int) -> ProcedureImportJob:
     """Import a job's file: count its rows, then check and write them all or nothing.
 
     Progress is written with short autocommitted updates while rows are read and checked,
-    which ``procedures_import`` does before it opens its transaction. A job that already
-    finished is left alone, so a task delivered twice imports once.
+    which ``procedures_import`` does before it opens its transaction. Only a queued job is
+    run, so a task delivered twice imports once.
     """
-    from .imports import PROCEDURE_REQUIRED_COLUMNS, procedures_import
-
-    jobs = ProcedureImportJob.objects.filter(pk=job_id)
-    claimed = jobs.exclude(status__in=[ImportJobStatus.SUCCEEDED, ImportJobStatus.FAILED]).update(
-        status=ImportJobStatus.RUNNING, rows_total=None, rows_done=0
-    )
+    claimed = IMPORT_JOBS.claim(job_id, rows_total=None, rows_done=0, message="", errors="")
     job = ProcedureImportJob.objects.select_related("created_by").get(pk=job_id)
     if not claimed:
         return job
     outcome: dict = {"status": ImportJobStatus.FAILED}
     try:
         with translation.override(settings.LANGUAGE_CODE):
-            with TabularFile(job.upload.path, required=PROCEDURE_REQUIRED_COLUMNS) as table:
-                rows_total = sum(1 for _row in table)
-            jobs.update(rows_total=rows_total)
-            with TabularFile(job.upload.path, required=PROCEDURE_REQUIRED_COLUMNS) as table:
-                result = procedures_import(
-                    rows=_rows_with_progress(table, jobs=jobs),
-                    by=job.created_by,
-                    source=job.filename,
-                )
-            if result.errors:
-                outcome["errors"] = "\n".join(result.errors.lines())
-            else:
-                outcome.update(
-                    status=ImportJobStatus.SUCCEEDED,
-                    created=result.created,
-                    updated=result.updated,
-                    unchanged=result.unchanged,
-                )
+            outcome.update(_import_job_file(job))
     except TabularError as exc:
         outcome["errors"] = str(exc)
     except Exception:
         logger.exception("catalogue import job %s stopped", job_id)
         with translation.override(settings.LANGUAGE_CODE):
-            outcome["errors"] = _("The import stopped unexpectedly; nothing was written.")
-    jobs.update(finished_at=timezone.now(), **outcome)
+            outcome["errors"] = _(MESSAGE_IMPORT_STOPPED)
+    IMPORT_JOBS.finish(job_id, **outcome)
     job.refresh_from_db()
     return job
+
+
+def _import_job_file(job: ProcedureImportJob) -> dict:
+    """Import the job's file; the job's final fields."""
+    from .imports import PROCEDURE_REQUIRED_COLUMNS, procedures_import
+
+    with TabularFile(job.upload.path, required=PROCEDURE_REQUIRED_COLUMNS) as table:
+        rows_total = sum(1 for _row in table)
+    IMPORT_JOBS.progress(job.pk, rows_total=rows_total)
+    jobs = ProcedureImportJob.objects.filter(pk=job.pk)
+    with TabularFile(job.upload.path, required=PROCEDURE_REQUIRED_COLUMNS) as table:
+        result = procedures_import(
+            rows=_rows_with_progress(table, jobs=jobs), by=job.created_by, source=job.filename
+        )
+    if result.errors:
+        return {"errors": "\n".join(result.errors.lines())}
+    return {
+        "status": ImportJobStatus.SUCCEEDED,
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+    }
 
 
 def _rows_with_progress(

@@ -8,9 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from audit.admin import AuditedAdminMixin
-from org.models import Role
-from org.selectors import membership_of
+from audit.admin import AuditedAdminMixin, ReadOnlyAdminMixin
+from org.admin import AdministratorsOnlyMixin, is_portal_administrator
 
 from .counters import COUNTERS
 from .models import PeriodFreeze, Rollup
@@ -18,28 +17,8 @@ from .periods import period_from_key
 from .services import period_freeze
 
 
-def is_statistics_administrator(user) -> bool:
-    """Superusers, and staff users whose active membership has the administrator role."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    membership = membership_of(user)
-    return bool(user.is_staff and membership and membership.role == Role.ADMINISTRATOR)
-
-
-class StatisticsAdminMixin:
-    """Only administrators see the rollups and freeze periods: the role decides, not flags."""
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_statistics_administrator(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return is_statistics_administrator(request.user)
-
-
 @admin.register(Rollup)
-class RollupAdmin(StatisticsAdminMixin, admin.ModelAdmin):
+class RollupAdmin(AdministratorsOnlyMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Derived data, recomputed by the services: readable, never edited by hand."""
 
     list_display = [
@@ -66,15 +45,6 @@ class RollupAdmin(StatisticsAdminMixin, admin.ModelAdmin):
         "computed_at",
     ]
     list_per_page = 100
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 class PeriodFreezeForm(forms.ModelForm):
@@ -105,7 +75,7 @@ class PeriodFreezeForm(forms.ModelForm):
 
 
 @admin.register(PeriodFreeze)
-class PeriodFreezeAdmin(AuditedAdminMixin, StatisticsAdminMixin, admin.ModelAdmin):
+class PeriodFreezeAdmin(AuditedAdminMixin, AdministratorsOnlyMixin, admin.ModelAdmin):
     """Adding one freezes the period through :func:`reports.services.period_freeze` (which
     writes the audit entry); deleting one (unfreezing) is audited by the mixin."""
 
@@ -120,7 +90,7 @@ class PeriodFreezeAdmin(AuditedAdminMixin, StatisticsAdminMixin, admin.ModelAdmi
         return []
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return is_statistics_administrator(request.user)
+        return is_portal_administrator(request.user)
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False

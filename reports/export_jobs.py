@@ -17,6 +17,8 @@ No request is lost:
 - a job is claimed by one conditional ``UPDATE`` (queued → running), so a message delivered
   twice runs it once.
 
+These are the rules of every background job, kept in :mod:`cchc_portal.jobs`.
+
 With no broker (the embedded default, eager Celery) the job runs inside the request that asked
 for it, and the page shows its download link at once.
 
@@ -40,11 +42,13 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
-from cchc_portal.celery import BROKER_ERRORS
+# MAX_ATTEMPTS and QUEUED_GRACE are part of this module's interface (the docstring, the tests).
+from cchc_portal.jobs import MAX_ATTEMPTS as MAX_ATTEMPTS
+from cchc_portal.jobs import QUEUED_GRACE as QUEUED_GRACE
+from cchc_portal.jobs import JobQueue
 from dossiers.models import DossierStatus
 from org.models import Unit
 from org.selectors import units_visible_to
@@ -63,12 +67,6 @@ logger = logging.getLogger(__name__)
 Status = ExportJob.Status
 Kind = ExportJob.Kind
 
-
-# A job still queued this long after it was asked for is enqueued again by the sweep.
-QUEUED_GRACE = dt.timedelta(minutes=2)
-# Runs of one job before the sweep gives up on it.
-MAX_ATTEMPTS = 3
-
 # Steps and outcomes, stored in ExportJob.message as English msgids and translated when shown.
 MESSAGE_QUEUED = gettext_noop("Waiting for a worker")
 MESSAGE_QUEUE_DOWN = gettext_noop(
@@ -86,6 +84,17 @@ MESSAGE_FAILED = gettext_noop("The export failed. Try again, or tell the adminis
 MESSAGE_GAVE_UP = gettext_noop("The export was interrupted too many times. Try again later.")
 MESSAGE_NOT_ALLOWED = gettext_noop("You may no longer see this unit.")
 MESSAGE_INVALID = gettext_noop("The export's parameters are no longer valid.")
+
+
+JOBS = JobQueue(
+    model=ExportJob,
+    task="reports.tasks.export_job_run",
+    name="Export job",
+    message_queue_down=MESSAGE_QUEUE_DOWN,
+    message_retrying=MESSAGE_RETRYING,
+    gave_up=lambda: {"message": MESSAGE_GAVE_UP},
+    requeued={"progress": 0},
+)
 
 
 class _Refused(Exception):
@@ -118,29 +127,14 @@ def export_job_request(
             filename=filename,
             message=MESSAGE_QUEUED,
         )
-        job_id = job.pk
-        # robust: whatever happens while enqueuing, the request that asked has succeeded.
-        transaction.on_commit(lambda: export_job_enqueue(job_id=job_id), robust=True)
+        JOBS.enqueue_on_commit(job.pk)
     return job
 
 
 def export_job_enqueue(*, job_id: uuid.UUID) -> bool:
     """Send the job to the workers (run it now under eager Celery); False when the broker
     cannot be reached, the job then stays queued for the sweep."""
-    from .tasks import export_job_run as task
-
-    try:
-        task.delay(job_id=str(job_id))
-    except BROKER_ERRORS as error:
-        logger.warning(
-            "Export job %s: the broker cannot be reached (%s: %s); left queued.",
-            job_id,
-            type(error).__name__,
-            error,
-        )
-        ExportJob.objects.filter(pk=job_id, status=Status.QUEUED).update(message=MESSAGE_QUEUE_DOWN)
-        return False
-    return True
+    return JOBS.enqueue(job_id)
 
 
 # --- Running ----------------------------------------------------------------------------------
@@ -149,14 +143,7 @@ def export_job_enqueue(*, job_id: uuid.UUID) -> bool:
 def export_job_run(*, job_id: uuid.UUID | str) -> ExportJob | None:
     """Write the job's file and mark it done (or failed, with the reason); None when the job
     is not queued any more (done, or being run by another delivery of the same message)."""
-    claimed = ExportJob.objects.filter(pk=job_id, status=Status.QUEUED).update(
-        status=Status.RUNNING,
-        started_at=timezone.now(),
-        progress=0,
-        message=MESSAGE_FIGURES,
-        attempts=F("attempts") + 1,
-    )
-    if not claimed:
+    if not JOBS.claim(job_id, progress=0, message=MESSAGE_FIGURES):
         return None
     job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
     progress = _Progress(job.pk)
@@ -184,9 +171,7 @@ def export_job_run(*, job_id: uuid.UUID | str) -> ExportJob | None:
 
 
 def _finish(job: ExportJob, *, status: str, message: str, **fields) -> None:
-    ExportJob.objects.filter(pk=job.pk).update(
-        status=status, message=message, finished_at=timezone.now(), **fields
-    )
+    JOBS.finish(job.pk, status=status, message=message, **fields)
 
 
 def _storage_name(job: ExportJob) -> str:
@@ -208,9 +193,7 @@ class _Progress:
         if percent == self.percent and message == self.message:
             return
         self.percent, self.message = percent, message
-        ExportJob.objects.filter(pk=self.job_id, status=Status.RUNNING).update(
-            progress=percent, message=message
-        )
+        JOBS.progress(self.job_id, progress=percent, message=message)
 
 
 def _visible_unit(job: ExportJob, code: str) -> Unit:
@@ -351,32 +334,10 @@ def export_job_of(*, user: AbstractBaseUser, job_id: uuid.UUID) -> ExportJob | N
 # --- Upkeep (beat jobs) -----------------------------------------------------------------------
 
 
-def _running_timeout() -> dt.timedelta:
-    # Past the hard time limit the worker has been killed: the job will not finish.
-    return dt.timedelta(seconds=getattr(settings, "CELERY_TASK_TIME_LIMIT", 12 * 60) + 60)
-
-
 def export_jobs_sweep(*, now: dt.datetime | None = None) -> int:
     """Enqueue again the jobs still queued after :data:`QUEUED_GRACE`, and the jobs a killed
     worker left running (failed after :data:`MAX_ATTEMPTS` runs); how many were enqueued."""
-    now = now or timezone.now()
-    stale = ExportJob.objects.filter(status=Status.RUNNING, started_at__lt=now - _running_timeout())
-    stale.filter(attempts__gte=MAX_ATTEMPTS).update(
-        status=Status.FAILED, message=MESSAGE_GAVE_UP, finished_at=now
-    )
-    restarted = list(stale.values_list("pk", flat=True))
-    ExportJob.objects.filter(pk__in=restarted, status=Status.RUNNING).update(
-        status=Status.QUEUED, message=MESSAGE_RETRYING, progress=0
-    )
-    waiting = list(
-        ExportJob.objects.filter(status=Status.QUEUED, created_at__lt=now - QUEUED_GRACE)
-        .exclude(pk__in=restarted)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:1000]
-    )
-    for job_id in [*restarted, *waiting]:
-        export_job_enqueue(job_id=job_id)
-    return len(restarted) + len(waiting)
+    return JOBS.sweep(now=now)
 
 
 def export_jobs_cleanup(

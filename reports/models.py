@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cchc_portal.fields import optional_user
 from org.models import Unit
 from procedures.models import Procedure
 
@@ -178,14 +179,7 @@ class PeriodFreeze(models.Model):
 
     period_key = models.CharField(_("period"), max_length=40, unique=True)
     frozen_at = models.DateTimeField(_("frozen at"))
-    frozen_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("frozen by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    frozen_by = optional_user(_("frozen by"), on_delete=models.PROTECT)
     note = models.TextField(_("note"), blank=True)
 
     class Meta:

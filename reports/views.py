@@ -21,8 +21,11 @@ htmx (or a refreshing page without JavaScript), then its download link, only for
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -99,6 +102,21 @@ class _BadRequest(Exception):
         self.response = response
 
 
+def _bad_requests_answered(
+    view: Callable[..., HttpResponse],
+) -> Callable[..., HttpResponse]:
+    """The view, answering with its response a ``_BadRequest`` raised by the arguments' parsing."""
+
+    @functools.wraps(view)
+    def answered(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except _BadRequest as bad:
+            return bad.response
+
+    return answered
+
+
 @dataclass(frozen=True)
 class ReportArguments:
     """What the dashboard, its tables, charts and exports show: the form, the unit, the
@@ -158,13 +176,11 @@ def _report_arguments(
 
 @login_required
 @require_GET
+@_bad_requests_answered
 def dashboard(request: HttpRequest) -> HttpResponse:
     # Worked out once (a few queries): the unit asked for and the unit picker both need it.
     visible = units_visible_to(request.user)
-    try:
-        asked = _report_arguments(request, visible=visible)
-    except _BadRequest as bad:
-        return bad.response
+    asked = _report_arguments(request, visible=visible)
     form, unit, scheme = asked.form, asked.unit, asked.scheme
     year, quarter = asked.year, asked.quarter
     period = period_make(kind=PeriodKind.QUARTER, year=year, index=quarter, scheme=scheme)
@@ -260,13 +276,11 @@ DASHBOARD_TABLE_TITLES = {
 }
 
 
+@_bad_requests_answered
 def _dashboard_table(request: HttpRequest, name: str) -> HttpResponse:
     """One of the dashboard's tables by unit (same query as the page): the fragment the page
     loads with htmx, or a page of its own (without JavaScript, or to read it alone)."""
-    try:
-        asked = _report_arguments(request)
-    except _BadRequest as bad:
-        return bad.response
+    asked = _report_arguments(request)
     unit, year, quarter, scheme = asked.unit, asked.year, asked.quarter, asked.scheme
     period = period_make(kind=PeriodKind.QUARTER, year=year, index=quarter, scheme=scheme)
     report = quarterly_report(
@@ -337,11 +351,9 @@ def _drilldown_filters(period: Period, unit: Unit, data: dict) -> dict[str, str]
 
 @login_required
 @require_GET
+@_bad_requests_answered
 def drilldown(request: HttpRequest) -> HttpResponse:
-    try:
-        data, unit, period, counted = _drilldown_arguments(request, request.GET)
-    except _BadRequest as bad:
-        return bad.response
+    data, unit, period, counted = _drilldown_arguments(request, request.GET)
     counter = data["counter"]
     dossiers = drilldown_dossiers(
         user=request.user,
@@ -385,14 +397,12 @@ CHART_TITLES = {
 
 @login_required
 @require_GET
+@_bad_requests_answered
 def chart(request: HttpRequest, name: str) -> HttpResponse:
     """One of the dashboard's charts as SVG, drawn on the server from the rollups."""
     if name not in CHART_TITLES:
         raise Http404(_("No such chart."))
-    try:
-        asked = _report_arguments(request)
-    except _BadRequest as bad:
-        return bad.response
+    asked = _report_arguments(request)
     unit, year, quarter, scheme = asked.unit, asked.year, asked.quarter, asked.scheme
     if name == "trend":
         figure = charts.trend_figure(
@@ -426,15 +436,13 @@ def _export_job_response(request: HttpRequest, job: ExportJob) -> HttpResponse:
 
 @login_required
 @require_POST
+@_bad_requests_answered
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
     """Ask for the dashboard's report as form II.06a (XLSX) or the Word report (DOCX) to
     sign; the arguments of the page come in the POST body."""
     if fmt not in ("xlsx", "docx"):
         raise Http404(_("No such export."))
-    try:
-        asked = _report_arguments(request, request.POST)
-    except _BadRequest as bad:
-        return bad.response
+    asked = _report_arguments(request, request.POST)
     unit, year, quarter, scheme = asked.unit, asked.year, asked.quarter, asked.scheme
     job = export_job_request(
         user=request.user,
@@ -447,12 +455,10 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@_bad_requests_answered
 def drilldown_export(request: HttpRequest) -> HttpResponse:
     """Ask for every dossier behind a figure as an XLSX list (it may be 100,000 rows)."""
-    try:
-        data, unit, period, _counted = _drilldown_arguments(request, request.POST)
-    except _BadRequest as bad:
-        return bad.response
+    data, unit, period, _counted = _drilldown_arguments(request, request.POST)
     filters = _drilldown_filters(period, unit, data)
     slug = f"{period.year}-{period.kind}{period.index}"
     job = export_job_request(

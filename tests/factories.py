@@ -1,9 +1,21 @@
 """factory_boy factories shared by the whole suite."""
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import factory
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.test import Client
 
 from org.models import Membership, Role, Unit, UnitLevel
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def local(text: str) -> dt.datetime:
+    """``"2021-03-02 09:00"`` as an aware datetime in Hà Nội time."""
+    return dt.datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=VN)
 
 
 class UnitFactory(factory.django.DjangoModelFactory):
@@ -25,6 +37,20 @@ class UnitFactory(factory.django.DjangoModelFactory):
         unit = super()._create(model_class, *args, **kwargs)
         unit.successors.add(*successors)
         return unit
+
+
+# The units of Hưng Yên the page tests share (tests/conftest.py makes fixtures of them).
+HUNG_YEN = {
+    "province": ("000.00.00.H30", "UBND tỉnh Hưng Yên", UnitLevel.PROVINCE),
+    "district": ("000.00.12.H30", "UBND huyện Văn Lâm", UnitLevel.DISTRICT),
+    "commune": ("000.12.34.H30", "UBND xã Lạc Đạo", UnitLevel.COMMUNE),
+    "commune_b": ("000.12.35.H30", "UBND xã Trưng Trắc", UnitLevel.COMMUNE),
+}
+
+
+def hung_yen_unit(key: str, parent=None) -> Unit:
+    code, name, level = HUNG_YEN[key]
+    return UnitFactory(code=code, name=name, level=level, parent=parent)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -107,3 +133,42 @@ def received_dossier(**overrides):
     }
     fields.update(overrides)
     return dossier_receive(**fields)
+
+
+def logged_in(user, client: Client | None = None, *, language: str | None = "en") -> Client:
+    """``client`` (a fresh one unless given) logged in as ``user``, its pages in ``language``
+    (None: no language cookie)."""
+    client = client or Client()
+    if language is not None:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.force_login(user)
+    return client
+
+
+def staff(role: str, unit) -> Client:
+    """A client logged in as a new member of ``unit`` with ``role``, in English."""
+    return logged_in(MembershipFactory(role=role, unit=unit).user)
+
+
+def member(unit, role: str = Role.COMMITTEE_MEMBER, username: str | None = None, **user_fields):
+    """A new user with ``role`` in ``unit`` (a Unit or the code of one)."""
+    if isinstance(unit, str):
+        unit = Unit.objects.get(code=unit)
+    if username is not None:
+        user_fields["username"] = username
+    user = UserFactory(**user_fields)
+    MembershipFactory(user=user, unit=unit, role=role)
+    return user
+
+
+def member_fixture(name: str, unit_fixture: str, role: str, username: str, **user_fields):
+    """A fixture ``name``: a new user ``username`` with ``role`` in the unit of the fixture
+    ``unit_fixture`` (assign it to a module variable of the same name)."""
+    import pytest
+
+    @pytest.fixture(name=name)
+    def new_member(request):
+        unit = request.getfixturevalue(unit_fixture)
+        return member(unit, role, username, **user_fields)
+
+    return new_member

@@ -7,14 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from committee.attachments import SIGNATURES
 from org.models import UnitLevel
+from org.tabular import upload_check
 
 from .imports import YEAR_MAX, YEAR_MIN
 from .models import Criterion, Framework, Score
@@ -52,22 +51,7 @@ class FrameworkImportForm(forms.Form):
         self.fields["year_from"].initial = timezone.localdate().year
 
     def clean_upload(self):
-        upload = self.cleaned_data["upload"]
-        suffix = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-        if suffix not in ("csv", "xlsx"):
-            raise ValidationError(
-                gettext("'%(name)s' is not a CSV or XLSX file; save it as .csv or .xlsx.")
-                % {"name": upload.name}
-            )
-        if upload.size > FRAMEWORK_FILE_MAX_BYTES:
-            raise ValidationError(
-                gettext("The file is %(size)s; at most %(limit)s can be imported at once.")
-                % {
-                    "size": filesizeformat(upload.size),
-                    "limit": filesizeformat(FRAMEWORK_FILE_MAX_BYTES),
-                }
-            )
-        return upload
+        return upload_check(self.cleaned_data["upload"], FRAMEWORK_FILE_MAX_BYTES)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -26,7 +26,16 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record, snapshot
 from org.models import UnitLevel
-from org.tabular import NumberedRow, RowErrors
+from org.tabular import (
+    FirstRows,
+    NumberedRow,
+    RowCheck,
+    RowErrors,
+    decimal_parse,
+    not_a_number_message,
+    not_one_of_message,
+    required_message,
+)
 
 from .models import (
     CRITERION_MAX_DEPTH,
@@ -138,10 +147,7 @@ def _check_arguments(
     if "year_to" not in problems and "year_from" not in problems and year_to < year_from:
         problems["year_to"] = _("The last year is before the first year.")
     if level not in UnitLevel.values:
-        problems["level"] = _("'%(value)s' is not one of %(choices)s") % {
-            "value": level,
-            "choices": "|".join(UnitLevel.values),
-        }
+        problems["level"] = not_one_of_message(level, UnitLevel.values)
     if bands:
         try:
             bands_parse(bands)
@@ -153,84 +159,62 @@ def _check_arguments(
 
 def _rows_parse(*, rows: Iterable[NumberedRow], errors: RowErrors) -> list[_Row]:
     parsed: list[_Row] = []
-    first_row_of: dict[str, int] = {}
+    first_rows = FirstRows()
     for number, raw in rows:
         row = {column: (value or "").strip() for column, value in raw.items()}
-        before = len(errors)
-        item = _row_clean(number=number, row=row, errors=errors)
-        if item.code and item.code in first_row_of:
-            errors.add(
-                number,
-                "code",
-                _("'%(code)s' is already on row %(row)d")
-                % {"code": item.code, "row": first_row_of[item.code]},
-            )
-        elif item.code:
-            first_row_of[item.code] = number
-        if len(errors) == before or item.code:
+        check = RowCheck(errors, number, row)
+        item = _row_clean(check)
+        first_rows.check(errors, number, "code", item.code)
+        if not check.failed or item.code:
             parsed.append(item)
     return parsed
 
 
-def _row_clean(*, number: int, row: dict[str, str], errors: RowErrors) -> _Row:
-    def error(column: str, message: str) -> None:
-        errors.add(number, column, message)
+def _row_clean(check: RowCheck) -> _Row:
+    code = _code_clean(check)
+    check.required("name")
+    max_points = _points_parse(check.row.get("max_points", ""), check.error)
+    method = check.choice("method", _METHODS)
+    return _Row(
+        row=check.number,
+        code=code,
+        name=check.row.get("name", ""),
+        description=check.row.get("description", ""),
+        max_points=max_points,
+        method=method or "",
+        method_invalid=method is None,
+    )
 
-    code = row.get("code", "").rstrip(".")
+
+def _code_clean(check: RowCheck) -> str:
+    """The row's outline number ("" when it is missing or wrong, reported)."""
+    code = check.row.get("code", "").rstrip(".")
     if not code:
-        error("code", _("is required"))
+        check.error("code", required_message())
     elif not _CODE.fullmatch(code):
-        error(
+        check.error(
             "code",
             _("'%(value)s' is not an outline number like 1, 1.2 or 1.2.3")
-            % {"value": row.get("code", "")},
+            % {"value": check.row.get("code", "")},
         )
         code = ""
     elif code.count(".") + 1 > CRITERION_MAX_DEPTH:
-        error(
+        check.error(
             "code",
             _("'%(value)s' is deeper than %(depth)d levels (area, criterion, sub-criterion)")
             % {"value": code, "depth": CRITERION_MAX_DEPTH},
         )
         code = ""
-
-    name = row.get("name", "")
-    if not name:
-        error("name", _("is required"))
-
-    max_points = _points_parse(row.get("max_points", ""), error)
-
-    method = row.get("method", "").lower()
-    method_invalid = bool(method) and method not in _METHODS
-    if method_invalid:
-        error(
-            "method",
-            _("'%(value)s' is not one of %(choices)s")
-            % {"value": row.get("method", ""), "choices": "|".join(_METHODS)},
-        )
-        method = ""
-    return _Row(
-        row=number,
-        code=code,
-        name=name,
-        description=row.get("description", ""),
-        max_points=max_points,
-        method=method,
-        method_invalid=method_invalid,
-    )
+    return code
 
 
 def _points_parse(text: str, error) -> Decimal | None:
     if not text:
-        error("max_points", _("is required"))
+        error("max_points", required_message())
         return None
-    try:
-        value = Decimal(text.replace(",", ".").replace(" ", ""))
-    except InvalidOperation:
-        error("max_points", _("'%(value)s' is not a number") % {"value": text})
-        return None
-    if not value.is_finite():
-        error("max_points", _("'%(value)s' is not a number") % {"value": text})
+    value = decimal_parse(text.replace(" ", ""))
+    if value is None:
+        error("max_points", not_a_number_message(text))
         return None
     if value <= 0:
         error("max_points", _("must be greater than 0, not %(value)s") % {"value": text})

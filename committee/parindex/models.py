@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cchc_portal.fields import optional_user
 from org.models import Unit, UnitLevel
 
 POINTS_MAX_DIGITS = 6
@@ -53,14 +53,7 @@ class Framework(models.Model):
     bands = models.JSONField(_("bands"), default=list, blank=True)
     source_filename = models.CharField(_("imported from"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = optional_user(_("created by"), on_delete=models.SET_NULL)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
     class Meta:
@@ -182,23 +175,9 @@ class Assessment(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("submitted by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    submitted_by = optional_user(_("submitted by"), on_delete=models.SET_NULL)
     appraised_at = models.DateTimeField(_("appraisal completed at"), null=True, blank=True)
-    appraised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("appraised by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    appraised_by = optional_user(_("appraised by"), on_delete=models.SET_NULL)
 
     class Meta:
         verbose_name = _("PAR index assessment")
@@ -287,14 +266,7 @@ class Evidence(models.Model):
     filename = models.CharField(_("file name"), max_length=255)
     size = models.PositiveIntegerField(_("size"))
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    uploaded_by = optional_user(_("uploaded by"), on_delete=models.SET_NULL)
 
     class Meta:
         verbose_name = _("evidence file")

@@ -19,7 +19,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
-from org.models import Role, Unit
+from committee.permissions import is_standing_office
+from org.models import Unit
 from org.selectors import membership_of, units_visible_to
 
 from .models import (
@@ -46,7 +47,6 @@ from .scoring import (
     rank_change,
 )
 
-COMMITTEE_ROLES = frozenset({Role.COMMITTEE_MEMBER, Role.ADMINISTRATOR})
 # How many of the weakest units the ranking highlights, and how many criteria for each.
 LOWEST_UNITS = getattr(settings, "PARINDEX_LOWEST_UNITS", 3)
 LOSSES_SHOWN = getattr(settings, "PARINDEX_LOSSES_SHOWN", 3)
@@ -55,13 +55,9 @@ User = AbstractBaseUser | AnonymousUser
 
 
 def is_committee(user: User) -> bool:
-    """Committee members and administrators: appraise, import and publish frameworks."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    membership = membership_of(user)
-    return membership is not None and membership.role in COMMITTEE_ROLES
+    """Committee members and administrators (the committee's standing office): appraise,
+    import and publish frameworks."""
+    return is_standing_office(user)
 
 
 def own_unit(user: User) -> Unit | None:
@@ -309,13 +305,7 @@ def par_ranking(*, framework: Framework, year: int, user: User) -> Ranking:
     A fixed number of queries, whatever the number of units."""
     units = units_visible_to(user)
     criteria = criteria_of(framework)
-    by_id = {c.pk: c for c in criteria}
     specs = criterion_specs(criteria)
-    self_assessed_specs = [
-        spec
-        for spec, c in zip(specs, criteria, strict=True)
-        if c.is_leaf and c.method == ScoringMethod.SELF_ASSESSED
-    ]
     maximum = framework_maximum(specs)
     bands = configured_bands(framework.bands)
     assessments = list(
@@ -324,53 +314,23 @@ def par_ranking(*, framework: Framework, year: int, user: User) -> Ranking:
         .order_by("unit__code")
     )
     self_scores, appraised = _scores_by_assessment([a.pk for a in assessments])
-    rows: list[RankingRow] = []
-    totals: dict[int, Decimal] = {}
-    for assessment in assessments:
-        submitted = assessment.status != AssessmentStatus.DRAFT
-        done = assessment.status == AssessmentStatus.APPRAISED
-        appraised_total = assessment_total(specs, appraised.get(assessment.pk, {}))
-        rows.append(
-            RankingRow(
-                assessment=assessment,
-                self_total=(
-                    assessment_total(specs, self_scores.get(assessment.pk, {}))
-                    if submitted
-                    else None
-                ),
-                appraised_total=appraised_total if done else None,
-                appraised_self_assessed=(
-                    assessment_total(self_assessed_specs, appraised.get(assessment.pk, {}))
-                    if done
-                    else None
-                ),
-                percent=percentage(appraised_total, maximum) if done else None,
-            )
-        )
-        if done:
-            totals[assessment.pk] = appraised_total
-    ranks = competition_ranks(totals)
+    self_assessed_specs = [
+        spec
+        for spec, c in zip(specs, criteria, strict=True)
+        if c.is_leaf and c.method == ScoringMethod.SELF_ASSESSED
+    ]
+    rows = [
+        _ranking_row(assessment, specs, self_assessed_specs, maximum, self_scores, appraised)
+        for assessment in assessments
+    ]
     previous_framework = previous_framework_for(framework, year)
     previous_ranks = (
         _appraised_ranks(framework=previous_framework, year=year - 1, units=units)
         if previous_framework is not None
         else {}
     )
-    for row in rows:
-        row.rank = ranks.get(row.assessment.pk)
-        if row.rank is None:
-            continue
-        row.band = band_for(row.percent, bands)
-        row.previous_rank = previous_ranks.get(row.assessment.unit_id)
-        row.change = rank_change(row.previous_rank, row.rank)
-    rows.sort(
-        key=lambda row: (
-            row.rank is None,
-            row.rank or 0,
-            -(row.self_total or 0),
-            row.assessment.unit.code,
-        )
-    )
+    _rank_rows(rows, bands, previous_ranks)
+    by_id = {c.pk: c for c in criteria}
     for row in _lowest(rows):
         row.is_lowest = True
         scores = appraised.get(row.assessment.pk, {})
@@ -389,6 +349,48 @@ def par_ranking(*, framework: Framework, year: int, user: User) -> Ranking:
         rows=rows,
         bands=bands,
         previous_framework=previous_framework,
+    )
+
+
+def _ranking_row(
+    assessment: Assessment, specs, self_assessed_specs, maximum, self_scores, appraised
+) -> RankingRow:
+    """One assessment's totals: the self total once submitted, the rest once appraised."""
+    submitted = assessment.status != AssessmentStatus.DRAFT
+    done = assessment.status == AssessmentStatus.APPRAISED
+    scores = appraised.get(assessment.pk, {})
+    appraised_total = assessment_total(specs, scores)
+    return RankingRow(
+        assessment=assessment,
+        self_total=(
+            assessment_total(specs, self_scores.get(assessment.pk, {})) if submitted else None
+        ),
+        appraised_total=appraised_total if done else None,
+        appraised_self_assessed=(assessment_total(self_assessed_specs, scores) if done else None),
+        percent=percentage(appraised_total, maximum) if done else None,
+    )
+
+
+def _rank_rows(rows: list[RankingRow], bands, previous_ranks: dict[int, int]) -> None:
+    """Rank the appraised rows (ties share a rank), give them band and change against last
+    year, then sort: ranked first by rank, the others by self total, then by unit code."""
+    ranks = competition_ranks(
+        {row.assessment.pk: row.appraised_total for row in rows if row.appraised_total is not None}
+    )
+    for row in rows:
+        row.rank = ranks.get(row.assessment.pk)
+        if row.rank is None:
+            continue
+        row.band = band_for(row.percent, bands)
+        row.previous_rank = previous_ranks.get(row.assessment.unit_id)
+        row.change = rank_change(row.previous_rank, row.rank)
+    rows.sort(
+        key=lambda row: (
+            row.rank is None,
+            row.rank or 0,
+            -(row.self_total or 0),
+            row.assessment.unit.code,
+        )
     )
 
 

@@ -116,9 +116,18 @@ def _user_or_none(by: AbstractBaseUser | None) -> AbstractBaseUser | None:
 
 
 def _assessment_move(
-    assessment: Assessment, *, status: str, action: str, by: AbstractBaseUser | None, **stamps
+    assessment: Assessment,
+    *,
+    status: str,
+    action: str,
+    by: AbstractBaseUser | None,
+    stamped: str = "",
+    **stamps,
 ) -> None:
-    """Move a locked assessment to ``status`` (with its date / user ``stamps``) and audit it."""
+    """Move a locked assessment to ``status`` (with its date / user ``stamps``; ``stamped``:
+    ``<stamped>_at`` now and ``<stamped>_by`` the user) and audit it."""
+    if stamped:
+        stamps |= {f"{stamped}_at": timezone.now(), f"{stamped}_by": _user_or_none(by)}
     before = snapshot(assessment)
     assessment.status = status
     for field, value in stamps.items():
@@ -140,6 +149,20 @@ def _locked(assessment: Assessment) -> Assessment:
         .select_related("framework", "unit")
         .get(pk=assessment.pk)
     )
+
+
+def _locked_in(assessment: Assessment, status: str, refusal: str) -> Assessment:
+    """The assessment locked for a step allowed only in ``status``; ``refusal`` otherwise."""
+    locked = _locked(assessment)
+    if locked.status != status:
+        raise ValidationError(refusal)
+    return locked
+
+
+def _missing_refused(missing: list[str], message: str) -> None:
+    """Refuse a step with ``message`` (naming the %(codes)s) while criteria are ``missing``."""
+    if missing:
+        raise ValidationError(message % {"codes": ", ".join(missing)})
 
 
 def _leaves(assessment: Assessment) -> dict[int, Criterion]:
@@ -235,9 +258,11 @@ def assessment_self_scores_save(
 def assessment_submit(*, assessment: Assessment, by: AbstractBaseUser | None) -> Assessment:
     """Send the self-assessment to the committee; from now on the unit cannot change it."""
     with transaction.atomic():
-        assessment = _locked(assessment)
-        if assessment.status != AssessmentStatus.DRAFT:
-            raise ValidationError(_("This self-assessment has already been submitted."))
+        assessment = _locked_in(
+            assessment,
+            AssessmentStatus.DRAFT,
+            _("This self-assessment has already been submitted."),
+        )
         missing = [
             c.code
             for c in assessment.framework.criteria.filter(
@@ -248,18 +273,15 @@ def assessment_submit(*, assessment: Assessment, by: AbstractBaseUser | None) ->
             )
             .order_by("sort_key")
         ]
-        if missing:
-            raise ValidationError(
-                _("Score every self-assessed criterion before submitting; missing: %(codes)s.")
-                % {"codes": ", ".join(missing)}
-            )
+        _missing_refused(
+            missing, _("Score every self-assessed criterion before submitting; missing: %(codes)s.")
+        )
         _assessment_move(
             assessment,
             status=AssessmentStatus.SUBMITTED,
             action="submit",
             by=by,
-            submitted_at=timezone.now(),
-            submitted_by=_user_or_none(by),
+            stamped="submitted",
         )
     return assessment
 
@@ -267,9 +289,11 @@ def assessment_submit(*, assessment: Assessment, by: AbstractBaseUser | None) ->
 def assessment_return(*, assessment: Assessment, by: AbstractBaseUser | None) -> Assessment:
     """The committee sends a submitted self-assessment back to the unit for corrections."""
     with transaction.atomic():
-        assessment = _locked(assessment)
-        if assessment.status != AssessmentStatus.SUBMITTED:
-            raise ValidationError(_("Only a submitted self-assessment can be returned."))
+        assessment = _locked_in(
+            assessment,
+            AssessmentStatus.SUBMITTED,
+            _("Only a submitted self-assessment can be returned."),
+        )
         _assessment_move(assessment, status=AssessmentStatus.DRAFT, action="return", by=by)
     return assessment
 
@@ -332,9 +356,11 @@ def assessment_appraisal_save(
 ) -> int:
     """The committee's scores and notes, for every leaf (survey-based ones included)."""
     with transaction.atomic():
-        assessment = _locked(assessment)
-        if assessment.status != AssessmentStatus.SUBMITTED:
-            raise ValidationError(_("Only a submitted self-assessment can be appraised."))
+        assessment = _locked_in(
+            assessment,
+            AssessmentStatus.SUBMITTED,
+            _("Only a submitted self-assessment can be appraised."),
+        )
         return _scores_update(
             assessment=assessment,
             entries=entries,
@@ -352,26 +378,25 @@ def assessment_appraisal_complete(
     """Close the appraisal: every leaf has an appraised score; the unit then enters the
     ranking."""
     with transaction.atomic():
-        assessment = _locked(assessment)
-        if assessment.status != AssessmentStatus.SUBMITTED:
-            raise ValidationError(_("Only a submitted self-assessment can be appraised."))
+        assessment = _locked_in(
+            assessment,
+            AssessmentStatus.SUBMITTED,
+            _("Only a submitted self-assessment can be appraised."),
+        )
         missing = list(
             assessment.scores.filter(appraised_score__isnull=True)
             .order_by("criterion__sort_key")
             .values_list("criterion__code", flat=True)
         )
-        if missing:
-            raise ValidationError(
-                _("Appraise every criterion before completing; missing: %(codes)s.")
-                % {"codes": ", ".join(missing)}
-            )
+        _missing_refused(
+            missing, _("Appraise every criterion before completing; missing: %(codes)s.")
+        )
         _assessment_move(
             assessment,
             status=AssessmentStatus.APPRAISED,
             action="complete_appraisal",
             by=by,
-            appraised_at=timezone.now(),
-            appraised_by=_user_or_none(by),
+            stamped="appraised",
         )
     return assessment
 
@@ -381,9 +406,9 @@ def assessment_appraisal_reopen(
 ) -> Assessment:
     """Reopen a completed appraisal to correct it (the unit leaves the ranking meanwhile)."""
     with transaction.atomic():
-        assessment = _locked(assessment)
-        if assessment.status != AssessmentStatus.APPRAISED:
-            raise ValidationError(_("This appraisal is not complete."))
+        assessment = _locked_in(
+            assessment, AssessmentStatus.APPRAISED, _("This appraisal is not complete.")
+        )
         _assessment_move(
             assessment,
             status=AssessmentStatus.SUBMITTED,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -130,16 +131,27 @@ def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _step_run(request: HttpRequest, step: Callable[[], Any], success: str) -> bool:
+    """Run one service step and tell the user: its success message, or its errors. Whether
+    it ran."""
+    try:
+        step()
+    except ValidationError as error:
+        _errors_to_messages(request, error)
+        return False
+    messages.success(request, success)
+    return True
+
+
 @require_POST
 @committee_required
 def framework_publish(request: HttpRequest, pk: int) -> HttpResponse:
     framework = get_object_or_404(frameworks_visible_to(request.user), pk=pk)
-    try:
-        services.framework_publish(framework=framework, by=request.user)
-    except ValidationError as error:
-        _errors_to_messages(request, error)
-    else:
-        messages.success(request, _("The framework is published and can no longer change."))
+    _step_run(
+        request,
+        lambda: services.framework_publish(framework=framework, by=request.user),
+        _("The framework is published and can no longer change."),
+    )
     return redirect("parindex:framework_detail", pk=framework.pk)
 
 
@@ -147,12 +159,13 @@ def framework_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @committee_required
 def framework_delete(request: HttpRequest, pk: int) -> HttpResponse:
     framework = get_object_or_404(frameworks_visible_to(request.user), pk=pk)
-    try:
-        services.framework_delete(framework=framework, by=request.user)
-    except ValidationError as error:
-        _errors_to_messages(request, error)
+    deleted = _step_run(
+        request,
+        lambda: services.framework_delete(framework=framework, by=request.user),
+        _("The draft framework was deleted."),
+    )
+    if not deleted:
         return redirect("parindex:framework_detail", pk=framework.pk)
-    messages.success(request, _("The draft framework was deleted."))
     return redirect("parindex:framework_list")
 
 
@@ -268,6 +281,74 @@ def _leaf_criteria(assessment: Assessment, *, survey: bool) -> list:
     ]
 
 
+@dataclass(frozen=True)
+class _ScoringPage:
+    """A scoring page (self-assessment, appraisal): how its scores are saved, which button
+    finishes the step (submit, complete) and what the officer is told."""
+
+    save: Callable[..., Any]
+    finish: Callable[..., Any]
+    finish_key: str
+    finished_message: str
+    saved_message: str
+    url_name: str
+    template: str
+
+
+SELF_ASSESSMENT_PAGE = _ScoringPage(
+    save=services.assessment_self_scores_save,
+    finish=services.assessment_submit,
+    finish_key="submit",
+    finished_message=gettext_lazy("The self-assessment was sent to the committee."),
+    saved_message=gettext_lazy("Your scores were saved."),
+    url_name="parindex:assessment_edit",
+    template="parindex/assessment_edit.html",
+)
+APPRAISAL_PAGE = _ScoringPage(
+    save=services.assessment_appraisal_save,
+    finish=services.assessment_appraisal_complete,
+    finish_key="complete",
+    finished_message=gettext_lazy("The appraisal is complete."),
+    saved_message=gettext_lazy("The appraisal scores were saved."),
+    url_name="parindex:assessment_appraise",
+    template="parindex/assessment_appraise.html",
+)
+
+
+def _scoring_page(
+    request: HttpRequest, assessment: Assessment, form, page: _ScoringPage, **context: Any
+) -> HttpResponse:
+    """The page with its form; a valid post is saved (and the step finished on request)."""
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            return _scores_save(request, assessment, form, page)
+        status = 400
+    sheet = assessment_sheet(assessment)
+    return render(
+        request,
+        page.template,
+        {"sheet": sheet, "form": form, "form_rows": _form_rows(sheet, form), **context},
+        status=status,
+    )
+
+
+def _scores_save(
+    request: HttpRequest, assessment: Assessment, form, page: _ScoringPage
+) -> HttpResponse:
+    try:
+        page.save(assessment=assessment, entries=form.entries(), by=request.user)
+        if page.finish_key in request.POST:
+            page.finish(assessment=assessment, by=request.user)
+            messages.success(request, page.finished_message)
+            return redirect("parindex:assessment_detail", pk=assessment.pk)
+    except ValidationError as error:
+        _errors_to_messages(request, error)
+        return redirect(page.url_name, pk=assessment.pk)
+    messages.success(request, page.saved_message)
+    return redirect(page.url_name, pk=assessment.pk)
+
+
 @login_required
 def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     # Only the unit's own staff: another unit's assessment does not exist for them.
@@ -281,36 +362,11 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         criteria=_leaf_criteria(assessment, survey=False),
         scores=scores,
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.assessment_self_scores_save(
-                    assessment=assessment, entries=form.entries(), by=request.user
-                )
-                if "submit" in request.POST:
-                    services.assessment_submit(assessment=assessment, by=request.user)
-                    messages.success(request, _("The self-assessment was sent to the committee."))
-                    return redirect("parindex:assessment_detail", pk=assessment.pk)
-            except ValidationError as error:
-                _errors_to_messages(request, error)
-                return redirect("parindex:assessment_edit", pk=assessment.pk)
-            messages.success(request, _("Your scores were saved."))
-            return redirect("parindex:assessment_edit", pk=assessment.pk)
-        status = 400
-    sheet = assessment_sheet(assessment)
-    return render(
-        request,
-        "parindex/assessment_edit.html",
-        {
-            "sheet": sheet,
-            "form": form,
-            "form_rows": _form_rows(sheet, form),
-            "evidence_form": EvidenceForm(
-                criteria=assessment.framework.criteria.filter(is_leaf=True).order_by("sort_key")
-            ),
-        },
-        status=status,
+    evidence_form = EvidenceForm(
+        criteria=assessment.framework.criteria.filter(is_leaf=True).order_by("sort_key")
+    )
+    return _scoring_page(
+        request, assessment, form, SELF_ASSESSMENT_PAGE, evidence_form=evidence_form
     )
 
 
@@ -328,17 +384,16 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
             for message in field_errors:
                 messages.error(request, message)
         return redirect("parindex:assessment_edit", pk=assessment.pk)
-    try:
-        services.evidence_add(
+    _step_run(
+        request,
+        lambda: services.evidence_add(
             assessment=assessment,
             criterion=form.cleaned_data["criterion"],
             upload=form.cleaned_data["file"],
             by=request.user,
-        )
-    except ValidationError as error:
-        _errors_to_messages(request, error)
-    else:
-        messages.success(request, _("The evidence file was added."))
+        ),
+        _("The evidence file was added."),
+    )
     return redirect("parindex:assessment_edit", pk=assessment.pk)
 
 
@@ -347,12 +402,11 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_delete(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
     assessment = get_object_or_404(assessments_editable_by(request.user), pk=pk)
     evidence = get_object_or_404(Evidence, pk=evidence_pk, assessment=assessment)
-    try:
-        services.evidence_delete(evidence=evidence, by=request.user)
-    except ValidationError as error:
-        _errors_to_messages(request, error)
-    else:
-        messages.success(request, _("The evidence file was removed."))
+    _step_run(
+        request,
+        lambda: services.evidence_delete(evidence=evidence, by=request.user),
+        _("The evidence file was removed."),
+    )
     return redirect("parindex:assessment_edit", pk=assessment.pk)
 
 
@@ -380,30 +434,7 @@ def assessment_appraise(request: HttpRequest, pk: int) -> HttpResponse:
     form = AppraisalForm(
         request.POST or None, criteria=_leaf_criteria(assessment, survey=True), scores=scores
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.assessment_appraisal_save(
-                    assessment=assessment, entries=form.entries(), by=request.user
-                )
-                if "complete" in request.POST:
-                    services.assessment_appraisal_complete(assessment=assessment, by=request.user)
-                    messages.success(request, _("The appraisal is complete."))
-                    return redirect("parindex:assessment_detail", pk=assessment.pk)
-            except ValidationError as error:
-                _errors_to_messages(request, error)
-                return redirect("parindex:assessment_appraise", pk=assessment.pk)
-            messages.success(request, _("The appraisal scores were saved."))
-            return redirect("parindex:assessment_appraise", pk=assessment.pk)
-        status = 400
-    sheet = assessment_sheet(assessment)
-    return render(
-        request,
-        "parindex/assessment_appraise.html",
-        {"sheet": sheet, "form": form, "form_rows": _form_rows(sheet, form)},
-        status=status,
-    )
+    return _scoring_page(request, assessment, form, APPRAISAL_PAGE)
 
 
 def _committee_step(step: Callable[..., Assessment], success: Any) -> View:
@@ -411,12 +442,7 @@ def _committee_step(step: Callable[..., Assessment], success: Any) -> View:
     @committee_required
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         assessment = get_object_or_404(assessments_visible_to(request.user), pk=pk)
-        try:
-            step(assessment=assessment, by=request.user)
-        except ValidationError as error:
-            _errors_to_messages(request, error)
-        else:
-            messages.success(request, success)
+        _step_run(request, lambda: step(assessment=assessment, by=request.user), success)
         return redirect("parindex:assessment_detail", pk=assessment.pk)
 
     return view

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -15,12 +14,11 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import AuditEntry
-from tests.factories import UserFactory
+from tests.factories import VN, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 User = get_user_model()
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 JOINED = dt.datetime(2021, 1, 4, 8, 0, tzinfo=VN)
 NEW_PASSWORD = "Mat-khau-moi-2026!"
 

@@ -9,13 +9,7 @@ from django.core.exceptions import ValidationError
 from audit.models import AuditEntry
 from org.models import Membership, Role, Unit
 from org.services import units_import
-from procedures.services import (
-    procedure_abolish,
-    procedure_create,
-    procedure_draft_new,
-    procedure_draft_update,
-    procedure_publish,
-)
+from procedures import services
 from tests.factories import UnitFactory, UserFactory, procedure_content
 
 pytestmark = pytest.mark.django_db
@@ -37,14 +31,14 @@ def entries_for(instance) -> list[AuditEntry]:
 def test_each_catalogue_service_writes_its_entry():
     admin = UserFactory(username="quantri1")
 
-    draft = procedure_create(code="1.000948", content=procedure_content(), by=admin)
-    procedure_draft_update(
+    draft = services.procedure_create(code="1.000948", content=procedure_content(), by=admin)
+    services.procedure_draft_update(
         version=draft, content=procedure_content(name="Đăng ký khai tử"), by=admin
     )
-    procedure_publish(version=draft, valid_from=dt.date(2021, 1, 1), by=admin)
-    second = procedure_draft_new(procedure=draft.procedure, by=admin)
-    procedure_publish(version=second, valid_from=dt.date(2022, 1, 1), by=admin)
-    procedure_abolish(procedure=draft.procedure, on=dt.date(2023, 1, 1), by=admin)
+    services.procedure_publish(version=draft, valid_from=dt.date(2021, 1, 1), by=admin)
+    second = services.procedure_draft_new(procedure=draft.procedure, by=admin)
+    services.procedure_publish(version=second, valid_from=dt.date(2022, 1, 1), by=admin)
+    services.procedure_abolish(procedure=draft.procedure, on=dt.date(2023, 1, 1), by=admin)
 
     first_actions = [(entry.action, entry.actor_name) for entry in entries_for(draft)]
     assert first_actions == [
@@ -61,12 +55,12 @@ def test_each_catalogue_service_writes_its_entry():
 
 
 def test_a_refused_change_leaves_no_entry():
-    draft = procedure_create(code="1.000949", content=procedure_content(), by=None)
-    procedure_publish(version=draft, valid_from=dt.date(2021, 1, 1), by=None)
+    draft = services.procedure_create(code="1.000949", content=procedure_content(), by=None)
+    services.procedure_publish(version=draft, valid_from=dt.date(2021, 1, 1), by=None)
     before = AuditEntry.objects.count()
 
     with pytest.raises(ValidationError):
-        procedure_publish(version=draft, valid_from=dt.date(2021, 6, 1), by=None)
+        services.procedure_publish(version=draft, valid_from=dt.date(2021, 6, 1), by=None)
 
     assert AuditEntry.objects.count() == before
 

@@ -8,13 +8,11 @@ import csv
 import datetime as dt
 from io import StringIO
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.utils import translation
 
 from audit.models import AuditEntry
 from dossiers.models import Dossier, Event, EventKind
@@ -22,11 +20,10 @@ from org.models import Unit
 from procedures.imports import PROCEDURE_REQUIRED_COLUMNS
 from procedures.models import Procedure, ProcedureVersion
 from procedures.services import procedure_import_job_create
-from tests.factories import UnitFactory, UserFactory, published_procedure, received_dossier
+from tests.factories import VN, UnitFactory, UserFactory, published_procedure, received_dossier
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 DESK = "001.99.H99"
 
 UNITS = [
@@ -44,12 +41,6 @@ DOSSIERS = [
     ["1.000001", DESK, "direct", "Nguyễn Văn An", "2021-03-01T08:00"],
     ["1.000001", DESK, "online", "Trần Thị Bình", "2021-03-02T09:30"],
 ]
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

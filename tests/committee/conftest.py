@@ -5,32 +5,11 @@ import datetime as dt
 import pytest
 
 from committee import services
-from org.models import Role, UnitLevel
-from tests.factories import MembershipFactory, UnitFactory, UserFactory
+from org.models import Role
+from tests import factories
+from tests.factories import UnitFactory
 
 PASSWORD = "cchc-test-password"
-
-
-@pytest.fixture
-def province():
-    return UnitFactory(code="000.00.00.H30", name="UBND tỉnh Hưng Yên", level=UnitLevel.PROVINCE)
-
-
-@pytest.fixture
-def district(province):
-    return UnitFactory(
-        code="000.00.12.H30", name="UBND huyện Văn Lâm", level=UnitLevel.DISTRICT, parent=province
-    )
-
-
-@pytest.fixture
-def commune_a(district):
-    return UnitFactory(code="000.12.34.H30", name="UBND xã Lạc Đạo", parent=district)
-
-
-@pytest.fixture
-def commune_b(district):
-    return UnitFactory(code="000.12.35.H30", name="UBND xã Trưng Trắc", parent=district)
 
 
 @pytest.fixture
@@ -39,9 +18,14 @@ def commune_c(district):
 
 
 def member(unit, role, username, email=""):
-    user = UserFactory(username=username, email=email or f"{username}@example.vn")
-    MembershipFactory(user=user, unit=unit, role=role)
-    return user
+    """A user of the committee's world, e-mailed at ``<username>@example.vn`` unless told."""
+    return factories.member(unit, role, username, email=email or f"{username}@example.vn")
+
+
+def meeting_fields(**overrides) -> dict:
+    """What ``meeting_create`` needs besides who and where: a quarterly meeting on 25/03/2021."""
+    fields = {"held_on": dt.date(2021, 3, 25), "kind": "quarterly", "title": "Họp"}
+    return {**fields, "chair": "Chủ tịch", **overrides}
 
 
 @pytest.fixture
@@ -50,19 +34,14 @@ def office(district):
     return member(district, Role.COMMITTEE_MEMBER, "bcd")
 
 
-@pytest.fixture
-def staff_a(commune_a):
-    return member(commune_a, Role.DESK_OFFICER, "motcua.a")
+def staff_fixture(name: str, unit_fixture: str, role: str, username: str):
+    email = f"{username}@example.vn"
+    return factories.member_fixture(name, unit_fixture, role, username, email=email)
 
 
-@pytest.fixture
-def staff_b(commune_b):
-    return member(commune_b, Role.UNIT_LEADER, "lanhdao.b")
-
-
-@pytest.fixture
-def staff_c(commune_c):
-    return member(commune_c, Role.PROCESSING_OFFICER, "chuyenvien.c")
+staff_a = staff_fixture("staff_a", "commune_a", Role.DESK_OFFICER, "motcua.a")
+staff_b = staff_fixture("staff_b", "commune_b", Role.UNIT_LEADER, "lanhdao.b")
+staff_c = staff_fixture("staff_c", "commune_c", Role.PROCESSING_OFFICER, "chuyenvien.c")
 
 
 @pytest.fixture
@@ -83,6 +62,13 @@ def meeting(office, district):
 def conclusion(meeting, office):
     return services.conclusion_add(
         meeting=meeting, by=office, text="Nâng tỷ lệ hồ sơ cập nhật trên hệ thống iGate."
+    )
+
+
+def assigned(conclusion, by, title, lead_unit, deadline: dt.date, **fields):
+    """A task of ``conclusion`` assigned by ``by`` to ``lead_unit`` (``task_assign``)."""
+    return services.task_assign(
+        conclusion=conclusion, by=by, title=title, lead_unit=lead_unit, deadline=deadline, **fields
     )
 
 

@@ -8,26 +8,27 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
 
 from audit.models import AuditEntry
 from committee import services
 from committee.models import Conclusion, Meeting, Task, TaskReport
 from org.models import CalendarOverride
+from tests.committee.conftest import assigned, meeting_fields
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
 def at(day: str, hour: int = 9) -> dt.datetime:
     return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour), tzinfo=HCM)
+
+
+def review(conclusion, office, lead_unit, **fields):
+    """The office assigns a review ("Rà soát") of ``conclusion`` to ``lead_unit``."""
+    return services.task_assign(
+        conclusion=conclusion, by=office, title="Rà soát", lead_unit=lead_unit, **fields
+    )
 
 
 def entries(action, instance):
@@ -48,13 +49,7 @@ def test_it_records_a_meeting_and_audits_it(meeting, office):
 def test_it_refuses_a_notice_dated_before_the_meeting(office, district):
     with pytest.raises(ValidationError) as error:
         services.meeting_create(
-            by=office,
-            unit=district,
-            held_on=dt.date(2021, 3, 25),
-            kind="quarterly",
-            title="Họp",
-            chair="Chủ tịch",
-            notice_date=dt.date(2021, 3, 24),
+            by=office, unit=district, **meeting_fields(notice_date=dt.date(2021, 3, 24))
         )
     assert "notice_date" in error.value.error_dict
     assert Meeting.objects.count() == 0
@@ -62,14 +57,7 @@ def test_it_refuses_a_notice_dated_before_the_meeting(office, district):
 
 def test_it_lets_only_the_standing_office_record_meetings(staff_a, commune_a):
     with pytest.raises(PermissionDenied):
-        services.meeting_create(
-            by=staff_a,
-            unit=commune_a,
-            held_on=dt.date(2021, 3, 25),
-            kind="quarterly",
-            title="Họp",
-            chair="Chủ tịch",
-        )
+        services.meeting_create(by=staff_a, unit=commune_a, **meeting_fields())
 
 
 def test_it_refuses_a_committee_outside_the_office_tree(office):
@@ -77,14 +65,7 @@ def test_it_refuses_a_committee_outside_the_office_tree(office):
 
     elsewhere = UnitFactory(code="000.00.00.H31", name="UBND tỉnh khác", level="province")
     with pytest.raises(ValidationError) as error:
-        services.meeting_create(
-            by=office,
-            unit=elsewhere,
-            held_on=dt.date(2021, 3, 25),
-            kind="quarterly",
-            title="Họp",
-            chair="Chủ tịch",
-        )
+        services.meeting_create(by=office, unit=elsewhere, **meeting_fields())
     assert "unit" in error.value.error_dict
 
 
@@ -122,18 +103,14 @@ def test_it_assigns_a_task_and_audits_its_units(task, commune_a, commune_b):
 
 def test_it_computes_a_deadline_in_working_days_from_the_notice(conclusion, office, commune_a):
     # Notice Fri 2021-03-26; 10 working days: 29, 30, 31 Mar, 1, 2, 5, 6, 7, 8, 9 Apr.
-    task = services.task_assign(
-        conclusion=conclusion, by=office, title="Rà soát", lead_unit=commune_a, working_days=10
-    )
+    task = review(conclusion, office, commune_a, working_days=10)
     assert task.deadline == dt.date(2021, 4, 9)
     assert task.deadline_working_days == 10
 
 
 def test_it_skips_a_decreed_day_off_in_working_days(conclusion, office, commune_a):
     CalendarOverride.objects.create(date=dt.date(2021, 3, 29), kind="day_off", notice="TB 1")
-    task = services.task_assign(
-        conclusion=conclusion, by=office, title="Rà soát", lead_unit=commune_a, working_days=1
-    )
+    task = review(conclusion, office, commune_a, working_days=1)
     assert task.deadline == dt.date(2021, 3, 30)
 
 
@@ -150,22 +127,14 @@ def test_it_skips_a_decreed_day_off_in_working_days(conclusion, office, commune_
 )
 def test_it_refuses_a_bad_deadline(conclusion, office, commune_a, kwargs, field):
     with pytest.raises(ValidationError) as error:
-        services.task_assign(
-            conclusion=conclusion, by=office, title="Rà soát", lead_unit=commune_a, **kwargs
-        )
+        review(conclusion, office, commune_a, **kwargs)
     assert field in error.value.error_dict
     assert Task.objects.count() == 0
 
 
 def test_it_says_why_a_holiday_deadline_is_refused(conclusion, office, commune_a):
     with pytest.raises(ValidationError) as error:
-        services.task_assign(
-            conclusion=conclusion,
-            by=office,
-            title="Rà soát",
-            lead_unit=commune_a,
-            deadline=dt.date(2021, 4, 21),
-        )
+        review(conclusion, office, commune_a, deadline=dt.date(2021, 4, 21))
     assert error.value.error_dict["deadline"][0].messages == [
         "21/04/2021 is not a working day (weekend or holiday); choose a working day, "
         "for example 22/04/2021."
@@ -174,11 +143,10 @@ def test_it_says_why_a_holiday_deadline_is_refused(conclusion, office, commune_a
 
 def test_it_refuses_the_lead_unit_as_a_supporting_unit(conclusion, office, commune_a):
     with pytest.raises(ValidationError) as error:
-        services.task_assign(
-            conclusion=conclusion,
-            by=office,
-            title="Rà soát",
-            lead_unit=commune_a,
+        review(
+            conclusion,
+            office,
+            commune_a,
             supporting_units=[commune_a],
             deadline=dt.date(2021, 4, 14),
         )
@@ -309,13 +277,7 @@ def test_another_committee_may_not_write_to_this_meeting(meeting, conclusion, co
     with pytest.raises(PermissionDenied):
         services.meeting_update(meeting=meeting, by=outsider, minutes="Sửa trộm")
     with pytest.raises(PermissionDenied):
-        services.task_assign(
-            conclusion=conclusion,
-            by=outsider,
-            title="Giao trộm",
-            lead_unit=commune_a,
-            deadline=dt.date(2021, 4, 14),
-        )
+        assigned(conclusion, outsider, "Giao trộm", commune_a, dt.date(2021, 4, 14))
     assert Conclusion.objects.count() == 1
     assert Task.objects.count() == 0
 

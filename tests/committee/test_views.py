@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from committee import services
 from committee.models import Conclusion, Meeting, Task, TaskReport
+from tests.committee.conftest import assigned
 
 pytestmark = pytest.mark.django_db
 
@@ -184,20 +185,8 @@ def test_the_report_attachment_is_private_to_those_who_see_the_task(task, staff_
 def test_the_follow_up_table_filters_and_the_overdue_list_shows_the_late_task(
     office, conclusion, commune_a, commune_b
 ):
-    late = services.task_assign(
-        conclusion=conclusion,
-        by=office,
-        title="Việc trễ",
-        lead_unit=commune_a,
-        deadline=dt.date(2021, 4, 1),
-    )
-    services.task_assign(
-        conclusion=conclusion,
-        by=office,
-        title="Việc còn hạn",
-        lead_unit=commune_b,
-        deadline=dt.date(2099, 4, 1),
-    )
+    late = assigned(conclusion, office, "Việc trễ", commune_a, dt.date(2021, 4, 1))
+    assigned(conclusion, office, "Việc còn hạn", commune_b, dt.date(2099, 4, 1))
     client = client_for(office)
     page = client.get(reverse("committee:task_list")).content.decode()
     assert "Việc trễ" in page and "Việc còn hạn" in page
@@ -221,13 +210,7 @@ def test_a_bad_filter_answers_400_with_the_reason(office):
 
 
 def test_the_export_neutralises_formulas(office, conclusion, commune_a, staff_a):
-    task = services.task_assign(
-        conclusion=conclusion,
-        by=office,
-        title='=HYPERLINK("http://x")',
-        lead_unit=commune_a,
-        deadline=dt.date(2021, 4, 1),
-    )
+    task = assigned(conclusion, office, '=HYPERLINK("http://x")', commune_a, dt.date(2021, 4, 1))
     services.task_report_submit(task=task, by=staff_a, text="+1 đã xong", percent=40)
     response = client_for(office).get(reverse("committee:task_export"))
     assert response.status_code == 200

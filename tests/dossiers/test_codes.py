@@ -3,7 +3,6 @@
 import datetime as dt
 import threading
 import time
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection, transaction
@@ -11,9 +10,8 @@ from django.db import connection, transaction
 from dossiers import codes
 from dossiers.codes import dossier_code_format, dossier_code_next, dossier_code_parse
 from tests.conftest import skip_unless_available
-from tests.factories import UnitFactory
+from tests.factories import VN, UnitFactory
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 MORNING = dt.datetime(2021, 3, 9, 8, 0, tzinfo=VN)
 
 

@@ -4,7 +4,6 @@ per-channel times, calendar overrides and the supplement pause (DESIGN §3)."""
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -13,14 +12,9 @@ from dossiers.models import Regime, regime_for
 from org.models import CalendarOverride
 from org.workdays import WorkingCalendar
 from procedures.services import ChannelTimeSpec
-from tests.factories import published_procedure
+from tests.factories import local, published_procedure
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 CALENDAR = WorkingCalendar()
-
-
-def local(text: str) -> dt.datetime:
-    return dt.datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=VN)
 
 
 @dataclass

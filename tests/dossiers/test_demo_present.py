@@ -10,12 +10,12 @@ from dossiers.demo_present import DESK_VOLUMES, demo_present_lives, demo_present
 from dossiers.models import Apology, Dossier, DossierStatus, Event, EventKind
 from dossiers.selectors import procedure_suggestions
 from org.calendar_source import working_calendar
-from org.demo import CENTRE, NEW_COMMUNES, demo_organisation_load
+from org.demo import CENTRE, NEW_COMMUNES
 from org.models import Unit
-from procedures.demo import demo_catalogue_load
 from procedures.selectors import procedure_version_receivable
 from reports.demo import demo_quarters_freeze
 from reports.models import PeriodFreeze
+from tests.conftest import demo_base_loaded
 
 pytestmark = pytest.mark.django_db
 
@@ -26,23 +26,8 @@ NOW = dt.datetime(2025, 9, 17, 15, 0, tzinfo=HCM)
 
 @pytest.fixture(scope="module")
 def present(django_db_setup, django_db_blocker):
-    from django.db import transaction
-
-    from cchc_portal.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            demo_organisation_load(password="cchc-demo")
-            demo_catalogue_load()
-            yield demo_present_load(now=NOW)
-        finally:
-            app.conf.task_always_eager = previous
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with demo_base_loaded(django_db_blocker):
+        yield demo_present_load(now=NOW)
 
 
 def statuses() -> Counter:

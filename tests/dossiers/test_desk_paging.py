@@ -2,11 +2,7 @@
 cursor (sort key, id) instead of a page number, so every page costs the same queries; a damaged
 page link answers 400. The API list counts and pages only up to the same cap."""
 
-import datetime as dt
-from zoneinfo import ZoneInfo
-
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -19,21 +15,16 @@ from dossiers.queues import Cursor
 from dossiers.selectors import dossier_search, dossiers_visible_to, search_matches
 from dossiers.services import dossier_transfer
 from org.models import Role
-from tests.factories import MembershipFactory, UnitFactory, published_procedure, received_dossier
+from tests.factories import (
+    MembershipFactory,
+    UnitFactory,
+    local,
+    logged_in,
+    published_procedure,
+    received_dossier,
+)
 
-pytestmark = pytest.mark.django_db
-
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-def local(text: str) -> dt.datetime:
-    return dt.datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=VN)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture
@@ -48,10 +39,7 @@ def officer(commune):
 
 @pytest.fixture
 def client(officer) -> Client:
-    client = Client()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(officer)
-    return client
+    return logged_in(officer)
 
 
 @pytest.fixture
@@ -201,11 +189,15 @@ def test_the_desk_sees_its_own_merged_and_handed_over_dossiers_only(commune, off
 # Capped counts ----------------------------------------------------------------------------------
 
 
-def test_a_count_above_the_cap_shows_the_cap_and_a_plus(commune, client, monkeypatch) -> None:
-    monkeypatch.setattr(views, "TAB_COUNT_CAP", 3)
+def five_new_dossiers(desk) -> None:
     version = published_procedure(code="1.000001")
     for _ in range(5):
-        received_dossier(desk=commune, procedure_version=version)
+        received_dossier(desk=desk, procedure_version=version)
+
+
+def test_a_count_above_the_cap_shows_the_cap_and_a_plus(commune, client, monkeypatch) -> None:
+    monkeypatch.setattr(views, "TAB_COUNT_CAP", 3)
+    five_new_dossiers(commune)
     response = client.get(reverse("dossiers:queue"), {"queue": "all"})
     tabs = {tab.name: tab for tab in response.context["tabs"]}
     assert (tabs["all"].count_text, tabs["all"].capped) == ("3+", True)
@@ -219,9 +211,7 @@ def test_a_count_above_the_cap_shows_the_cap_and_a_plus(commune, client, monkeyp
 
 def test_counts_under_the_cap_are_exact(commune, client, monkeypatch) -> None:
     monkeypatch.setattr(views, "TAB_COUNT_CAP", 5)
-    version = published_procedure(code="1.000001")
-    for _ in range(5):
-        received_dossier(desk=commune, procedure_version=version)
+    five_new_dossiers(commune)
     response = client.get(reverse("dossiers:queue"), {"queue": "new"})
     tabs = {tab.name: tab for tab in response.context["tabs"]}
     assert (tabs["all"].count, tabs["all"].count_text, tabs["all"].capped) == (5, "5", False)

@@ -19,11 +19,11 @@ from dossiers.digitisation import (
     header_normalised,
 )
 from dossiers.models import Dossier, Event
-from dossiers.services import dossier_refuse
 from dossiers.signals import dossier_changed
 from org.tabular import TabularError
 from reports.quarterly import quarterly_report
 from tests.factories import UnitFactory, published_procedure, received_dossier
+from tests.steps import refused_at_intake
 
 pytestmark = pytest.mark.django_db
 
@@ -49,15 +49,7 @@ def world():
         for day in (2, 3, 4)
     ]
     b = received_dossier(desk=commune_b, received_at=dt.datetime(2021, 3, 5, 9, tzinfo=VN))
-    refused = dossier_refuse(
-        desk=commune_a,
-        procedure_version=version,
-        channel="direct",
-        applicant={"name": "Lê Văn C"},
-        received_at=dt.datetime(2021, 3, 8, 9, tzinfo=VN),
-        reason="Thiếu giấy tờ",
-        by=None,
-    )
+    refused = refused_at_intake(commune_a, version, dt.datetime(2021, 3, 8, 9, tzinfo=VN))
     return {
         "district": district,
         "commune_a": commune_a,

@@ -4,49 +4,26 @@ no received time in the future, units in force (intake and hand-over) and the de
 competence. Each refusal writes nothing."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from audit.models import AuditEntry
+from dossiers import services as dossier_services
 from dossiers.backdating import working_days_back_exceed
 from dossiers.models import Dossier, DossierCodeCounter, DossierStatus, EventKind
-from dossiers.services import (
-    apology_issue,
-    dossier_finish,
-    dossier_receive,
-    dossier_refuse,
-    dossier_return,
-    dossier_stop,
-    dossier_transfer,
-    dossier_withdraw,
-    supplement_complete,
-    supplement_request,
-)
 from org.models import UnitLevel
 from org.workdays import WorkingCalendar
 from procedures.models import ProcedureVersion
 from reports.aggregate import counters_total
 from reports.models import PeriodFreeze
 from reports.periods import period_make
-from tests.factories import UnitFactory, UserFactory, published_procedure, received_dossier
+from tests.factories import UnitFactory, UserFactory, local, published_procedure, received_dossier
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 Q1_2021 = period_make(kind="quarter", year=2021, index=1)
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-def local(text: str) -> dt.datetime:
-    return dt.datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=VN)
 
 
 def freeze(period=Q1_2021) -> None:
@@ -87,7 +64,7 @@ def test_it_refuses_an_intake_received_in_a_frozen_quarter_naming_it():
     before = figures()
     freeze()
     with pytest.raises(ValidationError) as refused:
-        dossier_receive(**intake(backdate_reason="Hồ sơ gửi qua bưu điện"))
+        dossier_services.dossier_receive(**intake(backdate_reason="Hồ sơ gửi qua bưu điện"))
     assert refused.value.code == "frozen_period"
     assert "Quarter 1/2021 (01/01/2021–31/03/2021) are frozen" in refused.value.messages[0]
     assert "02/03/2021" in refused.value.messages[0]
@@ -98,13 +75,13 @@ def test_it_refuses_an_intake_received_in_a_frozen_quarter_naming_it():
 def test_it_refuses_a_refusal_at_intake_in_a_frozen_quarter():
     freeze()
     with pytest.raises(ValidationError, match="are frozen"):
-        dossier_refuse(**intake(reason="Thiếu tờ khai"))
+        dossier_services.dossier_refuse(**intake(reason="Thiếu tờ khai"))
     assert not Dossier.objects.exists()
 
 
 def test_it_receives_after_the_frozen_quarter():
     freeze()
-    dossier = dossier_receive(
+    dossier = dossier_services.dossier_receive(
         **intake(received_at=local("2021-04-01 08:00"), backdate_reason="Nhập lại")
     )
     assert dossier.received_date == dt.date(2021, 4, 1)
@@ -115,37 +92,45 @@ def _open(dossier):
 
 
 def _supplement_requested(dossier):
-    return supplement_request(
+    return dossier_services.supplement_request(
         dossier=dossier, reason="Thiếu", missing_documents="", by=None, at=local("2021-03-02 10:00")
     )
 
 
 def _finished(dossier):
-    return dossier_finish(dossier=dossier, by=None, at=local("2021-03-02 10:00"))
+    return dossier_services.dossier_finish(dossier=dossier, by=None, at=local("2021-03-02 10:00"))
 
 
 STEPS = {
     "transfer": (
         _open,
-        lambda d, at: dossier_transfer(dossier=d, to_unit=UnitFactory(), by=None, at=at),
+        lambda d, at: dossier_services.dossier_transfer(
+            dossier=d, to_unit=UnitFactory(), by=None, at=at
+        ),
     ),
     "supplement_request": (
         _open,
-        lambda d, at: supplement_request(
+        lambda d, at: dossier_services.supplement_request(
             dossier=d, reason="Thiếu", missing_documents="", by=None, at=at
         ),
     ),
     "supplement_complete": (
         _supplement_requested,
-        lambda d, at: supplement_complete(dossier=d, by=None, at=at),
+        lambda d, at: dossier_services.supplement_complete(dossier=d, by=None, at=at),
     ),
-    "finish": (_open, lambda d, at: dossier_finish(dossier=d, by=None, at=at)),
-    "return": (_finished, lambda d, at: dossier_return(dossier=d, by=None, at=at)),
-    "withdraw": (_open, lambda d, at: dossier_withdraw(dossier=d, by=None, at=at, reason="Rút")),
-    "stop": (_open, lambda d, at: dossier_stop(dossier=d, by=None, at=at, reason="Dừng")),
+    "finish": (_open, lambda d, at: dossier_services.dossier_finish(dossier=d, by=None, at=at)),
+    "return": (_finished, lambda d, at: dossier_services.dossier_return(dossier=d, by=None, at=at)),
+    "withdraw": (
+        _open,
+        lambda d, at: dossier_services.dossier_withdraw(dossier=d, by=None, at=at, reason="Rút"),
+    ),
+    "stop": (
+        _open,
+        lambda d, at: dossier_services.dossier_stop(dossier=d, by=None, at=at, reason="Dừng"),
+    ),
     "apology": (
         _open,
-        lambda d, at: apology_issue(
+        lambda d, at: dossier_services.apology_issue(
             dossier=d, reason="Chậm", new_due_at=local("2021-03-12 09:00"), by=None, at=at
         ),
     ),
@@ -169,7 +154,9 @@ def test_it_refuses_each_step_dated_in_a_frozen_quarter_and_the_figures_stay(ste
 def test_it_finishes_in_april_a_dossier_received_in_the_frozen_quarter():
     dossier = received_dossier()
     freeze()
-    finished = dossier_finish(dossier=dossier, by=None, at=local("2021-04-01 09:00"))
+    finished = dossier_services.dossier_finish(
+        dossier=dossier, by=None, at=local("2021-04-01 09:00")
+    )
     assert finished.status == DossierStatus.FINISHED
 
 
@@ -204,7 +191,7 @@ def test_it_counts_the_working_days_back(day, today, exceeds):
 
 def test_it_refuses_a_back_dated_intake_without_a_reason():
     with pytest.raises(ValidationError) as refused:
-        dossier_receive(**intake(backdate_reason="  "))
+        dossier_services.dossier_receive(**intake(backdate_reason="  "))
     [error] = refused.value.error_dict["backdate_reason"]
     assert error.code == "backdate_reason"
     [message] = refused.value.message_dict["backdate_reason"]
@@ -213,7 +200,9 @@ def test_it_refuses_a_back_dated_intake_without_a_reason():
 
 
 def test_it_keeps_the_back_dating_reason_on_the_event_and_in_the_audit_entry():
-    dossier = dossier_receive(**intake(backdate_reason=" Hồ sơ gửi qua bưu điện, đến muộn "))
+    dossier = dossier_services.dossier_receive(
+        **intake(backdate_reason=" Hồ sơ gửi qua bưu điện, đến muộn ")
+    )
     [event] = dossier.events.all()
     assert (event.kind, event.note) == (EventKind.RECEIVED, "Hồ sơ gửi qua bưu điện, đến muộn")
     entry = AuditEntry.objects.get(action=EventKind.RECEIVED, object_id=str(dossier.pk))
@@ -222,22 +211,26 @@ def test_it_keeps_the_back_dating_reason_on_the_event_and_in_the_audit_entry():
 
 def test_it_needs_no_reason_for_a_time_of_today():
     received_at = timezone.now() - dt.timedelta(minutes=5)
-    dossier = dossier_receive(**intake(received_at=received_at))
+    dossier = dossier_services.dossier_receive(**intake(received_at=received_at))
     assert dossier.events.get().note == ""
 
 
 def test_it_reads_the_limit_from_the_setting(settings):
     settings.INTAKE_BACKDATE_WORKING_DAYS = 30
     received_at = timezone.now() - dt.timedelta(days=20)  # at most 20 working days back
-    assert dossier_receive(**intake(received_at=received_at)).events.get().note == ""
+    assert (
+        dossier_services.dossier_receive(**intake(received_at=received_at)).events.get().note == ""
+    )
     settings.INTAKE_BACKDATE_WORKING_DAYS = 3
     with pytest.raises(ValidationError, match="more than 3 working days ago"):
-        dossier_receive(**intake(received_at=received_at, desk=UnitFactory()))
+        dossier_services.dossier_receive(**intake(received_at=received_at, desk=UnitFactory()))
 
 
 def test_it_refuses_a_received_time_in_the_future():
     with pytest.raises(ValidationError) as refused:
-        dossier_receive(**intake(received_at=timezone.now() + dt.timedelta(hours=1)))
+        dossier_services.dossier_receive(
+            **intake(received_at=timezone.now() + dt.timedelta(hours=1))
+        )
     assert refused.value.message_dict == {
         "received_at": ["The received time cannot be in the future."]
     }
@@ -264,7 +257,7 @@ def ended_commune():
 
 def test_it_refuses_an_intake_at_an_ended_desk_naming_the_successor(ended_commune):
     with pytest.raises(ValidationError) as refused:
-        dossier_receive(
+        dossier_services.dossier_receive(
             **intake(desk=ended_commune, received_at=local("2025-07-01 08:00"), backdate_reason="x")
         )
     assert refused.value.code == "unit_not_in_force"
@@ -276,21 +269,23 @@ def test_it_refuses_an_intake_at_an_ended_desk_naming_the_successor(ended_commun
 
 
 def test_it_receives_at_the_ended_desk_on_a_day_it_was_in_force(ended_commune):
-    dossier = dossier_receive(**intake(desk=ended_commune, backdate_reason="Nhập lại"))
+    dossier = dossier_services.dossier_receive(
+        **intake(desk=ended_commune, backdate_reason="Nhập lại")
+    )
     assert dossier.receiving_unit == ended_commune
 
 
 def test_it_refuses_an_intake_before_the_desk_existed(ended_commune):
     successor = ended_commune.successors.get()
     with pytest.raises(ValidationError, match="Xã Ia Rsai only exists from 01/07/2025"):
-        dossier_refuse(**intake(desk=successor, reason="Thiếu tờ khai"))
+        dossier_services.dossier_refuse(**intake(desk=successor, reason="Thiếu tờ khai"))
     assert not Dossier.objects.exists()
 
 
 def test_it_refuses_a_hand_over_to_a_unit_not_in_force_on_the_step_day(ended_commune):
     dossier = received_dossier(received_at=local("2025-06-30 09:00"))
     with pytest.raises(ValidationError) as refused:
-        dossier_transfer(
+        dossier_services.dossier_transfer(
             dossier=dossier, to_unit=ended_commune, by=None, at=local("2025-07-01 09:00")
         )
     assert refused.value.message_dict["to_unit"] == [
@@ -307,7 +302,7 @@ def test_it_refuses_a_hand_over_to_a_unit_not_in_force_on_the_step_day(ended_com
 
 def test_it_hands_over_to_the_unit_on_a_day_it_was_in_force(ended_commune):
     dossier = received_dossier(received_at=local("2025-06-30 09:00"))
-    moved = dossier_transfer(
+    moved = dossier_services.dossier_transfer(
         dossier=dossier, to_unit=ended_commune, by=None, at=local("2025-06-30 10:00")
     )
     assert moved.handling_unit == ended_commune
@@ -322,8 +317,8 @@ def test_it_refuses_a_procedure_outside_the_desks_competence_naming_both():
         code="2.000635", name="Cấp bản sao trích lục hộ tịch", levels=("district",)
     )
     for service, extra in (
-        (dossier_receive, {"backdate_reason": "x"}),
-        (dossier_refuse, {"reason": "x"}),
+        (dossier_services.dossier_receive, {"backdate_reason": "x"}),
+        (dossier_services.dossier_refuse, {"reason": "x"}),
     ):
         with pytest.raises(ValidationError) as refused:
             service(**intake(desk=commune, procedure_version=district_only, **extra))
@@ -340,7 +335,7 @@ def test_it_receives_a_procedure_its_unit_is_listed_for_whatever_the_level():
     district = UnitFactory(level=UnitLevel.DISTRICT)
     version = published_procedure(code="1.000002", levels=("province",))
     version.implementing_units.add(district)
-    dossier = dossier_receive(
+    dossier = dossier_services.dossier_receive(
         **intake(desk=district, procedure_version=version, backdate_reason="Nhập lại")
     )
     assert dossier.procedure_version == version

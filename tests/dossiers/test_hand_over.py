@@ -4,42 +4,24 @@ past"): the service (one audited event each, all or nothing, refusals), the
 
 import datetime as dt
 from io import StringIO
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from audit.models import AuditEntry
+from dossiers import services
 from dossiers.models import Dossier, DossierStatus, EventKind
-from dossiers.services import (
-    dossier_finish,
-    dossier_transfer,
-    dossier_withdraw,
-    dossiers_hand_over,
-    supplement_request,
-)
 from org.models import Role, UnitLevel
 from reports.models import PeriodFreeze
-from tests.factories import MembershipFactory, UnitFactory, UserFactory, received_dossier
+from tests.factories import VN, MembershipFactory, UnitFactory, UserFactory, local, received_dossier
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 REFORM = dt.datetime(2025, 7, 1, 8, 0, tzinfo=VN)
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-def local(text: str) -> dt.datetime:
-    return dt.datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=VN)
 
 
 @pytest.fixture
@@ -77,20 +59,22 @@ def dossiers(chu_ngoc):
     def received():
         return received_dossier(desk=chu_ngoc, received_at=at)
 
-    paused = supplement_request(
+    paused = services.supplement_request(
         dossier=received(), reason="Thiếu", missing_documents="", by=None, at=at
     )
     return {
         "received": received(),
-        "processing": dossier_transfer(
+        "processing": services.dossier_transfer(
             dossier=received_dossier(desk=UnitFactory(), received_at=at),
             to_unit=chu_ngoc,
             by=None,
             at=local("2025-06-27 10:00"),
         ),
         "paused": paused,
-        "finished": dossier_finish(dossier=received(), by=None, at=local("2025-06-27 10:00")),
-        "withdrawn": dossier_withdraw(
+        "finished": services.dossier_finish(
+            dossier=received(), by=None, at=local("2025-06-27 10:00")
+        ),
+        "withdrawn": services.dossier_withdraw(
             dossier=received(), by=None, at=local("2025-06-27 10:00"), reason="Rút"
         ),
         "elsewhere": received_dossier(desk=UnitFactory(), received_at=at),
@@ -115,7 +99,9 @@ def test_it_hands_every_open_dossier_of_the_ended_unit_to_the_successor(
     chu_ngoc, phu_tuc, dossiers
 ):
     officer = UserFactory()
-    assert dossiers_hand_over(from_unit=chu_ngoc, to_unit=phu_tuc, by=officer, at=REFORM) == 3
+    assert (
+        services.dossiers_hand_over(from_unit=chu_ngoc, to_unit=phu_tuc, by=officer, at=REFORM) == 3
+    )
     for name in ("received", "processing", "paused"):
         dossier = fresh(dossiers[name])
         assert dossier.handling_unit == phu_tuc, name
@@ -148,14 +134,14 @@ def test_it_hands_over_nothing_when_one_dossier_cannot_be(chu_ngoc, phu_tuc, dos
     Dossier.objects.filter(pk=late.pk).update(received_at=local("2025-07-01 09:00"))
     before = state({**dossiers, "late": late}), AuditEntry.objects.count()
     with pytest.raises(ValidationError, match=f"Dossier {late.code} was received after"):
-        dossiers_hand_over(from_unit=chu_ngoc, to_unit=phu_tuc, by=None, at=REFORM)
+        services.dossiers_hand_over(from_unit=chu_ngoc, to_unit=phu_tuc, by=None, at=REFORM)
     assert (state({**dossiers, "late": late}), AuditEntry.objects.count()) == before
 
 
 def test_it_refuses_a_unit_that_is_not_a_successor(chu_ngoc, ia_dreh, dossiers):
     before = state(dossiers)
     with pytest.raises(ValidationError) as refused:
-        dossiers_hand_over(from_unit=chu_ngoc, to_unit=ia_dreh, by=None, at=REFORM)
+        services.dossiers_hand_over(from_unit=chu_ngoc, to_unit=ia_dreh, by=None, at=REFORM)
     assert refused.value.messages == [
         "Xã Ia Dreh is not a successor of Xã Chư Ngọc. Hand its dossiers over to one of its "
         "successors: Xã Phú Túc."
@@ -168,7 +154,7 @@ def test_it_refuses_a_successor_not_in_force(chu_ngoc, phu_tuc, dossiers):
     phu_tuc.save()
     before = state(dossiers)
     with pytest.raises(ValidationError) as refused:
-        dossiers_hand_over(
+        services.dossiers_hand_over(
             from_unit=chu_ngoc, to_unit=phu_tuc, by=None, at=local("2026-01-05 08:00")
         )
     assert refused.value.messages == [
@@ -180,14 +166,14 @@ def test_it_refuses_a_successor_not_in_force(chu_ngoc, phu_tuc, dossiers):
 def test_it_refuses_a_unit_that_has_not_ended(phu_tuc, ia_dreh):
     phu_tuc.successors.add(ia_dreh)
     with pytest.raises(ValidationError, match="Xã Phú Túc has not ended on 01/07/2025"):
-        dossiers_hand_over(from_unit=phu_tuc, to_unit=ia_dreh, by=None, at=REFORM)
+        services.dossiers_hand_over(from_unit=phu_tuc, to_unit=ia_dreh, by=None, at=REFORM)
 
 
 def test_it_refuses_a_hand_over_dated_in_a_frozen_quarter(chu_ngoc, phu_tuc, dossiers):
     PeriodFreeze.objects.create(period_key="calendar:quarter:2025:3", frozen_at=timezone.now())
     before = state(dossiers)
     with pytest.raises(ValidationError, match=r"Quarter 3/2025 .* are frozen"):
-        dossiers_hand_over(from_unit=chu_ngoc, to_unit=phu_tuc, by=None, at=REFORM)
+        services.dossiers_hand_over(from_unit=chu_ngoc, to_unit=phu_tuc, by=None, at=REFORM)
     assert state(dossiers) == before
 
 

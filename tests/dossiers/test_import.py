@@ -5,14 +5,18 @@ import csv
 import datetime as dt
 from decimal import Decimal
 from io import StringIO
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import translation
 
-from dossiers.imports import dossiers_import, dossiers_import_path
+from dossiers.imports import (
+    DOSSIER_OPTIONAL_COLUMNS,
+    DOSSIER_REQUIRED_COLUMNS,
+    dossiers_import,
+    dossiers_import_path,
+)
 from dossiers.models import (
     Dossier,
     DossierCodeCounter,
@@ -23,28 +27,14 @@ from dossiers.models import (
 )
 from dossiers.services import dossier_receive
 from dossiers.signals import dossier_changed
-from tests.factories import UnitFactory, published_procedure, received_dossier
+from tests.factories import UnitFactory, local, published_procedure, received_dossier
 
 pytestmark = pytest.mark.django_db
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 DESK = "001.99.H99"
 OFFICE = "000.00.99.H99"
-COLUMNS = [
-    "code",
-    "procedure_code",
-    "unit_code",
-    "channel",
-    "applicant_name",
-    "received_at",
-    "due_at",
-    "finished_at",
-    "returned_at",
-    "outcome",
-    "supplement_requested_at",
-    "supplement_completed_at",
-    "digitised",
-]
+# The file's columns: the code, the required ones, then the dates, the outcome and the flag.
+COLUMNS = ["code", *DOSSIER_REQUIRED_COLUMNS, *DOSSIER_OPTIONAL_COLUMNS[1:8]]
 
 
 @pytest.fixture(autouse=True)
@@ -60,10 +50,6 @@ def world():
     office = UnitFactory(code=OFFICE, name="UBND huyện Thử", level="district")
     version = published_procedure(code="1.000001", processing_time=Decimal("3"))
     return desk, office, version
-
-
-def local(text: str) -> dt.datetime:
-    return dt.datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=VN)
 
 
 def row(**values) -> dict:

@@ -3,23 +3,18 @@ field, the checklist of papers handed in, the received time as one field, the fo
 
 import datetime as dt
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
-from django.conf import settings
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
 from dossiers.models import Dossier, DossierDocument, Event
-from dossiers.services import dossier_receive
 from org.models import Role, UnitLevel
 from procedures.services import DocumentSpec
-from tests.factories import MembershipFactory, UnitFactory, published_procedure
+from tests.factories import VN, UnitFactory, published_procedure, received_dossier, staff
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 # Vietnamese procedure names are often this long (the search box used to cap them at 200).
 LONG_NAME = (
     "Thủ tục cấp Giấy chứng nhận quyền sử dụng đất, quyền sở hữu nhà ở và tài sản khác gắn "
@@ -32,12 +27,6 @@ DOCUMENTS = (
     DocumentSpec("Giấy chứng sinh", 1, 0, 0),
     DocumentSpec("Căn cước của cha hoặc mẹ", 0, 1, 0),
 )
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
@@ -55,11 +44,7 @@ def version():
 
 @pytest.fixture
 def client(commune) -> Client:
-    membership = MembershipFactory(role=Role.DESK_OFFICER, unit=commune)
-    client = Client()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(membership.user)
-    return client
+    return staff(Role.DESK_OFFICER, commune)
 
 
 def checklist(*lines, listed: int | None = None) -> dict:
@@ -216,13 +201,10 @@ def test_a_paper_with_counts_needs_a_name(client, version) -> None:
 
 
 def test_without_a_checklist_the_catalogue_lines_are_kept(commune, version) -> None:
-    dossier = dossier_receive(
+    dossier = received_dossier(
         desk=commune,
         procedure_version=version,
-        channel="direct",
         applicant={"name": "Trần Thị B"},
-        received_at=dt.datetime(2021, 3, 2, 9, 0, tzinfo=VN),
-        by=None,
     )
     assert [(d.name, d.originals, d.certified_copies) for d in dossier.documents.all()] == [
         ("Tờ khai đăng ký khai sinh", 1, 0),
@@ -246,13 +228,10 @@ def test_the_service_refuses_a_bad_checklist_and_writes_nothing(
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as refused:
-        dossier_receive(
+        received_dossier(
             desk=commune,
             procedure_version=version,
-            channel="direct",
             applicant={"name": "Trần Thị B"},
-            received_at=dt.datetime(2021, 3, 2, 9, 0, tzinfo=VN),
-            by=None,
             documents=[DocumentSpec("Tờ khai", originals=1), line],
         )
     assert "Line 2 of the checklist" in refused.value.error_dict["documents"][0].message

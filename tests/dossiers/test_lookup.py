@@ -1,43 +1,22 @@
 """The public lookup (/tra-cuu/): code + last 4 digits of the phone or ID, nothing personal
 shown, one answer for "unknown" and "wrong digits", rate-limited per client address and per code."""
 
-import datetime as dt
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
+from dossiers import services
 from dossiers.ratelimit import client_ip, rate_limit_hit, rate_parse
-from dossiers.services import (
-    apology_issue,
-    dossier_finish,
-    dossier_refuse,
-    dossier_return,
-    dossier_transfer,
-    dossier_withdraw,
-    supplement_request,
-)
-from tests.factories import UnitFactory, UserFactory, published_procedure, received_dossier
+from tests.factories import UnitFactory, UserFactory, local, published_procedure, received_dossier
+from tests.steps import apology_issued, supplement_requested
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 URL = "/tra-cuu/"
 NOT_FOUND = "No dossier matches this code and these digits."
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-def local(text: str) -> dt.datetime:
-    return dt.datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=VN)
 
 
 @pytest.fixture
@@ -101,7 +80,9 @@ def test_the_code_may_be_typed_in_small_letters_and_with_spaces(client, dossier)
 
 def test_it_shows_nothing_personal(client, dossier):
     officer = UserFactory(username="motcua.h30", first_name="Lan", last_name="Hoàng")
-    dossier_transfer(dossier=dossier, to_unit=UnitFactory(), by=officer, note="Ghi chú nội bộ")
+    services.dossier_transfer(
+        dossier=dossier, to_unit=UnitFactory(), by=officer, note="Ghi chú nội bộ"
+    )
     content = look_up(client, "H30-210302-0001", "5678").content.decode()
     for personal in (
         "Trần Thị Bình",
@@ -149,12 +130,8 @@ def test_bad_input_is_400_with_a_message(client, dossier, data):
 
 
 def test_it_shows_an_open_supplement_request(client, dossier):
-    supplement_request(
-        dossier=dossier,
-        reason="Thiếu giấy tờ tùy thân",
-        missing_documents="Bản sao CCCD",
-        by=None,
-        at=local("2021-03-03 10:00"),
+    supplement_requested(
+        dossier, local("2021-03-03 10:00"), reason="Thiếu giấy tờ tùy thân", missing="Bản sao CCCD"
     )
     content = look_up(client, "H30-210302-0001", "5678").content.decode()
     assert "Waiting for supplement" in content
@@ -164,13 +141,7 @@ def test_it_shows_an_open_supplement_request(client, dossier):
 
 
 def test_it_shows_the_rescheduled_appointment(client, dossier):
-    apology_issue(
-        dossier=dossier,
-        reason="Chậm",
-        new_due_at=local("2021-03-10 16:00"),
-        by=None,
-        at=local("2021-03-03 10:00"),
-    )
+    apology_issued(dossier, local("2021-03-03 10:00"), local("2021-03-10 16:00"))
     response = look_up(client, "H30-210302-0001", "5678")
     content = response.content.decode()
     assert "16:00 10/03/2021" in content
@@ -179,8 +150,8 @@ def test_it_shows_the_rescheduled_appointment(client, dossier):
 
 
 def test_it_shows_when_the_result_was_ready_and_returned(client, dossier):
-    dossier = dossier_finish(dossier=dossier, by=None, at=local("2021-03-04 15:00"))
-    dossier_return(dossier=dossier, by=None, at=local("2021-03-05 08:30"))
+    dossier = services.dossier_finish(dossier=dossier, by=None, at=local("2021-03-04 15:00"))
+    services.dossier_return(dossier=dossier, by=None, at=local("2021-03-05 08:30"))
     response = look_up(client, "H30-210302-0001", "5678")
     content = response.content.decode()
     assert response.context["result"].status == "returned"
@@ -189,7 +160,7 @@ def test_it_shows_when_the_result_was_ready_and_returned(client, dossier):
 
 
 def test_it_shows_a_withdrawal(client, dossier):
-    dossier_withdraw(dossier=dossier, by=None, at=local("2021-03-03 08:00"), reason="Rút")
+    services.dossier_withdraw(dossier=dossier, by=None, at=local("2021-03-03 08:00"), reason="Rút")
     content = look_up(client, "H30-210302-0001", "5678").content.decode()
     assert "withdrawn at your request" in content
     assert "08:00 03/03/2021" in content
@@ -197,7 +168,7 @@ def test_it_shows_a_withdrawal(client, dossier):
 
 
 def test_it_shows_a_refusal_at_intake(client):
-    dossier_refuse(
+    services.dossier_refuse(
         desk=UnitFactory(code="H34"),
         procedure_version=published_procedure(code="1.000002"),
         channel="direct",

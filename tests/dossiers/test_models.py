@@ -2,7 +2,6 @@
 supplement request."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -17,9 +16,8 @@ from dossiers.models import (
     Regime,
     SupplementRequest,
 )
-from tests.factories import UnitFactory, published_procedure
+from tests.factories import VN, UnitFactory, published_procedure
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 MORNING = dt.datetime(2021, 3, 9, 8, 0, tzinfo=VN)
 
 

@@ -7,7 +7,6 @@ import importlib
 import logging
 import smtplib
 from io import StringIO
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -19,12 +18,11 @@ from dossiers.models import ApplicantNotice
 from dossiers.services import dossier_finish
 from dossiers.tasks import applicant_notices_catch_up
 from tests.conftest import skip_unless_available
-from tests.factories import UnitFactory, received_dossier
+from tests.factories import VN, UnitFactory, received_dossier
 from tests.reliability.conftest import CLOSED_BROKER_URL, celery_broker
 
 pytestmark = pytest.mark.django_db
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 APPLICANT = {"name": "Trần Thị Bình", "phone": "0912345678", "email": "binh@example.vn"}
 NO_EMAIL = {"name": "Lê Văn C", "phone": "0900000000"}
 

@@ -2,33 +2,29 @@
 re-runs that do not mail twice (the step's notice is marked sent), and a broker outage that does
 not break intake (the notice stays owed for the catch-up, tests/dossiers/test_notice_catch_up)."""
 
-import datetime as dt
 import logging
 import smtplib
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
 from kombu.exceptions import OperationalError
 from rest_framework.test import APIClient
 
-from dossiers import notifications
+from dossiers import notifications, services
 from dossiers.models import ApplicantNotice, Dossier
-from dossiers.services import (
-    apology_issue,
-    dossier_finish,
-    dossier_return,
-    dossier_transfer,
-    supplement_complete,
-    supplement_request,
-)
 from dossiers.tasks import applicant_notify
 from org.models import Role
-from tests.factories import MembershipFactory, UnitFactory, published_procedure, received_dossier
+from tests.factories import (
+    MembershipFactory,
+    UnitFactory,
+    local,
+    published_procedure,
+    received_dossier,
+)
+from tests.steps import apology_issued
 
 pytestmark = pytest.mark.django_db
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 APPLICANT = {"name": "Trần Thị Bình", "phone": "0912345678", "email": "binh@example.vn"}
 
 # What the test hook received: (dossier code, event kind, subject).
@@ -49,10 +45,6 @@ def _english_mails(settings):
     settings.LANGUAGE_CODE = "en"
     settings.PORTAL_BASE_URL = "https://dichvucong.example.gov.vn/"
     HOOK_CALLS.clear()
-
-
-def local(text: str) -> dt.datetime:
-    return dt.datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=VN)
 
 
 @pytest.fixture
@@ -100,66 +92,74 @@ def test_nothing_is_mailed_before_commit(django_capture_on_commit_callbacks):
     assert [c.keywords for c in queued] == [{"notice_id": notice.pk}]
 
 
-def test_a_supplement_request_is_mailed_with_reason_and_documents(
-    receive, django_capture_on_commit_callbacks
+def _supplement(
+    dossier,
+    reason="Thiếu giấy tờ tùy thân",
+    missing="Bản sao CCCD\nGiấy chứng sinh",
+    at="2021-03-03 10:00",
+):
+    return services.supplement_request(
+        dossier=dossier, reason=reason, missing_documents=missing, by=None, at=local(at)
+    )
+
+
+def _apology(dossier):
+    return apology_issued(
+        dossier, local("2021-03-03 10:00"), local("2021-03-12 16:00"), reason="Cần xác minh thêm"
+    )
+
+
+def _finish(dossier):
+    return services.dossier_finish(dossier=dossier, by=None, at=local("2021-03-04 15:30"))
+
+
+@pytest.mark.parametrize(
+    "step, subject, lines",
+    [
+        pytest.param(
+            _supplement,
+            "documents needed",
+            ["Reason: Thiếu giấy tờ tùy thân", "Bản sao CCCD\nGiấy chứng sinh"],
+            id="supplement-request-with-reason-and-documents",
+        ),
+        pytest.param(
+            _apology,
+            "new appointment",
+            ["Reason: Cần xác minh thêm", "New appointment for the result: 16:00 12/03/2021"],
+            id="apology-with-the-new-date",
+        ),
+        pytest.param(
+            _finish,
+            "the result is ready",
+            ["Result ready on: 15:30 04/03/2021", "Please collect it at UBND xã An Bình"],
+            id="ready-result",
+        ),
+    ],
+)
+def test_a_notified_step_is_mailed(
+    receive, django_capture_on_commit_callbacks, step, subject, lines
 ):
     dossier = receive()
     with django_capture_on_commit_callbacks(execute=True):
-        supplement_request(
-            dossier=dossier,
-            reason="Thiếu giấy tờ tùy thân",
-            missing_documents="Bản sao CCCD\nGiấy chứng sinh",
-            by=None,
-            at=local("2021-03-03 10:00"),
-        )
+        step(dossier)
     message = mail.outbox[-1]
-    assert message.subject == "Dossier H30-210302-0001: documents needed"
-    assert "Reason: Thiếu giấy tờ tùy thân" in message.body
-    assert "Bản sao CCCD\nGiấy chứng sinh" in message.body
-
-
-def test_an_apology_is_mailed_with_the_new_date(receive, django_capture_on_commit_callbacks):
-    dossier = receive()
-    with django_capture_on_commit_callbacks(execute=True):
-        apology_issue(
-            dossier=dossier,
-            reason="Cần xác minh thêm",
-            new_due_at=local("2021-03-12 16:00"),
-            by=None,
-            at=local("2021-03-03 10:00"),
-        )
-    message = mail.outbox[-1]
-    assert message.subject == "Dossier H30-210302-0001: new appointment"
-    assert "Reason: Cần xác minh thêm" in message.body
-    assert "New appointment for the result: 16:00 12/03/2021" in message.body
-
-
-def test_a_ready_result_is_mailed(receive, django_capture_on_commit_callbacks):
-    dossier = receive()
-    with django_capture_on_commit_callbacks(execute=True):
-        dossier_finish(dossier=dossier, by=None, at=local("2021-03-04 15:30"))
-    message = mail.outbox[-1]
-    assert message.subject == "Dossier H30-210302-0001: the result is ready"
-    assert "Result ready on: 15:30 04/03/2021" in message.body
-    assert "Please collect it at UBND xã An Bình" in message.body
+    assert message.subject == f"Dossier H30-210302-0001: {subject}"
+    for line in lines:
+        assert line in message.body
 
 
 def test_other_steps_are_not_mailed(receive, django_capture_on_commit_callbacks):
     dossier = receive()
     with django_capture_on_commit_callbacks(execute=True):
-        dossier = dossier_transfer(
+        dossier = services.dossier_transfer(
             dossier=dossier, to_unit=UnitFactory(), by=None, at=local("2021-03-02 10:00")
         )
-        dossier = supplement_request(
-            dossier=dossier,
-            reason="Thiếu",
-            missing_documents="",
-            by=None,
-            at=local("2021-03-02 11:00"),
+        dossier = _supplement(dossier, reason="Thiếu", missing="", at="2021-03-02 11:00")
+        dossier = services.supplement_complete(
+            dossier=dossier, by=None, at=local("2021-03-03 08:00")
         )
-        dossier = supplement_complete(dossier=dossier, by=None, at=local("2021-03-03 08:00"))
-        dossier = dossier_finish(dossier=dossier, by=None, at=local("2021-03-03 09:00"))
-        dossier_return(dossier=dossier, by=None, at=local("2021-03-03 10:00"))
+        dossier = services.dossier_finish(dossier=dossier, by=None, at=local("2021-03-03 09:00"))
+        services.dossier_return(dossier=dossier, by=None, at=local("2021-03-03 10:00"))
     assert [m.subject.split(": ")[-1] for m in mail.outbox] == [
         "Dossier H30-210302-0001 has been received",
         "documents needed",
@@ -193,15 +193,9 @@ def test_a_second_supplement_request_is_a_new_notice(receive, django_capture_on_
     dossier = receive()
     for day in (3, 5):
         with django_capture_on_commit_callbacks(execute=True):
-            dossier = supplement_request(
-                dossier=dossier,
-                reason="Thiếu",
-                missing_documents="",
-                by=None,
-                at=local(f"2021-03-0{day} 10:00"),
-            )
+            dossier = _supplement(dossier, reason="Thiếu", missing="", at=f"2021-03-0{day} 10:00")
         with django_capture_on_commit_callbacks(execute=True):
-            dossier = supplement_complete(
+            dossier = services.supplement_complete(
                 dossier=dossier, by=None, at=local(f"2021-03-0{day} 15:00")
             )
     assert [m.subject.split(": ")[-1] for m in mail.outbox] == [
@@ -333,7 +327,7 @@ def test_the_change_signal_names_the_step(django_capture_on_commit_callbacks):
         with django_capture_on_commit_callbacks(execute=True):
             dossier = received_dossier()
         with django_capture_on_commit_callbacks(execute=True):
-            dossier_finish(dossier=dossier, by=None, at=local("2021-03-03 09:00"))
+            services.dossier_finish(dossier=dossier, by=None, at=local("2021-03-03 09:00"))
     finally:
         dossier_changed.disconnect(receiver)
     assert kinds == ["received", "finished"]

@@ -15,16 +15,9 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
+from dossiers import services as dossier_services
 from dossiers.models import Dossier, Event
 from dossiers.partitioning import DEFAULT_PARTITION, partition_years_ensure
-from dossiers.services import (
-    apology_issue,
-    dossier_finish,
-    dossier_return,
-    dossier_transfer,
-    supplement_complete,
-    supplement_request,
-)
 from dossiers.tasks import dossier_partitions_ensure
 from reports.aggregate import counters_query
 from reports.models import Rollup, RollupRun
@@ -32,6 +25,7 @@ from reports.periods import PeriodKind, period_make
 from reports.quarterly import quarterly_report
 from tests.conftest import skip_unless_available
 from tests.factories import UnitFactory, published_procedure, received_dossier
+from tests.steps import apology_issued, supplement_requested
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 TABLES = ("dossiers_dossier", "dossiers_event", "dossiers_supplementrequest", "dossiers_apology")
@@ -62,38 +56,32 @@ def province():
                 )
                 if month == 2:
                     continue  # still open
-                dossier = dossier_transfer(
+                dossier = dossier_services.dossier_transfer(
                     dossier=dossier, to_unit=office, by=None, at=_at(year, month, 4)
                 )
                 if month == 5:
-                    dossier = supplement_request(
-                        dossier=dossier,
-                        reason="Thiếu bản sao",
-                        missing_documents="CCCD",
-                        by=None,
-                        at=_at(year, month, 5),
+                    dossier = supplement_requested(
+                        dossier, _at(year, month, 5), reason="Thiếu bản sao", missing="CCCD"
                     )
-                    dossier = supplement_complete(dossier=dossier, by=None, at=_at(year, 6, 2))
+                    dossier = dossier_services.supplement_complete(
+                        dossier=dossier, by=None, at=_at(year, 6, 2)
+                    )
                 if month == 11 and desk is desks[1]:
-                    apology_issue(
-                        dossier=dossier,
-                        reason="Chờ xác minh",
-                        new_due_at=_at(year, 12, 20),
-                        by=None,
-                        at=_at(year, month, 5),
+                    apology_issued(
+                        dossier, _at(year, month, 5), _at(year, 12, 20), reason="Chờ xác minh"
                     )
                     dossier = Dossier.objects.get(pk=dossier.pk)
-                    dossier = supplement_request(
-                        dossier=dossier,
-                        reason="Thiếu giấy tờ",
-                        missing_documents="Sổ hộ khẩu",
-                        by=None,
-                        at=_at(year, 12, 1),
+                    dossier = supplement_requested(
+                        dossier, _at(year, 12, 1), reason="Thiếu giấy tờ", missing="Sổ hộ khẩu"
                     )
                     continue  # paused into the next year
-                dossier = dossier_finish(dossier=dossier, by=None, at=_at(year, month, 6))
+                dossier = dossier_services.dossier_finish(
+                    dossier=dossier, by=None, at=_at(year, month, 6)
+                )
                 if month == 8:
-                    dossier_return(dossier=dossier, by=None, at=_at(year, month, 7))
+                    dossier_services.dossier_return(
+                        dossier=dossier, by=None, at=_at(year, month, 7)
+                    )
     return root
 
 
@@ -191,8 +179,10 @@ def test_the_orm_works_on_the_partitioned_table(province):
     desk = UnitFactory(code="000.00.09.H99", parent=province)
 
     dossier = received_dossier(desk=desk, received_at=_at(2024, 12, 2))
-    dossier = dossier_transfer(dossier=dossier, to_unit=province, by=None, at=_at(2024, 12, 3))
-    dossier = dossier_finish(dossier=dossier, by=None, at=_at(2024, 12, 4))
+    dossier = dossier_services.dossier_transfer(
+        dossier=dossier, to_unit=province, by=None, at=_at(2024, 12, 3)
+    )
+    dossier = dossier_services.dossier_finish(dossier=dossier, by=None, at=_at(2024, 12, 4))
     # Deferred checks (the foreign keys' replacements) run now instead of at commit.
     connection.check_constraints()
 

@@ -3,53 +3,14 @@ absent from queues and search), only desks receive, the committee reads without 
 district desk sees the dossiers of its communes."""
 
 import pytest
-from django.conf import settings
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
 from dossiers.models import Dossier, DossierStatus
 from org.models import Role, UnitLevel
-from tests.factories import MembershipFactory, UnitFactory, published_procedure, received_dossier
+from tests.factories import UnitFactory, published_procedure, received_dossier, staff
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def province():
-    return UnitFactory(code="000.00.00.H30", name="UBND tỉnh Hưng Yên", level=UnitLevel.PROVINCE)
-
-
-@pytest.fixture
-def district(province):
-    return UnitFactory(
-        code="000.00.12.H30", name="UBND huyện Văn Lâm", level=UnitLevel.DISTRICT, parent=province
-    )
-
-
-@pytest.fixture
-def commune_a(district):
-    return UnitFactory(
-        code="000.12.34.H30", name="UBND xã Lạc Đạo", level=UnitLevel.COMMUNE, parent=district
-    )
-
-
-@pytest.fixture
-def commune_b(district):
-    return UnitFactory(
-        code="000.12.35.H30", name="UBND xã Trưng Trắc", level=UnitLevel.COMMUNE, parent=district
-    )
-
-
-@pytest.fixture
-def version():
-    return published_procedure(code="1.000001", name="Đăng ký khai sinh")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture
@@ -66,14 +27,6 @@ def dossier_b(commune_b, version):
     return received_dossier(
         desk=commune_b, procedure_version=version, applicant={"name": "Bob Trần"}
     )
-
-
-def staff(role: str, unit) -> Client:
-    membership = MembershipFactory(role=role, unit=unit)
-    client = Client()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(membership.user)
-    return client
 
 
 @pytest.mark.parametrize(

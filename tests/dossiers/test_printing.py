@@ -3,11 +3,11 @@ control sheet, the control-sheet rows of a real history, and the register's rang
 
 import datetime as dt
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import translation
 
+from dossiers import services
 from dossiers.models import EventKind, Regime
 from dossiers.printing import (
     FORMS,
@@ -32,17 +32,10 @@ from dossiers.printing import (
     vn_moment,
 )
 from dossiers.register_export import register_dossiers
-from dossiers.services import (
-    dossier_finish,
-    dossier_refuse,
-    dossier_return,
-    dossier_stop,
-    dossier_transfer,
-)
 from org.models import UnitLevel
-from tests.factories import MembershipFactory, UnitFactory, UserFactory, received_dossier
+from tests.factories import MembershipFactory, UnitFactory, UserFactory, local, received_dossier
+from tests.steps import refused_at_intake
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 UTC = dt.UTC
 
 
@@ -50,10 +43,6 @@ UTC = dt.UTC
 def _english():
     with translation.override("en"):
         yield
-
-
-def local(text: str) -> dt.datetime:
-    return dt.datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=VN)
 
 
 def utc(text: str) -> dt.datetime:
@@ -280,7 +269,7 @@ def test_it_lists_each_hand_over_of_a_dossier_transferred_twice():
     dossier = received_dossier(
         desk=desk, by=officer, backdate_reason="Nhập lại hồ sơ năm 2021"
     )  # due Fri 2021-03-05 09:00
-    dossier_transfer(
+    services.dossier_transfer(
         dossier=dossier,
         to_unit=office,
         by=officer,
@@ -288,7 +277,7 @@ def test_it_lists_each_hand_over_of_a_dossier_transferred_twice():
         step_due_at=local("2021-03-03 17:00"),
     )
     # Handed on a day after its step's due date: late.
-    dossier_transfer(
+    services.dossier_transfer(
         dossier=dossier,
         to_unit=department,
         by=None,
@@ -296,8 +285,8 @@ def test_it_lists_each_hand_over_of_a_dossier_transferred_twice():
         step_due_at=local("2021-03-05 12:00"),
     )
     # Finished the morning of its step's due day: on time.
-    dossier_finish(dossier=dossier, by=None, at=local("2021-03-05 08:00"))
-    dossier_return(dossier=dossier, by=officer, at=local("2021-03-08 09:00"))
+    services.dossier_finish(dossier=dossier, by=None, at=local("2021-03-05 08:00"))
+    services.dossier_return(dossier=dossier, by=officer, at=local("2021-03-08 09:00"))
     dossier.refresh_from_db()
 
     rows = control_rows(dossier=dossier, events=_events(dossier))
@@ -334,8 +323,10 @@ def test_it_lists_each_hand_over_of_a_dossier_transferred_twice():
 @pytest.mark.django_db
 def test_it_judges_the_last_step_without_its_own_due_date_by_the_dossier_due_date():
     dossier = received_dossier()  # due Fri 2021-03-05 09:00
-    dossier_transfer(dossier=dossier, to_unit=UnitFactory(), by=None, at=local("2021-03-02 10:00"))
-    dossier_finish(dossier=dossier, by=None, at=local("2021-03-04 15:00"))
+    services.dossier_transfer(
+        dossier=dossier, to_unit=UnitFactory(), by=None, at=local("2021-03-02 10:00")
+    )
+    services.dossier_finish(dossier=dossier, by=None, at=local("2021-03-04 15:00"))
     dossier.refresh_from_db()
 
     rows = control_rows(dossier=dossier, events=_events(dossier))
@@ -347,7 +338,7 @@ def test_it_judges_the_last_step_without_its_own_due_date_by_the_dossier_due_dat
 @pytest.mark.django_db
 def test_it_leaves_the_running_step_blank():
     dossier = received_dossier()
-    dossier_transfer(
+    services.dossier_transfer(
         dossier=dossier,
         to_unit=UnitFactory(),
         by=None,
@@ -423,21 +414,17 @@ def test_it_lists_the_register_rows_of_the_visible_dossiers_received_in_the_rang
     # 00:30 on 1 March in Hà Nội is still 28 February in UTC: inside the range.
     first = received_dossier(desk=desk, received_at=local("2021-03-01 00:30"))
     second = received_dossier(desk=desk, received_at=local("2021-03-02 09:00"))
-    dossier_transfer(dossier=second, to_unit=office, by=None, at=local("2021-03-02 10:00"))
-    dossier_transfer(dossier=second, to_unit=desk, by=None, at=local("2021-03-03 10:00"))
-    dossier_finish(dossier=second, by=None, at=local("2021-03-08 10:00"))  # due Fri 5th: late
+    services.dossier_transfer(dossier=second, to_unit=office, by=None, at=local("2021-03-02 10:00"))
+    services.dossier_transfer(dossier=second, to_unit=desk, by=None, at=local("2021-03-03 10:00"))
+    services.dossier_finish(
+        dossier=second, by=None, at=local("2021-03-08 10:00")
+    )  # due Fri 5th: late
     last = received_dossier(desk=desk, received_at=local("2021-03-31 23:59"))
     received_dossier(desk=desk, received_at=local("2021-04-01 00:00"))  # the day after
     received_dossier(desk=desk, received_at=local("2021-02-28 23:59"))  # the day before
     received_dossier(desk=other_desk, received_at=local("2021-03-02 09:00"))  # not visible
-    dossier_refuse(
-        desk=desk,
-        procedure_version=first.procedure_version,
-        channel="direct",
-        applicant={"name": "Người bị từ chối"},
-        received_at=local("2021-03-03 09:00"),
-        reason="Thiếu giấy tờ",
-        by=None,
+    refused_at_intake(
+        desk, first.procedure_version, local("2021-03-03 09:00"), name="Người bị từ chối"
     )
     period = register_range_parse(start="2021-03-01", end="2021-03-31")
 
@@ -464,7 +451,9 @@ def test_it_shows_no_result_coming_back_for_a_stopped_dossier():
     desk = UnitFactory(name="UBND xã A")
     user = MembershipFactory(unit=desk).user
     stopped = received_dossier(desk=desk, received_at=local("2021-03-02 09:00"))
-    dossier_stop(dossier=stopped, by=None, at=local("2021-03-03 09:00"), reason="Không còn cần")
+    services.dossier_stop(
+        dossier=stopped, by=None, at=local("2021-03-03 09:00"), reason="Không còn cần"
+    )
     period = register_range_parse(start="2021-03-01", end="2021-03-31")
 
     [row] = register_rows(register_dossiers(user=user, period=period))

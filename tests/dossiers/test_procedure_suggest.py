@@ -3,37 +3,24 @@ procedures first, then the better match (whole words, prefixes, codes), in a con
 queries."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 
 from dossiers.selectors import procedure_receipt_counts, procedure_suggestions
 from org.models import Role, UnitLevel
 from procedures.selectors import MatchQuality, match_quality
-from tests.factories import MembershipFactory, UnitFactory, published_procedure, received_dossier
+from tests.factories import UnitFactory, local, published_procedure, received_dossier, staff
+from tests.steps import refused_at_intake
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 # The received day of these tests: Friday 15 August 2025 (two-tier government).
 ON = dt.date(2025, 8, 15)
 RECEIVED_AT = "2025-08-15T09:00"
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-def local(text: str) -> dt.datetime:
-    return dt.datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=VN)
 
 
 @pytest.fixture
@@ -77,11 +64,7 @@ def civil_status():
 
 
 def desk(unit) -> Client:
-    membership = MembershipFactory(role=Role.DESK_OFFICER, unit=unit)
-    client = Client()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(membership.user)
-    return client
+    return staff(Role.DESK_OFFICER, unit)
 
 
 def suggested_codes(client: Client, query: str, **params) -> list[str]:
@@ -180,17 +163,14 @@ def test_it_counts_the_90_days_that_end_with_the_received_day(units, civil_statu
 
 
 def test_it_does_not_count_dossiers_refused_at_intake(units, civil_status):
-    from dossiers.services import dossier_refuse
 
     commune = units["commune"]
-    dossier_refuse(
-        desk=commune,
-        procedure_version=civil_status["1.007829"],
-        channel="direct",
-        applicant={"name": "Trần Thị B"},
-        received_at=local("2025-08-01 09:00"),
+    refused_at_intake(
+        commune,
+        civil_status["1.007829"],
+        local("2025-08-01 09:00"),
+        name="Trần Thị B",
         reason="Không thuộc thẩm quyền",
-        by=None,
     )
     assert procedure_receipt_counts(unit=commune, on=ON) == {}
 

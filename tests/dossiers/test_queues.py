@@ -3,31 +3,18 @@ which dossier sits in which queue at a given moment, "due soon" counted in worki
 a weekend and Tết, and the counts."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from dossiers import services
 from dossiers.models import Dossier
 from dossiers.queues import QUEUES, due_soon_cutoff, due_state, queue_filter
 from dossiers.selectors import dossier_search, queue_counts, queue_dossiers
-from dossiers.services import (
-    dossier_finish,
-    dossier_refuse,
-    dossier_return,
-    dossier_transfer,
-    dossier_withdraw,
-    supplement_request,
-)
 from org.calendar_source import working_calendar
-from tests.factories import UnitFactory, published_procedure, received_dossier
+from tests.factories import UnitFactory, local, published_procedure, received_dossier
+from tests.steps import refused_at_intake, supplement_requested
 
 pytestmark = pytest.mark.django_db
-
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def local(text: str) -> dt.datetime:
-    return dt.datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=VN)
 
 
 def codes_in(name: str, now: dt.datetime) -> list[str]:
@@ -48,26 +35,25 @@ def statuses(desk):
     """One dossier in each state, all received at ``desk`` (3 working days each)."""
     other = UnitFactory(name="Phòng Tư pháp")
     received = received_dossier(desk=desk, received_at=local("2021-03-01 08:00"))
-    processing = dossier_transfer(
+    processing = services.dossier_transfer(
         dossier=received_dossier(desk=desk, received_at=local("2021-03-01 09:00")),
         to_unit=other,
         by=None,
         at=local("2021-03-01 10:00"),
     )
-    paused = supplement_request(
-        dossier=received_dossier(desk=desk, received_at=local("2021-03-01 10:00")),
+    paused = supplement_requested(
+        received_dossier(desk=desk, received_at=local("2021-03-01 10:00")),
+        local("2021-03-01 11:00"),
         reason="Thiếu giấy tờ",
-        missing_documents="Bản sao CCCD",
-        by=None,
-        at=local("2021-03-01 11:00"),
+        missing="Bản sao CCCD",
     )
-    finished = dossier_finish(
+    finished = services.dossier_finish(
         dossier=received_dossier(desk=desk, received_at=local("2021-03-01 14:00")),
         by=None,
         at=local("2021-03-02 14:00"),
     )
-    returned = dossier_return(
-        dossier=dossier_finish(
+    returned = services.dossier_return(
+        dossier=services.dossier_finish(
             dossier=received_dossier(desk=desk, received_at=local("2021-03-01 15:00")),
             by=None,
             at=local("2021-03-02 15:00"),
@@ -75,20 +61,14 @@ def statuses(desk):
         by=None,
         at=local("2021-03-02 16:00"),
     )
-    withdrawn = dossier_withdraw(
+    withdrawn = services.dossier_withdraw(
         dossier=received_dossier(desk=desk, received_at=local("2021-03-01 16:00")),
         by=None,
         at=local("2021-03-02 08:00"),
         reason="Công dân rút",
     )
-    refused = dossier_refuse(
-        desk=desk,
-        procedure_version=received.procedure_version,
-        channel="direct",
-        applicant={"name": "Lê Văn C"},
-        received_at=local("2021-03-01 16:30"),
-        reason="Không thuộc thẩm quyền",
-        by=None,
+    refused = refused_at_intake(
+        desk, received.procedure_version, local("2021-03-01 16:30"), reason="Không thuộc thẩm quyền"
     )
     return {
         "received": received.code,
@@ -170,12 +150,10 @@ def test_due_soon_skips_tet(desk) -> None:
 
 
 def test_a_paused_dossier_is_neither_due_soon_nor_overdue(desk) -> None:
-    dossier = supplement_request(
-        dossier=received_dossier(desk=desk, received_at=local("2021-03-01 09:00")),
+    dossier = supplement_requested(
+        received_dossier(desk=desk, received_at=local("2021-03-01 09:00")),
+        local("2021-03-01 10:00"),
         reason="Thiếu giấy tờ",
-        missing_documents="",
-        by=None,
-        at=local("2021-03-01 10:00"),
     )
     for now in (local("2021-03-03 09:00"), local("2021-03-10 09:00")):
         assert codes_in("due_soon", now) == []
@@ -197,20 +175,23 @@ def test_due_state_marks_rows(desk) -> None:
 # Counts --------------------------------------------------------------------------------------
 
 
+# What each queue holds of the ``statuses`` fixture on Fri 2021-03-05 08:00 (seven in all).
+STATUSES_PER_QUEUE = {
+    "new": 1,
+    "processing": 1,
+    "supplement": 1,
+    "due_soon": 0,
+    "overdue": 2,
+    "ready": 1,
+}
+
+
 def test_it_counts_every_queue_in_one_query(statuses, django_assert_num_queries) -> None:
     now = local("2021-03-05 08:00")
     calendar = working_calendar()
     with django_assert_num_queries(1):
         counts = queue_counts(Dossier.objects.all(), now, calendar)
-    assert counts == {
-        "new": 1,
-        "processing": 1,
-        "supplement": 1,
-        "due_soon": 0,
-        "overdue": 2,
-        "ready": 1,
-        "all": 7,
-    }
+    assert counts == {**STATUSES_PER_QUEUE, "all": 7}
     assert set(counts) == {queue.name for queue in QUEUES}
 
 
@@ -221,15 +202,7 @@ def test_it_counts_each_queue_only_up_to_the_cap(statuses, django_assert_num_que
     # up to two ("more than one").
     with django_assert_num_queries(2):
         counts = queue_counts(Dossier.objects.all(), now, calendar, cap=1)
-    assert counts == {
-        "new": 1,
-        "processing": 1,
-        "supplement": 1,
-        "due_soon": 0,
-        "overdue": 2,
-        "ready": 1,
-        "all": 2,
-    }
+    assert counts == {**STATUSES_PER_QUEUE, "all": 2}
     assert queue_counts(Dossier.objects.all(), now, calendar, cap=7)["all"] == 7
     assert queue_counts(Dossier.objects.all(), now, calendar, cap=6)["all"] == 7
 
@@ -323,11 +296,11 @@ def test_it_lists_a_queue_page_in_queries_independent_of_its_rows(
                 received_at=local(f"2021-03-0{1 + n % 5} 09:00"),
             )
             if n % 3 == 1:
-                dossier_transfer(
+                services.dossier_transfer(
                     dossier=dossier, to_unit=other, by=None, at=local("2021-03-08 09:00")
                 )
             elif n % 3 == 2:
-                dossier_finish(dossier=dossier, by=None, at=local("2021-03-08 10:00"))
+                services.dossier_finish(dossier=dossier, by=None, at=local("2021-03-08 10:00"))
 
     add(3)
     few = page_queries()

@@ -4,13 +4,13 @@ after-commit signal."""
 
 import datetime as dt
 import threading
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import translation
 
+from dossiers import services as dossier_services
 from dossiers.models import (
     Apology,
     Dossier,
@@ -20,23 +20,10 @@ from dossiers.models import (
     Regime,
     SupplementRequest,
 )
-from dossiers.services import (
-    DossierChangedMeanwhile,
-    TransitionError,
-    apology_issue,
-    dossier_finish,
-    dossier_receive,
-    dossier_refuse,
-    dossier_return,
-    dossier_stop,
-    dossier_transfer,
-    dossier_withdraw,
-    supplement_complete,
-    supplement_request,
-)
 from dossiers.signals import dossier_changed
 from tests.conftest import skip_unless_available
-from tests.factories import UnitFactory, UserFactory, published_procedure, received_dossier
+from tests.factories import UnitFactory, UserFactory, local, published_procedure, received_dossier
+from tests.steps import apology_issued, supplement_requested
 
 
 @pytest.fixture(autouse=True)
@@ -48,12 +35,6 @@ def _english():
 
 
 pytestmark = pytest.mark.django_db
-
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def local(text: str) -> dt.datetime:
-    return dt.datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=VN)
 
 
 def reloaded(dossier: Dossier) -> Dossier:
@@ -67,9 +48,16 @@ def assert_unchanged(dossier: Dossier, *, status: str, events: int, version: int
     assert fresh.events.count() == events
 
 
+def paused_dossier(at: dt.datetime):
+    """A fresh dossier waiting since ``at`` for a supplement ("Thiếu", nothing listed)."""
+    return dossier_services.supplement_request(
+        dossier=received_dossier(), reason="Thiếu", missing_documents="", by=None, at=at
+    )
+
+
 def processing_dossier(**overrides) -> Dossier:
     dossier = received_dossier(**overrides)
-    return dossier_transfer(
+    return dossier_services.dossier_transfer(
         dossier=dossier, to_unit=UnitFactory(), by=None, at=local("2021-03-02 10:00")
     )
 
@@ -80,7 +68,7 @@ def processing_dossier(**overrides) -> Dossier:
 def test_it_receives_with_code_due_date_and_regime():
     desk, officer = UnitFactory(code="H30"), UserFactory()
     version = published_procedure()  # 3 working days
-    dossier = dossier_receive(
+    dossier = dossier_services.dossier_receive(
         desk=desk,
         procedure_version=version,
         channel="direct",
@@ -129,7 +117,7 @@ def test_it_refuses_a_version_not_in_force_on_the_received_day():
 
 def test_it_refuses_a_dossier_at_intake_with_the_reason():
     desk = UnitFactory(code="H30")
-    dossier = dossier_refuse(
+    dossier = dossier_services.dossier_refuse(
         desk=desk,
         procedure_version=published_procedure(),
         channel="direct",
@@ -152,7 +140,7 @@ def test_it_refuses_a_dossier_at_intake_with_the_reason():
 
 def test_it_requires_a_reason_to_refuse():
     with pytest.raises(ValidationError, match="reason is required"):
-        dossier_refuse(
+        dossier_services.dossier_refuse(
             desk=UnitFactory(),
             procedure_version=published_procedure(),
             channel="direct",
@@ -170,7 +158,7 @@ def test_it_requires_a_reason_to_refuse():
 def test_it_transfers_and_logs_the_hand_over():
     desk, office = UnitFactory(), UnitFactory()
     dossier = received_dossier(desk=desk)
-    moved = dossier_transfer(
+    moved = dossier_services.dossier_transfer(
         dossier=dossier,
         to_unit=office,
         by=None,
@@ -194,13 +182,18 @@ def test_it_transfers_and_logs_the_hand_over():
 def test_it_transfers_onwards_from_processing():
     dossier = processing_dossier()
     third = UnitFactory()
-    assert dossier_transfer(dossier=dossier, to_unit=third, by=None).handling_unit == third
+    assert (
+        dossier_services.dossier_transfer(dossier=dossier, to_unit=third, by=None).handling_unit
+        == third
+    )
 
 
 def test_it_does_not_transfer_a_finished_dossier():
-    dossier = dossier_finish(dossier=received_dossier(), by=None, at=local("2021-03-03 10:00"))
-    with pytest.raises(TransitionError, match="can be transferred"):
-        dossier_transfer(dossier=dossier, to_unit=UnitFactory(), by=None)
+    dossier = dossier_services.dossier_finish(
+        dossier=received_dossier(), by=None, at=local("2021-03-03 10:00")
+    )
+    with pytest.raises(dossier_services.TransitionError, match="can be transferred"):
+        dossier_services.dossier_transfer(dossier=dossier, to_unit=UnitFactory(), by=None)
     assert_unchanged(dossier, status=DossierStatus.FINISHED, events=2, version=dossier.version)
 
 
@@ -209,12 +202,8 @@ def test_it_does_not_transfer_a_finished_dossier():
 
 def test_it_requests_a_supplement():
     dossier = processing_dossier()
-    paused = supplement_request(
-        dossier=dossier,
-        reason="Thiếu bản sao",
-        missing_documents="Giấy chứng sinh",
-        by=None,
-        at=local("2021-03-03 10:00"),
+    paused = supplement_requested(
+        dossier, local("2021-03-03 10:00"), reason="Thiếu bản sao", missing="Giấy chứng sinh"
     )
     assert reloaded(paused).status == DossierStatus.SUPPLEMENT_REQUESTED
     [request] = SupplementRequest.objects.filter(dossier=dossier)
@@ -224,17 +213,11 @@ def test_it_requests_a_supplement():
 
 def test_it_does_not_request_a_second_supplement_while_one_is_open():
     dossier = received_dossier()
-    paused = supplement_request(
+    paused = dossier_services.supplement_request(
         dossier=dossier, reason="Thiếu", missing_documents="", by=None, at=local("2021-03-03 10:00")
     )
-    with pytest.raises(TransitionError):
-        supplement_request(
-            dossier=paused,
-            reason="Lại thiếu",
-            missing_documents="",
-            by=None,
-            at=local("2021-03-03 11:00"),
-        )
+    with pytest.raises(dossier_services.TransitionError):
+        supplement_requested(paused, local("2021-03-03 11:00"), reason="Lại thiếu")
     assert_unchanged(
         dossier, status=DossierStatus.SUPPLEMENT_REQUESTED, events=2, version=paused.version
     )
@@ -243,10 +226,12 @@ def test_it_does_not_request_a_second_supplement_while_one_is_open():
 
 def test_it_shifts_the_due_date_by_the_office_time_paused_over_a_weekend():
     dossier = received_dossier()  # due Fri 2021-03-05 09:00
-    supplement_request(
+    dossier_services.supplement_request(
         dossier=dossier, reason="Thiếu", missing_documents="", by=None, at=local("2021-03-04 16:00")
     )
-    resumed = supplement_complete(dossier=dossier, by=None, at=local("2021-03-08 08:00"))
+    resumed = dossier_services.supplement_complete(
+        dossier=dossier, by=None, at=local("2021-03-08 08:00")
+    )
     # Paused Thu 16:00–17:00 (1 h) + Fri (8 h) + Mon 07:00–08:00 (1 h) = 10 h of office time;
     # Fri 09:00 + 10 h = Fri 6 h to 17:00, then Mon 07:00 + 4 h.
     fresh = reloaded(resumed)
@@ -259,17 +244,19 @@ def test_it_shifts_the_due_date_by_the_office_time_paused_over_a_weekend():
 
 def test_it_keeps_the_due_date_when_the_pause_held_no_office_time():
     dossier = received_dossier()
-    supplement_request(
+    dossier_services.supplement_request(
         dossier=dossier, reason="Thiếu", missing_documents="", by=None, at=local("2021-03-06 09:00")
     )
-    resumed = supplement_complete(dossier=dossier, by=None, at=local("2021-03-07 16:00"))
+    resumed = dossier_services.supplement_complete(
+        dossier=dossier, by=None, at=local("2021-03-07 16:00")
+    )
     assert reloaded(resumed).due_at == local("2021-03-05 09:00")
 
 
 def test_it_does_not_complete_without_an_open_request():
     dossier = received_dossier()
-    with pytest.raises(TransitionError, match="no open supplement request"):
-        supplement_complete(dossier=dossier, by=None, at=local("2021-03-03 10:00"))
+    with pytest.raises(dossier_services.TransitionError, match="no open supplement request"):
+        dossier_services.supplement_complete(dossier=dossier, by=None, at=local("2021-03-03 10:00"))
     assert_unchanged(dossier, status=DossierStatus.RECEIVED, events=1, version=dossier.version)
 
 
@@ -278,22 +265,18 @@ def test_it_does_not_complete_without_an_open_request():
 
 def test_it_finishes_a_processing_dossier():
     dossier = processing_dossier()
-    done = dossier_finish(dossier=dossier, by=None, at=local("2021-03-04 15:00"), note="Đã ký")
+    done = dossier_services.dossier_finish(
+        dossier=dossier, by=None, at=local("2021-03-04 15:00"), note="Đã ký"
+    )
     fresh = reloaded(done)
     assert (fresh.status, fresh.finished_at) == (DossierStatus.FINISHED, local("2021-03-04 15:00"))
     assert fresh.events.last().kind == EventKind.FINISHED
 
 
 def test_it_does_not_finish_while_waiting_for_the_supplement():
-    paused = supplement_request(
-        dossier=received_dossier(),
-        reason="Thiếu",
-        missing_documents="",
-        by=None,
-        at=local("2021-03-03 10:00"),
-    )
-    with pytest.raises(TransitionError, match="can be finished"):
-        dossier_finish(dossier=paused, by=None, at=local("2021-03-04 10:00"))
+    paused = paused_dossier(local("2021-03-03 10:00"))
+    with pytest.raises(dossier_services.TransitionError, match="can be finished"):
+        dossier_services.dossier_finish(dossier=paused, by=None, at=local("2021-03-04 10:00"))
     assert_unchanged(
         paused, status=DossierStatus.SUPPLEMENT_REQUESTED, events=2, version=paused.version
     )
@@ -301,8 +284,10 @@ def test_it_does_not_finish_while_waiting_for_the_supplement():
 
 
 def test_it_returns_a_finished_result():
-    done = dossier_finish(dossier=received_dossier(), by=None, at=local("2021-03-04 15:00"))
-    returned = dossier_return(dossier=done, by=None, at=local("2021-03-05 08:00"))
+    done = dossier_services.dossier_finish(
+        dossier=received_dossier(), by=None, at=local("2021-03-04 15:00")
+    )
+    returned = dossier_services.dossier_return(dossier=done, by=None, at=local("2021-03-05 08:00"))
     fresh = reloaded(returned)
     assert (fresh.status, fresh.returned_at) == (DossierStatus.RETURNED, local("2021-03-05 08:00"))
     assert fresh.finished_at == local("2021-03-04 15:00")
@@ -311,8 +296,8 @@ def test_it_returns_a_finished_result():
 
 def test_it_does_not_return_an_unfinished_dossier():
     dossier = received_dossier()
-    with pytest.raises(TransitionError, match="can be returned"):
-        dossier_return(dossier=dossier, by=None, at=local("2021-03-05 08:00"))
+    with pytest.raises(dossier_services.TransitionError, match="can be returned"):
+        dossier_services.dossier_return(dossier=dossier, by=None, at=local("2021-03-05 08:00"))
     assert_unchanged(dossier, status=DossierStatus.RECEIVED, events=1, version=dossier.version)
 
 
@@ -320,14 +305,8 @@ def test_it_does_not_return_an_unfinished_dossier():
 
 
 def test_it_withdraws_a_dossier_waiting_for_supplement_and_ends_the_pause():
-    paused = supplement_request(
-        dossier=received_dossier(),
-        reason="Thiếu",
-        missing_documents="",
-        by=None,
-        at=local("2021-03-03 10:00"),
-    )
-    gone = dossier_withdraw(
+    paused = paused_dossier(local("2021-03-03 10:00"))
+    gone = dossier_services.dossier_withdraw(
         dossier=paused, by=None, at=local("2021-03-04 09:00"), reason="Công dân xin rút"
     )
     fresh = reloaded(gone)
@@ -338,14 +317,18 @@ def test_it_withdraws_a_dossier_waiting_for_supplement_and_ends_the_pause():
 
 
 def test_it_does_not_withdraw_a_finished_dossier():
-    done = dossier_finish(dossier=received_dossier(), by=None, at=local("2021-03-04 15:00"))
-    with pytest.raises(TransitionError, match="can be withdrawn"):
-        dossier_withdraw(dossier=done, by=None, at=local("2021-03-05 09:00"), reason="Rút")
+    done = dossier_services.dossier_finish(
+        dossier=received_dossier(), by=None, at=local("2021-03-04 15:00")
+    )
+    with pytest.raises(dossier_services.TransitionError, match="can be withdrawn"):
+        dossier_services.dossier_withdraw(
+            dossier=done, by=None, at=local("2021-03-05 09:00"), reason="Rút"
+        )
     assert_unchanged(done, status=DossierStatus.FINISHED, events=2, version=done.version)
 
 
 def test_it_stops_processing_with_the_reason():
-    stopped = dossier_stop(
+    stopped = dossier_services.dossier_stop(
         dossier=received_dossier(), by=None, at=local("2021-03-03 09:00"), reason="Đối tượng đã mất"
     )
     fresh = reloaded(stopped)
@@ -357,13 +340,17 @@ def test_it_stops_processing_with_the_reason():
 
 
 def test_it_does_not_stop_a_withdrawn_dossier_nor_without_a_reason():
-    gone = dossier_withdraw(
+    gone = dossier_services.dossier_withdraw(
         dossier=received_dossier(), by=None, at=local("2021-03-03 09:00"), reason="Rút"
     )
-    with pytest.raises(TransitionError, match="can be stopped"):
-        dossier_stop(dossier=gone, by=None, at=local("2021-03-03 10:00"), reason="Dừng")
+    with pytest.raises(dossier_services.TransitionError, match="can be stopped"):
+        dossier_services.dossier_stop(
+            dossier=gone, by=None, at=local("2021-03-03 10:00"), reason="Dừng"
+        )
     with pytest.raises(ValidationError, match="reason is required"):
-        dossier_stop(dossier=received_dossier(), by=None, at=local("2021-03-03 10:00"), reason="")
+        dossier_services.dossier_stop(
+            dossier=received_dossier(), by=None, at=local("2021-03-03 10:00"), reason=""
+        )
     assert_unchanged(gone, status=DossierStatus.WITHDRAWN, events=2, version=gone.version)
 
 
@@ -373,12 +360,8 @@ def test_it_does_not_stop_a_withdrawn_dossier_nor_without_a_reason():
 def test_it_issues_an_apology_in_time_without_touching_the_due_date():
     dossier = received_dossier()  # due Fri 2021-03-05 09:00
     # Thu 09:00 → Fri 09:00 is exactly one working day of office time (2.5 + 3.5 + 2 h).
-    apology = apology_issue(
-        dossier=dossier,
-        reason="Cần xác minh thêm",
-        new_due_at=local("2021-03-09 09:00"),
-        by=None,
-        at=local("2021-03-04 09:00"),
+    apology = apology_issued(
+        dossier, local("2021-03-04 09:00"), local("2021-03-09 09:00"), reason="Cần xác minh thêm"
     )
     assert apology.late is False
     fresh = reloaded(dossier)
@@ -390,33 +373,19 @@ def test_it_issues_an_apology_in_time_without_touching_the_due_date():
 def test_it_flags_an_apology_issued_less_than_a_working_day_before_due():
     dossier = received_dossier()
     # Thu 10:00 → Fri 09:00 holds 1.5 + 3.5 + 2 = 7 h of office time.
-    apology = apology_issue(
-        dossier=dossier,
-        reason="Cần xác minh thêm",
-        new_due_at=local("2021-03-09 09:00"),
-        by=None,
-        at=local("2021-03-04 10:00"),
+    apology = apology_issued(
+        dossier, local("2021-03-04 10:00"), local("2021-03-09 09:00"), reason="Cần xác minh thêm"
     )
     assert apology.late is True
 
 
 def test_it_allows_only_one_apology():
     dossier = received_dossier()
-    apology_issue(
-        dossier=dossier,
-        reason="Lần 1",
-        new_due_at=local("2021-03-09 09:00"),
-        by=None,
-        at=local("2021-03-03 09:00"),
-    )
+    apology_issued(dossier, local("2021-03-03 09:00"), local("2021-03-09 09:00"), reason="Lần 1")
     version = reloaded(dossier).version
-    with pytest.raises(TransitionError, match="only one is allowed"):
-        apology_issue(
-            dossier=dossier,
-            reason="Lần 2",
-            new_due_at=local("2021-03-12 09:00"),
-            by=None,
-            at=local("2021-03-08 09:00"),
+    with pytest.raises(dossier_services.TransitionError, match="only one is allowed"):
+        apology_issued(
+            dossier, local("2021-03-08 09:00"), local("2021-03-12 09:00"), reason="Lần 2"
         )
     assert_unchanged(dossier, status=DossierStatus.RECEIVED, events=2, version=version)
     assert reloaded(dossier).rescheduled_due_at == local("2021-03-09 09:00")
@@ -425,13 +394,9 @@ def test_it_allows_only_one_apology():
 
 def test_it_requires_the_new_due_date_after_the_current_one():
     dossier = received_dossier()
-    with pytest.raises(TransitionError, match="after the current due date"):
-        apology_issue(
-            dossier=dossier,
-            reason="Xin lỗi",
-            new_due_at=local("2021-03-05 09:00"),
-            by=None,
-            at=local("2021-03-03 09:00"),
+    with pytest.raises(dossier_services.TransitionError, match="after the current due date"):
+        apology_issued(
+            dossier, local("2021-03-03 09:00"), local("2021-03-05 09:00"), reason="Xin lỗi"
         )
     assert_unchanged(dossier, status=DossierStatus.RECEIVED, events=1, version=dossier.version)
     assert not Apology.objects.exists()
@@ -443,9 +408,13 @@ def test_it_requires_the_new_due_date_after_the_current_one():
 def test_it_rejects_a_change_based_on_a_stale_version():
     dossier = received_dossier()
     read_version = dossier.version
-    dossier_transfer(dossier=dossier, to_unit=UnitFactory(), by=None, expected_version=read_version)
-    with pytest.raises(DossierChangedMeanwhile, match="changed by someone else meanwhile"):
-        dossier_finish(
+    dossier_services.dossier_transfer(
+        dossier=dossier, to_unit=UnitFactory(), by=None, expected_version=read_version
+    )
+    with pytest.raises(
+        dossier_services.DossierChangedMeanwhile, match="changed by someone else meanwhile"
+    ):
+        dossier_services.dossier_finish(
             dossier=dossier, by=None, at=local("2021-03-04 10:00"), expected_version=read_version
         )
     assert_unchanged(dossier, status=DossierStatus.PROCESSING, events=2, version=read_version + 1)
@@ -469,7 +438,7 @@ def changes():
 def test_it_announces_a_change_inside_its_transaction(changes):
     desk, office = UnitFactory(), UnitFactory()
     dossier = received_dossier(desk=desk)
-    dossier_transfer(dossier=dossier, to_unit=office, by=None)
+    dossier_services.dossier_transfer(dossier=dossier, to_unit=office, by=None)
     received, transferred = changes
     # Receivers write with the change (the stale-rollup marks) and defer the rest to commit.
     assert received["in_transaction"] and transferred["in_transaction"]
@@ -484,8 +453,11 @@ def test_it_announces_nothing_when_a_transition_is_refused(
 ):
     dossier = received_dossier()
     changes.clear()  # the intake's
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(TransitionError):
-        dossier_return(dossier=dossier, by=None, at=local("2021-03-05 08:00"))
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(dossier_services.TransitionError),
+    ):
+        dossier_services.dossier_return(dossier=dossier, by=None, at=local("2021-03-05 08:00"))
     assert changes == []
 
 
@@ -494,13 +466,7 @@ def dossier_in(status: str) -> Dossier:
     if status == DossierStatus.PROCESSING:
         dossier = processing_dossier()
     if status == DossierStatus.SUPPLEMENT_REQUESTED:
-        dossier = supplement_request(
-            dossier=dossier,
-            reason="Thiếu",
-            missing_documents="",
-            by=None,
-            at=local("2021-03-02 11:00"),
-        )
+        dossier = supplement_requested(dossier, local("2021-03-02 11:00"))
     return dossier
 
 
@@ -509,7 +475,10 @@ def dossier_in(status: str) -> Dossier:
 )
 @pytest.mark.parametrize(
     "end, ended",
-    [(dossier_withdraw, DossierStatus.WITHDRAWN), (dossier_stop, DossierStatus.STOPPED)],
+    [
+        (dossier_services.dossier_withdraw, DossierStatus.WITHDRAWN),
+        (dossier_services.dossier_stop, DossierStatus.STOPPED),
+    ],
 )
 def test_it_ends_a_dossier_from_any_open_status(status, end, ended):
     dossier = dossier_in(status)
@@ -523,8 +492,8 @@ def test_it_ends_a_dossier_from_any_open_status(status, end, ended):
 def test_it_does_not_transfer_to_the_unit_already_handling_it():
     desk = UnitFactory()
     dossier = received_dossier(desk=desk)
-    with pytest.raises(TransitionError, match="already handled by"):
-        dossier_transfer(dossier=dossier, to_unit=desk, by=None)
+    with pytest.raises(dossier_services.TransitionError, match="already handled by"):
+        dossier_services.dossier_transfer(dossier=dossier, to_unit=desk, by=None)
     assert_unchanged(dossier, status=DossierStatus.RECEIVED, events=1, version=dossier.version)
 
 
@@ -536,8 +505,8 @@ def test_it_rejects_an_unknown_applicant_detail():
 
 def test_it_does_not_finish_before_receipt():
     dossier = received_dossier()
-    with pytest.raises(TransitionError, match="before receipt"):
-        dossier_finish(dossier=dossier, by=None, at=local("2021-03-01 09:00"))
+    with pytest.raises(dossier_services.TransitionError, match="before receipt"):
+        dossier_services.dossier_finish(dossier=dossier, by=None, at=local("2021-03-01 09:00"))
     assert_unchanged(dossier, status=DossierStatus.RECEIVED, events=1, version=dossier.version)
 
 
@@ -557,14 +526,14 @@ def test_it_lets_only_one_of_two_concurrent_desks_finish_the_same_read():
     def finish() -> None:
         try:
             barrier.wait(timeout=30)
-            dossier_finish(
+            dossier_services.dossier_finish(
                 dossier=dossier,
                 by=None,
                 at=local("2021-03-04 10:00"),
                 expected_version=read_version,
             )
             outcome = "finished"
-        except DossierChangedMeanwhile:
+        except dossier_services.DossierChangedMeanwhile:
             outcome = "changed meanwhile"
         except BaseException as error:  # reported by the main thread
             outcome = repr(error)

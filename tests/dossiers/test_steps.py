@@ -2,7 +2,6 @@
 one service, given the inputs both the page's form and the API's serializer name."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -11,9 +10,7 @@ from dossiers.forms import ACTION_FORMS
 from dossiers.models import Dossier, DossierStatus, EventKind
 from dossiers.permissions import Action
 from dossiers.steps import STEPS, step_take
-from tests.factories import UnitFactory, received_dossier
-
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
+from tests.factories import VN, UnitFactory, received_dossier
 
 # The serializer each API endpoint validates a step with (dossiers.api.DossierViewSet).
 API_SERIALIZERS = {

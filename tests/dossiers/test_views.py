@@ -2,15 +2,13 @@
 page with its steps, and the queue page's constant query count."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from dossiers.models import (
     Apology,
@@ -20,37 +18,14 @@ from dossiers.models import (
     Event,
     SupplementRequest,
 )
-from dossiers.services import dossier_finish, dossier_transfer, supplement_request
+from dossiers.services import dossier_finish, dossier_transfer
 from org.models import Role, UnitLevel
 from procedures.services import DocumentSpec
 from reports.models import PeriodFreeze
-from tests.factories import MembershipFactory, UnitFactory, published_procedure, received_dossier
+from tests.factories import UnitFactory, local, published_procedure, received_dossier, staff
+from tests.steps import supplement_requested
 
-pytestmark = pytest.mark.django_db
-
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-def local(text: str) -> dt.datetime:
-    return dt.datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=VN)
-
-
-@pytest.fixture
-def district():
-    return UnitFactory(code="000.00.12.H30", name="UBND huyện Văn Lâm", level=UnitLevel.DISTRICT)
-
-
-@pytest.fixture
-def commune(district):
-    return UnitFactory(
-        code="000.12.34.H30", name="UBND xã Lạc Đạo", level=UnitLevel.COMMUNE, parent=district
-    )
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture
@@ -60,17 +35,11 @@ def justice(commune):
     )
 
 
-@pytest.fixture
-def version():
-    return published_procedure(code="1.000001", name="Đăng ký khai sinh")
-
-
-def staff(role: str, unit) -> Client:
-    membership = MembershipFactory(role=role, unit=unit)
-    client = Client()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(membership.user)
-    return client
+def paused_dossier(desk, version, reason="Thiếu", missing="CCCD"):
+    """A dossier received at ``desk``, waiting since Wed 2021-03-03 09:00 for a supplement."""
+    dossier = received_dossier(desk=desk, procedure_version=version)
+    supplement_requested(dossier, local("2021-03-03 09:00"), reason=reason, missing=missing)
+    return dossier
 
 
 def intake_data(version, **overrides) -> dict:
@@ -668,13 +637,11 @@ def test_the_supplement_step_lists_the_requested_papers(commune) -> None:
             DocumentSpec("Giấy xác nhận tình trạng hôn nhân", originals=1, copies=2),
         ),
     )
-    dossier = received_dossier(desk=commune, procedure_version=version)
-    supplement_request(
-        dossier=dossier,
+    dossier = paused_dossier(
+        commune,
+        version,
         reason="Thiếu giấy",
-        missing_documents="- giấy xác nhận tình trạng  hôn nhân;\n\n2) Bản sao CCCD của bên nam",
-        by=None,
-        at=local("2021-03-03 09:00"),
+        missing="- giấy xác nhận tình trạng  hôn nhân;\n\n2) Bản sao CCCD của bên nam",
     )
     page = staff(Role.DESK_OFFICER, commune).get(reverse("dossiers:detail", args=[dossier.code]))
     documents = section(page, "supplement_complete").form.documents
@@ -701,14 +668,7 @@ def test_the_supplement_is_recorded_with_its_papers_and_the_page_shows_the_check
         name="Đăng ký kết hôn",
         documents=(DocumentSpec("Tờ khai đăng ký kết hôn", originals=1),),
     )
-    dossier = received_dossier(desk=commune, procedure_version=version)
-    supplement_request(
-        dossier=dossier,
-        reason="Thiếu giấy",
-        missing_documents="Bản sao CCCD",
-        by=None,
-        at=local("2021-03-03 09:00"),
-    )
+    dossier = paused_dossier(commune, version, reason="Thiếu giấy", missing="Bản sao CCCD")
     client = staff(Role.DESK_OFFICER, commune)
     response = post_step(
         client,
@@ -745,14 +705,7 @@ def test_the_supplement_is_recorded_with_its_papers_and_the_page_shows_the_check
 def test_a_bad_checklist_is_refused_beside_its_line_and_nothing_is_written(
     commune, version, lines, message
 ) -> None:
-    dossier = received_dossier(desk=commune, procedure_version=version)
-    supplement_request(
-        dossier=dossier,
-        reason="Thiếu",
-        missing_documents="CCCD",
-        by=None,
-        at=local("2021-03-03 09:00"),
-    )
+    dossier = paused_dossier(commune, version)
     client = staff(Role.DESK_OFFICER, commune)
     typed = checklist(["Tờ khai", "1", "", ""], *lines)
     response = post_step(client, fresh(dossier), "supplement_complete", documents=typed)
@@ -768,14 +721,7 @@ def test_a_bad_checklist_is_refused_beside_its_line_and_nothing_is_written(
 
 
 def test_a_supplement_posted_without_its_checklist_is_refused(commune, version) -> None:
-    dossier = received_dossier(desk=commune, procedure_version=version)
-    supplement_request(
-        dossier=dossier,
-        reason="Thiếu",
-        missing_documents="CCCD",
-        by=None,
-        at=local("2021-03-03 09:00"),
-    )
+    dossier = paused_dossier(commune, version)
     response = post_step(staff(Role.DESK_OFFICER, commune), fresh(dossier), "supplement_complete")
     assert response.status_code == 400
     assert fresh(dossier).status == DossierStatus.SUPPLEMENT_REQUESTED
@@ -871,13 +817,7 @@ def test_the_queue_page_query_count_does_not_grow_with_rows(commune, justice, ve
                     dossier=dossier, to_unit=justice, by=None, at=local("2021-03-02 10:00")
                 )
             if i % 3 == 0:
-                supplement_request(
-                    dossier=Dossier.objects.get(pk=dossier.pk),
-                    reason="Thiếu",
-                    missing_documents="",
-                    by=None,
-                    at=local("2021-03-02 11:00"),
-                )
+                supplement_requested(Dossier.objects.get(pk=dossier.pk), local("2021-03-02 11:00"))
 
     client = staff(Role.DESK_OFFICER, commune)
     add(3)

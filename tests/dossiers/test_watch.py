@@ -5,24 +5,23 @@ e-mail a day at most.
 Dossiers are received through the service, then given the due date each case needs: the office
 works 07:00–11:30 and 13:30–17:00, Monday to Friday; March 2021 has no holiday."""
 
-import datetime as dt
-from zoneinfo import ZoneInfo
-
 import pytest
 from django.core import mail
 
 from dossiers.models import Dossier
 from dossiers.selectors import previous_run_at, watch_digest
-from dossiers.services import apology_issue, dossier_finish, supplement_request
+from dossiers.services import dossier_finish
 from dossiers.tasks import overdue_watch_daily
 from org.models import Role, UnitLevel
 from tests.factories import (
     MembershipFactory,
     UnitFactory,
     UserFactory,
+    local,
     published_procedure,
     received_dossier,
 )
+from tests.steps import apology_issued, supplement_requested
 
 pytestmark = pytest.mark.django_db
 
@@ -31,13 +30,6 @@ pytestmark = pytest.mark.django_db
 def _procedure():
     # Received at district and commune desks alike (competence at intake).
     published_procedure(code="1.000001", levels=("district", "commune"))
-
-
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def local(text: str) -> dt.datetime:
-    return dt.datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=VN)
 
 
 @pytest.fixture
@@ -146,20 +138,12 @@ def test_it_looks_back_to_the_previous_working_day(now, previous):
 
 def test_paused_and_finished_dossiers_are_left_out(district):
     paused = due(district, "2021-03-08 08:00")
-    supplement_request(
-        dossier=paused,
-        reason="Thiếu giấy tờ",
-        missing_documents="Bản sao CCCD",
-        by=None,
-        at=local("2021-03-02 09:00"),
+    supplement_requested(
+        paused, local("2021-03-02 09:00"), reason="Thiếu giấy tờ", missing="Bản sao CCCD"
     )
     paused_overdue = due(district, "2021-03-05 08:00")
-    supplement_request(
-        dossier=paused_overdue,
-        reason="Thiếu giấy tờ",
-        missing_documents="Bản sao CCCD",
-        by=None,
-        at=local("2021-03-02 10:00"),
+    supplement_requested(
+        paused_overdue, local("2021-03-02 10:00"), reason="Thiếu giấy tờ", missing="Bản sao CCCD"
     )
     finished = due(district, "2021-03-05 09:00")
     dossier_finish(dossier=finished, by=None, at=local("2021-03-08 08:00"))
@@ -171,12 +155,8 @@ def test_paused_and_finished_dossiers_are_left_out(district):
 
 def test_no_apology_is_suggested_once_one_was_issued(district):
     apologised = due(district, "2021-03-08 08:00")
-    apology_issue(
-        dossier=apologised,
-        reason="Chờ xác minh",
-        new_due_at=local("2021-03-12 08:00"),
-        by=None,
-        at=local("2021-03-04 10:00"),
+    apology_issued(
+        apologised, local("2021-03-04 10:00"), local("2021-03-12 08:00"), reason="Chờ xác minh"
     )
     not_yet = due(district, "2021-03-08 09:00")
 
@@ -240,12 +220,23 @@ def test_it_writes_the_digest_in_the_portal_language(settings, district):
     assert "Overdue: http://127.0.0.1:8000/ho-so/?queue=overdue\n" in message.body
 
 
-def test_it_sends_nothing_when_there_is_nothing_to_watch(district):
-    leader(district, "lanhdao@example.vn")
-    due(district, "2021-03-20 08:00")
-
-    assert overdue_watch_daily.delay(now="2021-03-08T07:00:00+07:00").get() == 0
+def assert_nobody_mailed(now: str) -> None:
+    assert overdue_watch_daily.delay(now=now).get() == 0
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    "due_at, now",
+    [
+        pytest.param("2021-03-20 08:00", "2021-03-08T07:00:00+07:00", id="nothing-to-watch"),
+        pytest.param("2021-03-05 16:00", "2021-03-06T07:00:00+07:00", id="on-a-day-off"),
+    ],
+)
+def test_it_mails_nobody_when_nothing_is_due_or_on_a_day_off(district, due_at, now):
+    leader(district, "lanhdao@example.vn")
+    due(district, due_at)
+
+    assert_nobody_mailed(now)
 
 
 def test_it_sends_nothing_to_a_leader_without_email_or_an_ended_membership(district, commune):
@@ -263,8 +254,7 @@ def test_it_sends_nothing_to_a_leader_without_email_or_an_ended_membership(distr
     due(district, "2021-03-08 08:00")
     due(commune, "2021-03-08 08:00")
 
-    assert overdue_watch_daily.delay(now="2021-03-05T07:00:00+07:00").get() == 0
-    assert mail.outbox == []
+    assert_nobody_mailed("2021-03-05T07:00:00+07:00")
 
 
 def test_it_does_not_mail_a_unit_twice_the_same_day(district):
@@ -277,14 +267,6 @@ def test_it_does_not_mail_a_unit_twice_the_same_day(district):
 
     assert (first, again, next_day) == (1, 0, 1)
     assert len(mail.outbox) == 2
-
-
-def test_it_mails_nobody_on_a_day_off(district):
-    leader(district, "lanhdao@example.vn")
-    due(district, "2021-03-05 16:00")
-
-    assert overdue_watch_daily.delay(now="2021-03-06T07:00:00+07:00").get() == 0
-    assert mail.outbox == []
 
 
 def test_a_unit_with_two_leaders_gets_one_mail_to_both(district):

@@ -87,7 +87,14 @@ def take_step(page: Page, action: str, status_after: DossierStatus, **fields: st
         else:
             field.fill(value)
     form.locator('button[type="submit"]').click()
-    expect(page.get_by_test_id("dossier-status")).to_have_text(vietnamese(status_after.label))
+    # A step is a full POST → redirect → page; on a loaded CI machine that has taken over 5 s.
+    try:
+        expect(page.get_by_test_id("dossier-status")).to_have_text(
+            vietnamese(status_after.label), timeout=20_000
+        )
+    except AssertionError as failure:
+        said = page.locator(".alert, .invalid-feedback, .errorlist").all_inner_texts()
+        raise AssertionError(f"{failure}\nthe page says: {said}") from failure
 
 
 def citizen_sees(

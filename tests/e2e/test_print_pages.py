@@ -9,28 +9,25 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from dossiers.services import (
-    apology_issue,
     dossier_finish,
     dossier_refuse,
     dossier_return,
     dossier_stop,
     dossier_transfer,
-    supplement_request,
 )
 from org.models import Role, UnitLevel
 from procedures.services import DocumentSpec
-from tests.factories import MembershipFactory, UnitFactory, UserFactory, published_procedure
+from tests.factories import MembershipFactory, UnitFactory, UserFactory, local, published_procedure
+from tests.steps import apology_issued, supplement_requested
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "cchc-test-password"
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 A5_PORTRAIT = (148, 210)
 A4_LANDSCAPE = (297, 210)
 
@@ -67,10 +64,6 @@ LONG_REASON = (
     "Hồ sơ cần xác minh thêm thông tin về nơi cư trú của người yêu cầu tại cơ quan công an "
     "và cơ quan đăng ký hộ tịch nơi người đó cư trú trước đây, chưa kịp giải quyết đúng hạn."
 )
-
-
-def local(text: str) -> dt.datetime:
-    return dt.datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=VN)
 
 
 def pdf_sheets(pdf: bytes) -> tuple[int, tuple[int, int]]:
@@ -119,22 +112,22 @@ def forms_setup():
     for regime, day in (("2018", "2021-03-02"), ("2025", "2025-08-05")):
         dossier = receive(f"{day} 09:00")
         codes[f"receipt_{regime}"] = dossier.code
-        supplement_request(
-            dossier=dossier,
+        supplement_requested(
+            dossier,
+            dossier.received_at + dt.timedelta(hours=1),
             reason=LONG_REASON,
-            missing_documents="\n".join(LONG_NAMES[:5]),
+            missing="\n".join(LONG_NAMES[:5]),
             by=user,
-            at=dossier.received_at + dt.timedelta(hours=1),
         )
         codes[f"supplement_{regime}"] = dossier.code
 
         late = receive(f"{day} 10:00")
-        apology_issue(
-            dossier=late,
+        apology_issued(
+            late,
+            late.received_at + dt.timedelta(days=1),
+            late.due_at + dt.timedelta(days=5),
             reason=LONG_REASON,
-            new_due_at=late.due_at + dt.timedelta(days=5),
             by=user,
-            at=late.received_at + dt.timedelta(days=1),
         )
         codes[f"apology_{regime}"] = late.code
 

@@ -13,11 +13,11 @@ from playwright.sync_api import Page, expect
 
 from dossiers.forms import WithdrawForm
 from dossiers.models import Dossier, DossierStatus, EventKind
-from dossiers.services import supplement_request
 from org.models import UnitLevel
 from procedures.services import DocumentSpec
 from tests.e2e.test_desk import desk_officer, log_in, vietnamese
 from tests.factories import UnitFactory, published_procedure, received_dossier
+from tests.steps import supplement_requested
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -132,12 +132,11 @@ def test_a_refused_step_comes_back_open_with_what_was_typed(page: Page, live_ser
 
 
 def test_the_supplements_papers_are_counted_and_listed(page: Page, live_server, dossier):
-    supplement_request(
-        dossier=dossier,
+    supplement_requested(
+        dossier,
+        dossier.received_at + dt.timedelta(hours=1),
         reason="Thiếu giấy tờ",
-        missing_documents="- Tờ khai đăng ký khai sinh\n- Giấy chứng sinh",
-        by=None,
-        at=dossier.received_at + dt.timedelta(hours=1),
+        missing="- Tờ khai đăng ký khai sinh\n- Giấy chứng sinh",
     )
     log_in(page, live_server.url, "motcua.xa", dossier.code)
     form = open_step(page, "supplement_complete")

@@ -12,14 +12,13 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models.signals import post_save
-from django.utils import translation
 from openpyxl import Workbook
 
 from org.models import Unit, UnitLevel
 from org.services import units_import
 from tests.factories import UnitFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 HEADER = ["code", "name", "level", "parent_code", "valid_from", "valid_to"]
 
@@ -31,13 +30,6 @@ DISTRICT_FILE = [
     ["H01", "Huyện Tân Phú", "district", "T75", "2019-01-01", "2025-06-30"],
     ["T75", "Tỉnh Đồng Nai", "province", "", "", ""],
 ]
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    # Messages are English source strings; the Vietnamese catalogue must not break the tests.
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

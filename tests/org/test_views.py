@@ -27,25 +27,6 @@ def _fresh_working_calendar():
     cache.clear()
 
 
-@pytest.fixture
-def province():
-    return UnitFactory(code="000.00.00.H30", name="UBND tỉnh Hưng Yên", level=UnitLevel.PROVINCE)
-
-
-@pytest.fixture
-def district(province):
-    return UnitFactory(
-        code="000.00.12.H30", name="UBND huyện Văn Lâm", level=UnitLevel.DISTRICT, parent=province
-    )
-
-
-@pytest.fixture
-def commune(district):
-    return UnitFactory(
-        code="000.12.34.H30", name="UBND xã Lạc Đạo", level=UnitLevel.COMMUNE, parent=district
-    )
-
-
 def logged_in(role: str, unit, **user_fields) -> Client:
     membership = MembershipFactory(role=role, unit=unit, user=UserFactory(**user_fields))
     client = Client()

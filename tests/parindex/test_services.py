@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
 
 from audit.models import AuditEntry
 from committee.parindex import services
@@ -17,16 +16,10 @@ from committee.parindex.services import Entry
 from org.models import UnitLevel
 from tests.parindex.conftest import leaf, small_framework
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 D = Decimal
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n"
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 def self_scores(framework, **by_code: str) -> dict[int, Entry]:

@@ -6,16 +6,14 @@ import datetime as dt
 
 import pytest
 from django.contrib.admin.models import LogEntry
-from django.test import Client
 from django.urls import reverse
 
-from org.models import Role
 from procedures.models import Procedure, ProcedureVersion
 from procedures.services import procedure_create
 from tests.factories import (
-    MembershipFactory,
     SectorFactory,
     UserFactory,
+    logged_in,
     procedure_content,
     published_procedure,
 )
@@ -28,32 +26,6 @@ ADD = reverse("admin:procedures_procedureversion_add")
 
 def change_url(version: ProcedureVersion) -> str:
     return reverse("admin:procedures_procedureversion_change", args=[version.pk])
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def admin_user():
-    user = UserFactory(username="quantri", is_staff=True)
-    MembershipFactory(user=user, role=Role.ADMINISTRATOR)
-    return user
-
-
-@pytest.fixture
-def admin_client(admin_user) -> Client:
-    return client_for(admin_user)
-
-
-@pytest.fixture
-def desk_client() -> Client:
-    # Staff, even with every model permission: the role decides, not the flags.
-    user = UserFactory(username="motcua", is_staff=True)
-    MembershipFactory(user=user, role=Role.DESK_OFFICER)
-    return client_for(user)
 
 
 def formset_data(prefix: str, rows: list[dict], initial: int = 0) -> dict:
@@ -112,7 +84,7 @@ def test_it_does_not_let_a_desk_officer_publish(desk_client):
 
 def test_it_refuses_a_staff_user_without_an_administrator_membership():
     user = UserFactory(username="nobody", is_staff=True)
-    assert client_for(user).get(CHANGELIST).status_code == 403
+    assert logged_in(user, language=None).get(CHANGELIST).status_code == 403
 
 
 def test_it_lists_the_latest_version_of_each_procedure(admin_client):

@@ -15,31 +15,14 @@ from pathlib import Path
 
 import pytest
 
+from procedures.demo.make_catalogue import COLUMNS
+
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "procedures" / "demo" / "procedures.csv"
 CATALOGUE_2025 = ROOT / "procedures" / "demo" / "procedures_2025.csv"
 GENERATOR = ROOT / "procedures" / "demo" / "make_catalogue.py"
 UNITS = ROOT / "org" / "demo" / "units.csv"
 
-COLUMNS = [
-    "code",
-    "name",
-    "sector_code",
-    "sector_name",
-    "level",
-    "online_level",
-    "processing_time",
-    "processing_unit",
-    "fee",
-    "fee_description",
-    "result",
-    "legal_basis",
-    "decision_number",
-    "decision_date",
-    "valid_from",
-    "implementing_unit_codes",
-    "documents",
-]
 REQUIRED = [column for column in COLUMNS if column not in ("fee", "fee_description")]
 CODE = re.compile(r"^\d\.\d{6}$")
 DECISION = re.compile(r"^Quyết định số \d+/QĐ-UBND$")

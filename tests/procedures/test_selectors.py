@@ -5,18 +5,12 @@ import datetime as dt
 import pytest
 
 from org.models import Unit
+from procedures import services
 from procedures.selectors import (
     catalogue_search,
     procedure_counts,
     procedure_version_receivable,
     procedure_versions_receivable,
-)
-from procedures.services import (
-    procedure_abolish,
-    procedure_create,
-    procedure_draft_new,
-    procedure_draft_update,
-    procedure_publish,
 )
 from tests.factories import SectorFactory, UnitFactory, procedure_content, published_procedure
 
@@ -62,9 +56,9 @@ def catalogue():
     )
     # Abolished from 1 March 2021.
     old = published_procedure(code="1.000005", name="Thủ tục cũ", levels=("district",))
-    procedure_abolish(procedure=old.procedure, on=D(2021, 3, 1), by=None)
+    services.procedure_abolish(procedure=old.procedure, on=D(2021, 3, 1), by=None)
     # A draft never counts.
-    procedure_create(code="1.000006", content=procedure_content(name="Nháp"), by=None)
+    services.procedure_create(code="1.000006", content=procedure_content(name="Nháp"), by=None)
     return {"district": district, "commune": commune, "land": land}
 
 
@@ -216,13 +210,13 @@ def test_it_offers_only_versions_in_force_on_the_day(two_tier):
 
 def test_it_follows_the_version_in_force_when_a_procedure_changes_level(two_tier):
     district_version = two_tier["versions"]["district"]
-    draft = procedure_draft_new(procedure=district_version.procedure, by=None)
-    procedure_draft_update(
+    draft = services.procedure_draft_new(procedure=district_version.procedure, by=None)
+    services.procedure_draft_update(
         version=draft,
         content=procedure_content(name="Thủ tục district", levels=("commune",)),
         by=None,
     )
-    procedure_publish(version=draft, valid_from=D(2025, 7, 1), by=None)
+    services.procedure_publish(version=draft, valid_from=D(2025, 7, 1), by=None)
     assert receivable_codes(two_tier["district"], on=D(2025, 6, 30)) == ["1.000011"]
     assert receivable_codes(two_tier["commune"], on=D(2025, 6, 30)) == ["1.000010"]
     assert receivable_codes(two_tier["district"], on=D(2025, 7, 1)) == []

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,7 +14,13 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from tests.conftest import ROOT, shared_database_url, skip_unless_available
+from tests.conftest import (
+    QUIET_WORKER,
+    ROOT,
+    celery_worker_argv,
+    shared_database_url,
+    skip_unless_available,
+)
 
 # A port nothing listens on: connecting is refused at once, as with a stopped Redis.
 CLOSED_BROKER_URL = "redis://127.0.0.1:1/0"
@@ -110,26 +115,8 @@ def worker_process(
         "CELERY_RESULT_BACKEND": settings.CELERY_BROKER_URL,
         "PGAPPNAME": application_name,
     }
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "cchc_portal",
-            "worker",
-            f"--pool={pool}",
-            "--concurrency=1",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-Q",
-            queue,
-            "--loglevel=WARNING",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    options = (f"--pool={pool}", "--concurrency=1", *QUIET_WORKER, "--loglevel=WARNING")
+    worker = subprocess.Popen(celery_worker_argv(queue, *options), cwd=ROOT, env=env)
     try:
         yield worker
     finally:

@@ -17,7 +17,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -29,7 +28,13 @@ from dossiers.codes import dossier_code_parse
 from dossiers.models import Dossier, DossierCodeCounter, DossierStatus, Event, EventKind
 from dossiers.services import DossierChangedMeanwhile
 from org.models import Role, UnitLevel
-from tests.factories import MembershipFactory, UnitFactory, published_procedure, received_dossier
+from tests.factories import (
+    MembershipFactory,
+    UnitFactory,
+    logged_in,
+    published_procedure,
+    received_dossier,
+)
 
 from .conftest import celery_broker, run_at_once
 
@@ -352,11 +357,7 @@ def test_two_officers_at_once_through_the_services_one_wins(commune, sections, v
 
 
 def _officer(role: str, unit, *, api: bool = False) -> Client:
-    membership = MembershipFactory(role=role, unit=unit)
-    client = APIClient() if api else Client()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(membership.user)
-    return client
+    return logged_in(MembershipFactory(role=role, unit=unit).user, APIClient() if api else None)
 
 
 @pytest.mark.usefixtures("postgresql")

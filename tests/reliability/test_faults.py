@@ -458,7 +458,7 @@ def test_a_database_failure_mid_import_of_dossiers_writes_nothing(tmp_path):
     )
     before = _counts()
     _fail_on_row(Dossier._meta.db_table, DOSSIER_ROWS - 10)
-    # One line for the officer, whether Django or the raw COPY cursor saw the failure.
+    # One line for the officer: the COPY writer (cchc_portal.db) raises Django's own error.
     with pytest.raises(CommandError, match=r"database refused.*the disk failed at row 2490"):
         call_command("import_dossiers", str(file))
     assert _counts() == before

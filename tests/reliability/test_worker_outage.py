@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 import uuid
 from collections import Counter
@@ -29,7 +28,7 @@ from django.utils import timezone
 from org.models import UnitLevel
 from reports.models import Rollup
 from reports.tasks import rollups_sweep
-from tests.conftest import ROOT, shared_database_url, skip_unless_available
+from tests.conftest import ROOT, celery_worker_argv, shared_database_url, skip_unless_available
 from tests.factories import UnitFactory, published_procedure, received_dossier
 
 from .conftest import celery_broker
@@ -52,21 +51,14 @@ def worker_on(broker_url: str, *, queue: str, log: Path) -> Iterator[subprocess.
         "REDIS_URL": "",
     }
     with log.open("wb") as output:
+        options = (
+            "--loglevel=INFO",
+            "--concurrency=2",
+            "--include",
+            "tests.reliability.outage_tasks",
+        )
         worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "cchc_portal",
-                "worker",
-                "--loglevel=INFO",
-                "--concurrency=2",
-                "-Q",
-                queue,
-                "--include",
-                "tests.reliability.outage_tasks",
-            ],
+            celery_worker_argv(queue, *options),
             cwd=ROOT,
             env=env,
             stdout=output,

@@ -17,13 +17,11 @@ the tests compute, nothing else.
 """
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from dossiers.models import Dossier, DossierStatus
 from org.models import UnitLevel
-from tests.factories import UnitFactory, published_procedure
+from tests.factories import VN, UnitFactory, published_procedure
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 ENDED = dt.date(2025, 6, 30)
 REFORM = dt.date(2025, 7, 1)
 

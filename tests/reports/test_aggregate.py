@@ -4,7 +4,6 @@ random dossiers and periods."""
 
 import datetime as dt
 import itertools
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import transaction
@@ -14,7 +13,6 @@ from hypothesis import strategies as st
 from dossiers.imports import dossiers_import
 from dossiers.models import Dossier, DossierStatus, SupplementRequest
 from dossiers.services import (
-    apology_issue,
     dossier_finish,
     dossier_refuse,
     dossier_return,
@@ -27,21 +25,17 @@ from reports.aggregate import counters_query, counters_total
 from reports.classification import DossierFacts, dossier_counters
 from reports.counters import COUNTERS, counters_add, zero_counters
 from reports.periods import PeriodKind, Scheme, period_make
-from tests.factories import UnitFactory, published_procedure, received_dossier
+from tests.factories import VN, UnitFactory, local, published_procedure, received_dossier
+from tests.steps import apology_issued, refused_at_intake, supplement_requested
 
 pytestmark = pytest.mark.django_db
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 D = dt.date.fromisoformat
 
 Q1 = period_make(kind="quarter", year=2021, index=1)
 Q2 = period_make(kind="quarter", year=2021, index=2)
 CUTOFF_Q1 = period_make(kind="quarter", year=2021, index=1, scheme="cutoff")
 CUTOFF_Q2 = period_make(kind="quarter", year=2021, index=2, scheme="cutoff")
-
-
-def local(text: str) -> dt.datetime:
-    return dt.datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=VN)
 
 
 def received(at: str, **overrides) -> Dossier:
@@ -86,14 +80,8 @@ def test_it_stores_the_withdrawal_date_and_nothing_for_a_refusal():
         dossier=received("2021-03-02 09:00"), by=None, at=local("2021-03-03 10:00"), reason="x"
     )
     assert Dossier.objects.get(pk=withdrawn.pk).finished_date == D("2021-03-03")
-    refused = dossier_refuse(
-        desk=UnitFactory(),
-        procedure_version=published_procedure(code="1.000002"),
-        channel="direct",
-        applicant={"name": "Lê Văn C"},
-        received_at=local("2021-03-02 09:00"),
-        reason="Thiếu giấy tờ",
-        by=None,
+    refused = refused_at_intake(
+        UnitFactory(), published_procedure(code="1.000002"), local("2021-03-02 09:00")
     )
     assert Dossier.objects.get(pk=refused.pk).finished_date is None
 
@@ -153,12 +141,8 @@ def test_it_judges_early_on_time_and_late_by_date(finished, outcome):
 
 def test_it_judges_a_dossier_late_even_after_an_apology():
     dossier = received("2021-03-02 09:00")  # due Fri 5 Mar 09:00
-    apology_issue(
-        dossier=dossier,
-        reason="Cần xác minh thêm",
-        new_due_at=local("2021-03-12 16:00"),
-        by=None,
-        at=local("2021-03-03 09:00"),
+    apology_issued(
+        dossier, local("2021-03-03 09:00"), local("2021-03-12 16:00"), reason="Cần xác minh thêm"
     )
     dossier_finish(dossier=dossier, by=None, at=local("2021-03-09 10:00"))
     assert total([dossier], Q1) == only(*NEW_DIRECT, "resolved", "resolved_late")
@@ -183,22 +167,10 @@ def test_it_judges_pauses_straddling_the_period_end():
         dossier=after_due, reason="x", missing_documents="", by=None, at=local("2021-03-10 10:00")
     )
     completed_after_end = received("2021-03-01 09:00")
-    supplement_request(
-        dossier=completed_after_end,
-        reason="x",
-        missing_documents="",
-        by=None,
-        at=local("2021-03-03 10:00"),
-    )
+    supplement_requested(completed_after_end, local("2021-03-03 10:00"), reason="x")
     supplement_complete(dossier=completed_after_end, by=None, at=local("2021-04-02 09:00"))
     completed_in_period = received("2021-03-01 09:00")  # due moves to Mon 8 Mar
-    supplement_request(
-        dossier=completed_in_period,
-        reason="x",
-        missing_documents="",
-        by=None,
-        at=local("2021-03-03 10:00"),
-    )
+    supplement_requested(completed_in_period, local("2021-03-03 10:00"), reason="x")
     supplement_complete(dossier=completed_in_period, by=None, at=local("2021-03-05 10:00"))
 
     paused_within = ("in_progress", "in_progress_within", "paused")

@@ -121,36 +121,25 @@ def test_the_trend_crosses_the_year_and_follows_the_scheme(demo_data):
 
 
 def test_the_on_time_chart_compares_each_unit_with_its_own_level():
-    def report(*rates: tuple[str, str, float]) -> dict:
+    def chart(district_rate: float, commune_b_rate: float) -> str:
+        rates = [
+            ("UBND huyện", "district", district_rate),
+            ("UBND xã A", "commune", 1.0),
+            ("UBND xã B", "commune", commune_b_rate),
+        ]
         rows = [
             {"name": name, "level": level, "resolved": 4, "on_time_rate": rate}
             for name, level, rate in rates
         ]
-        return {"dossiers": {"by_unit": rows}}
+        return chart_svg(on_time_figure({"dossiers": {"by_unit": rows}}))
 
     def bars(svg: str) -> list[str]:
         # The bars' fills, bottom-up (the first two fills are the figure's and the axes').
         return re.findall(r"fill: (#[0-9a-f]{6})", svg)[2:]
 
     # The district's 50% is alone at its level; among the communes 80% is the weakest.
-    mixed = chart_svg(
-        on_time_figure(
-            report(
-                ("UBND huyện", "district", 0.5),
-                ("UBND xã A", "commune", 1.0),
-                ("UBND xã B", "commune", 0.8),
-            )
-        )
-    )
+    mixed = chart(0.5, 0.8)
     assert bars(mixed) == ["#d62728", "#4c9f70", "#4c9f70"]  # xã B, xã A, the district
     # Communes all equal: nobody in red, though the district is lower than they are.
-    equal = chart_svg(
-        on_time_figure(
-            report(
-                ("UBND huyện", "district", 0.5),
-                ("UBND xã A", "commune", 1.0),
-                ("UBND xã B", "commune", 1.0),
-            )
-        )
-    )
+    equal = chart(0.5, 1.0)
     assert "#d62728" not in equal

@@ -1,24 +1,18 @@
 """The 06a classification of one dossier in one period (DESIGN §3), hand-computed cases."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from reports.classification import DossierFacts, dossier_counters
 from reports.counters import COUNTERS
 from reports.periods import period_make
-
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
+from tests.factories import local
 
 Q1 = period_make(kind="quarter", year=2021, index=1)  # 1 Jan – 31 Mar 2021
 Q2 = period_make(kind="quarter", year=2021, index=2)  # 1 Apr – 30 Jun 2021
 CUTOFF_Q1 = period_make(kind="quarter", year=2021, index=1, scheme="cutoff")  # 15 Dec – 14 Mar
 CUTOFF_Q2 = period_make(kind="quarter", year=2021, index=2, scheme="cutoff")  # 15 Mar – 14 Jun
-
-
-def local(text: str) -> dt.datetime:
-    return dt.datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=VN)
 
 
 def facts(
@@ -151,32 +145,34 @@ def test_it_judges_early_on_time_and_late_by_date(finished, outcome):
     assert counted(dossier, Q1) == only(*NEW_DIRECT, "resolved", outcome)
 
 
-def test_it_judges_a_dossier_late_even_after_an_apology():
-    # The apology promised 15 March; statistics judge the legal due date (10 March).
+@pytest.mark.parametrize(
+    "received, due, finished, returned, outcome",
+    [
+        # The apology promised 15 March; statistics judge the legal due date (10 March).
+        pytest.param(
+            "2021-03-05 09:00", "2021-03-10 16:00", "2021-03-12 10:00", "2021-03-15 09:00",
+            "resolved_late", id="late-even-after-an-apology",
+        ),
+        # A returned dossier counts as finished when the result was ready.
+        pytest.param(
+            "2021-03-25 09:00", "2021-03-30 16:00", "2021-03-30 15:00", "2021-04-02 09:00",
+            "resolved_on_time", id="finished-when-the-result-was-ready",
+        ),
+        # Returned before the recorded "ready" time cannot happen through the services
+        # (returned ≥ finished), but imported history may say so: the dossier ended when it
+        # was returned, the earlier of the two.
+        pytest.param(
+            "2021-03-25 09:00", "2021-03-31 16:00", "2021-04-02 10:00", "2021-03-30 09:00",
+            "resolved_early", id="the-earlier-of-ready-and-returned",
+        ),
+    ],
+)  # fmt: skip
+def test_it_judges_a_returned_dossier_by_when_it_ended(received, due, finished, returned, outcome):
     dossier = facts(
-        received="2021-03-05 09:00", due="2021-03-10 16:00", status="returned",
-        finished="2021-03-12 10:00", returned="2021-03-15 09:00",
-    )  # fmt: skip
-    assert counted(dossier, Q1) == only(*NEW_DIRECT, "resolved", "resolved_late")
-
-
-def test_it_counts_a_returned_dossier_as_finished_when_the_result_was_ready():
-    dossier = facts(
-        received="2021-03-25 09:00", due="2021-03-30 16:00", status="returned",
-        finished="2021-03-30 15:00", returned="2021-04-02 09:00",
-    )  # fmt: skip
-    assert counted(dossier, Q1) == only(*NEW_DIRECT, "resolved", "resolved_on_time")
+        received=received, due=due, status="returned", finished=finished, returned=returned
+    )
+    assert counted(dossier, Q1) == only(*NEW_DIRECT, "resolved", outcome)
     assert counted(dossier, Q2) == only()
-
-
-def test_it_takes_the_earlier_of_ready_and_returned_whichever_comes_first():
-    # Returned before the recorded "ready" time cannot happen through the services (returned ≥
-    # finished), but imported history may say so: the dossier ended when it was returned.
-    dossier = facts(
-        received="2021-03-25 09:00", due="2021-03-31 16:00", status="returned",
-        finished="2021-04-02 10:00", returned="2021-03-30 09:00",
-    )  # fmt: skip
-    assert counted(dossier, Q1) == only(*NEW_DIRECT, "resolved", "resolved_early")
 
 
 # In progress at the end -------------------------------------------------------------------------

@@ -10,11 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from org.models import Role, Unit
+from org.models import Role
 from reports.counters import COUNTERS, with_rates, zero_counters
 from reports.dashboard import competition_ranks, format_change, format_points, unit_ranking
 from reports.forms import DashboardForm
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import member
 
 PROVINCE = "000.00.00.H21"
 DISTRICT = "000.00.37.H21"
@@ -24,18 +24,6 @@ COMMUNE_B = "002.37.H21"
 # The 06a columns in page order: received total / online / direct+postal / carried over,
 # resolved total / early / on time / late, in progress total / within / overdue.
 COLUMNS = 11
-
-
-def member(code: str, role: str = Role.COMMITTEE_MEMBER):
-    user = UserFactory()
-    MembershipFactory(user=user, unit=Unit.objects.get(code=code), role=role)
-    return user
-
-
-@pytest.fixture
-def committee(client, demo_data):
-    client.force_login(member(PROVINCE))
-    return client
 
 
 def dashboard(client, **params):

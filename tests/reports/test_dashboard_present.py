@@ -22,7 +22,6 @@ from reports.selectors import quarter_shown_by_default
 from reports.services import rollups_refresh
 from tests.factories import MembershipFactory, UserFactory
 from tests.reports.lineage_world import ENDED, REFORM, VN, lineage_world
-from tests.reports.test_rollup_tasks import today_is  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -181,7 +180,7 @@ def test_the_report_command_picks_the_root_of_the_quarter(world):
 # The quarter the dashboard opens on ---------------------------------------------------------
 
 
-def test_it_opens_on_the_current_quarter_when_it_has_dossiers(client, world, today_is):  # noqa: F811
+def test_it_opens_on_the_current_quarter_when_it_has_dossiers(client, world, today_is):
     today_is(dt.date(2025, 8, 20))
     client.force_login(member(world["merged"]))
     response = dashboard(client)
@@ -194,7 +193,7 @@ def test_it_opens_on_the_current_quarter_when_it_has_dossiers(client, world, tod
 def test_it_opens_on_the_latest_quarter_with_dossiers_when_the_current_has_none(
     client,
     world,
-    today_is,  # noqa: F811
+    today_is,
 ):
     today_is(dt.date(2026, 12, 7))
     # The quarters computed so far (by the sweep, by earlier looks); Q4 2025 has no dossiers.
@@ -233,7 +232,7 @@ def test_choosing_the_quarter_shown_only_reads_the_rollups(world):
     assert not Rollup.objects.exists()
 
 
-def test_it_opens_on_the_current_quarter_when_no_quarter_has_dossiers(client, world, today_is):  # noqa: F811
+def test_it_opens_on_the_current_quarter_when_no_quarter_has_dossiers(client, world, today_is):
     today_is(dt.date(2026, 12, 7))
     rollups_refresh(period=quarter(2021, 1))
     client.force_login(member(world["centre"]))
@@ -242,7 +241,7 @@ def test_it_opens_on_the_current_quarter_when_no_quarter_has_dossiers(client, wo
     assert response.context["default_note"] == ""
 
 
-def test_a_quarter_asked_for_is_shown_even_without_dossiers(client, world, today_is):  # noqa: F811
+def test_a_quarter_asked_for_is_shown_even_without_dossiers(client, world, today_is):
     today_is(dt.date(2026, 12, 7))
     client.force_login(member(world["merged"]))
     response = dashboard(client, year=2026, quarter=4)
@@ -250,7 +249,7 @@ def test_a_quarter_asked_for_is_shown_even_without_dossiers(client, world, today
     assert card(response, "received_total").figure.value == 0
 
 
-def test_the_default_quarter_costs_the_same_queries_with_more_history(client, world, today_is):  # noqa: F811
+def test_the_default_quarter_costs_the_same_queries_with_more_history(client, world, today_is):
     today_is(dt.date(2026, 12, 7))
     for year, index in ((2021, 1), (2025, 2), (2025, 3)):
         rollups_refresh(period=quarter(year, index))

@@ -24,7 +24,7 @@ from reports.dashboard import (
 from reports.periods import period_make
 from reports.quarterly import quarterly_report
 from reports.selectors import period_counters
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import member
 
 PROVINCE = "000.00.00.H21"
 DISTRICT = "000.00.37.H21"
@@ -32,18 +32,6 @@ COMMUNE_A = "001.37.H21"
 QUERY = {"year": 2021, "quarter": 1, "scheme": "calendar", "unit": PROVINCE}
 TABLES = {"by_unit": "reports:dashboard_units", "digitisation": "reports:dashboard_digitisation"}
 FIGURE = re.compile(r'<a class="dash-figure" href="[^"]*">[^<]*</a>')
-
-
-def member(code: str, role: str = Role.COMMITTEE_MEMBER):
-    user = UserFactory()
-    MembershipFactory(user=user, unit=Unit.objects.get(code=code), role=role)
-    return user
-
-
-@pytest.fixture
-def committee(client, demo_data):
-    client.force_login(member(PROVINCE))
-    return client
 
 
 def fragment(client, name: str, **params):

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from org.models import Role, Unit
-from tests.factories import MembershipFactory, UserFactory
+from org.models import Role
+from tests.factories import member
 
 pytestmark = pytest.mark.django_db
 
@@ -19,18 +19,6 @@ DISTRICT = "000.00.37.H21"
 COMMUNE_A = "001.37.H21"
 COMMUNE_B = "002.37.H21"
 Q1_2021 = "calendar:quarter:2021:1"
-
-
-def member(code: str, role: str = Role.COMMITTEE_MEMBER):
-    user = UserFactory()
-    MembershipFactory(user=user, unit=Unit.objects.get(code=code), role=role)
-    return user
-
-
-@pytest.fixture
-def committee(client, demo_data):
-    client.force_login(member(PROVINCE))
-    return client
 
 
 def drilldown(client, **params):

@@ -4,7 +4,6 @@ download, never lost when the broker is down, and cleaned up after some days."""
 
 import datetime as dt
 import io
-import time
 import uuid
 
 import pytest
@@ -20,7 +19,7 @@ from org.models import Role, Unit
 from reports import export_jobs, tasks
 from reports.exports import PROGRESS_EVERY_ROWS, dossiers_xlsx
 from reports.models import ExportJob
-from tests.factories import MembershipFactory, UnitFactory, UserFactory, received_dossier
+from tests.factories import UserFactory, member
 
 PROVINCE = "000.00.00.H21"
 DISTRICT = "000.00.37.H21"
@@ -29,12 +28,6 @@ COMMUNE_B = "002.37.H21"
 Q1_2021 = "calendar:quarter:2021:1"
 REPORT = {"year": 2021, "quarter": 1, "scheme": "calendar", "unit": PROVINCE}
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-def member(code: str, role: str = Role.COMMITTEE_MEMBER):
-    user = UserFactory()
-    MembershipFactory(user=user, unit=Unit.objects.get(code=code), role=role)
-    return user
 
 
 @pytest.fixture
@@ -544,57 +537,3 @@ def test_the_cleanup_keeps_a_week_unless_told(settings):
     settings.EXPORT_JOBS_KEEP_DAYS = 2
     assert tasks.export_jobs_cleanup() == 1
     assert not ExportJob.objects.exists()
-
-
-# A real worker (Redis + PostgreSQL) -----------------------------------------------------------
-
-
-@pytest.fixture
-def worker_media(tmp_path, settings, monkeypatch):
-    """The worker process writes into the same throw-away MEDIA_ROOT as this test."""
-    folder = tmp_path / "worker-media"
-    monkeypatch.setenv("MEDIA_ROOT", str(folder))
-    settings.MEDIA_ROOT = folder
-    return folder
-
-
-@pytest.fixture
-def export_worker(worker_media, celery_worker_process):
-    return celery_worker_process
-
-
-@pytest.mark.worker
-def test_a_real_worker_writes_the_file_and_the_owner_downloads_it(
-    export_worker, monkeypatch, client, worker_media
-):
-    send = tasks.export_job_run.apply_async
-    monkeypatch.setattr(
-        tasks.export_job_run,
-        "apply_async",
-        lambda *args, **kwargs: send(*args, queue=export_worker, **kwargs),
-    )
-    desk = UnitFactory(code="H32")
-    for day in (2, 3):
-        received_dossier(desk=desk, received_at=dt.datetime(2021, 3, day, 9, tzinfo=dt.UTC))
-    user = UserFactory()
-    MembershipFactory(user=user, unit=desk, role=Role.COMMITTEE_MEMBER)
-
-    job = export_jobs.export_job_request(  # commits: a transactional test
-        user=user,
-        kind="report_xlsx",
-        parameters={"year": 2021, "quarter": 1, "scheme": "calendar", "unit": "H32"},
-        filename="bao-cao-H32-2021-q1.xlsx",
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        job.refresh_from_db()
-        if job.is_finished:
-            break
-        time.sleep(0.3)
-    assert job.status == "done", (job.status, job.message)
-    assert (worker_media / job.file.name).exists()
-    client.force_login(user)
-    workbook = load_workbook(io.BytesIO(download(client, job)))
-    sheet = workbook["Tổng hợp"]
-    assert sheet["C8"].value == "=SUM(D8:F8)"
-    assert sheet["E8"].value == 2  # two dossiers received at the desk

@@ -5,6 +5,7 @@ Report dictionaries are written by hand, rates included, as the report JSON carr
 
 import pytest
 
+from reports.counters import COUNTERS, RATES
 from reports.narrative import format_count, format_number, format_percent, report_narrative
 
 Q1_2021 = {
@@ -25,27 +26,8 @@ Q4_2025 = {
 
 def counters(**values) -> dict:
     """Every counter at 0 and every rate None unless given."""
-    names = [
-        "received_online",
-        "received_direct",
-        "received_postal",
-        "received_in_period",
-        "carried_over",
-        "received_total",
-        "resolved",
-        "resolved_early",
-        "resolved_on_time",
-        "resolved_late",
-        "in_progress",
-        "in_progress_within",
-        "in_progress_overdue",
-        "paused",
-        "withdrawn",
-        "refused",
-        "digitised",
-    ]
-    row = dict.fromkeys(names, 0)
-    row.update(on_time_rate=None, progress_rate=None, digitisation_ratio=None)
+    row = dict.fromkeys(COUNTERS, 0)
+    row.update(dict.fromkeys(RATES))
     row.update(values)
     return row
 

@@ -9,7 +9,6 @@ received Thu 2021-03-25 09:00 → Thu 6 h + Fri 8 h + Mon 8 h + Tue 2 h → due 
 
 import datetime as dt
 import logging
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
@@ -28,40 +27,20 @@ from reports.receivers import REFRESH_SCHEDULED_KEY, rollups_dirty_on_change
 from reports.selectors import units_never_computed
 from reports.services import period_freeze, rollups_dirty_drain, rollups_dirty_mark
 from reports.tasks import rollups_refresh_dirty, rollups_sweep
-from tests.factories import UnitFactory, received_dossier
+from tests.factories import UnitFactory, local, received_dossier
 
 pytestmark = pytest.mark.django_db
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 Q1 = period_make(kind="quarter", year=2021, index=1)
 Q2 = period_make(kind="quarter", year=2021, index=2)
 MARCH = period_make(kind="month", year=2021, index=3)
 CUTOFF_Q1 = period_make(kind="quarter", year=2021, index=1, scheme="cutoff")
 
 
-def local(text: str) -> dt.datetime:
-    return dt.datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=VN)
-
-
 def cell(period, unit) -> dict | None:
     """The non-zero counters of the one stored row of ``period`` and ``unit`` (None: no row)."""
     row = Rollup.objects.filter(period_key=period.key, unit=unit).first()
     return None if row is None else {n: getattr(row, n) for n in COUNTERS if getattr(row, n)}
-
-
-@pytest.fixture
-def today_is(monkeypatch):
-    """Set the portal's "today" (timezone.localdate() without arguments)."""
-    original = timezone.localdate
-
-    def set_today(day: dt.date) -> None:
-        monkeypatch.setattr(
-            timezone,
-            "localdate",
-            lambda value=None, timezone=None: day if value is None else original(value, timezone),
-        )
-
-    return set_today
 
 
 @pytest.fixture

@@ -9,22 +9,11 @@ of every period the changes touched are then compared, row by row, with a rebuil
 
 import datetime as dt
 import random
-from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
 
+from dossiers import services as dossier_services
 from dossiers.models import Dossier, DossierStatus
-from dossiers.services import (
-    dossier_finish,
-    dossier_refuse,
-    dossier_return,
-    dossier_stop,
-    dossier_transfer,
-    dossier_withdraw,
-    supplement_complete,
-    supplement_request,
-)
 from reports import tasks
 from reports.aggregate import counters_query
 from reports.counters import COUNTERS
@@ -38,27 +27,13 @@ from reports.services import (
     rollups_refresh,
     rollups_refresh_many,
 )
-from tests.factories import UnitFactory, published_procedure, received_dossier
+from tests.factories import VN, UnitFactory, published_procedure, received_dossier
+from tests.steps import supplement_requested
 
 pytestmark = pytest.mark.django_db
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 TODAY = dt.date(2021, 6, 20)
 FIRST_DAY = dt.date(2021, 1, 4)
-
-
-@pytest.fixture
-def today_is(monkeypatch):
-    original = timezone.localdate
-
-    def set_today(day: dt.date) -> None:
-        monkeypatch.setattr(
-            timezone,
-            "localdate",
-            lambda value=None, timezone=None: day if value is None else original(value, timezone),
-        )
-
-    return set_today
 
 
 def stored_rows() -> dict:
@@ -107,7 +82,7 @@ def random_history(rng: random.Random, capture, desks, versions) -> None:
         channel = rng.choice(("direct", "online", "postal"))
         if rng.random() < 0.08:
             with capture(execute=True):
-                dossier_refuse(
+                dossier_services.dossier_refuse(
                     desk=desk,
                     procedure_version=version,
                     channel=channel,
@@ -134,9 +109,9 @@ def random_history(rng: random.Random, capture, desks, versions) -> None:
             step = rng.random()
             with capture(execute=True):
                 if dossier.status == DossierStatus.SUPPLEMENT_REQUESTED:
-                    supplement_complete(dossier=dossier, by=None, at=at)
+                    dossier_services.supplement_complete(dossier=dossier, by=None, at=at)
                 elif dossier.status in (DossierStatus.FINISHED,):
-                    dossier_return(dossier=dossier, by=None, at=at)
+                    dossier_services.dossier_return(dossier=dossier, by=None, at=at)
                     break
                 elif dossier.status not in (
                     DossierStatus.RECEIVED,
@@ -144,23 +119,23 @@ def random_history(rng: random.Random, capture, desks, versions) -> None:
                 ):
                     break
                 elif step < 0.2:
-                    supplement_request(
-                        dossier=dossier,
-                        reason="Thiếu giấy tờ",
-                        missing_documents="Bản sao",
-                        by=None,
-                        at=at,
-                    )
+                    supplement_requested(dossier, at, reason="Thiếu giấy tờ", missing="Bản sao")
                 elif step < 0.3:
                     others = [desk for desk in desks if desk.pk != dossier.handling_unit_id]
-                    dossier_transfer(dossier=dossier, to_unit=rng.choice(others), by=None, at=at)
+                    dossier_services.dossier_transfer(
+                        dossier=dossier, to_unit=rng.choice(others), by=None, at=at
+                    )
                 elif step < 0.75:
-                    dossier_finish(dossier=dossier, by=None, at=at)
+                    dossier_services.dossier_finish(dossier=dossier, by=None, at=at)
                 elif step < 0.85:
-                    dossier_withdraw(dossier=dossier, by=None, at=at, reason="Công dân rút")
+                    dossier_services.dossier_withdraw(
+                        dossier=dossier, by=None, at=at, reason="Công dân rút"
+                    )
                     break
                 else:
-                    dossier_stop(dossier=dossier, by=None, at=at, reason="Dừng xử lý")
+                    dossier_services.dossier_stop(
+                        dossier=dossier, by=None, at=at, reason="Dừng xử lý"
+                    )
                     break
 
 
@@ -225,7 +200,9 @@ def test_it_marks_only_the_changed_dossiers_cell(
     # Mark without draining, to look at the marks.
     monkeypatch.setattr(tasks.rollups_refresh_dirty, "apply_async", lambda **kwargs: None)
     with django_capture_on_commit_callbacks(execute=True):
-        dossier_finish(dossier=changed, by=None, at=dt.datetime(2021, 6, 10, 9, 0, tzinfo=VN))
+        dossier_services.dossier_finish(
+            dossier=changed, by=None, at=dt.datetime(2021, 6, 10, 9, 0, tzinfo=VN)
+        )
     marks = set(RollupDirty.objects.values_list("unit_id", "procedure_key"))
     assert marks == {(desk.pk, first.procedure_id)}
     assert RollupDirty.objects.count() == 17

@@ -26,14 +26,9 @@ from reports.services import (
     rollups_refresh,
     rollups_refresh_many,
 )
-from tests.factories import UnitFactory, published_procedure
-from tests.reports.test_rollups import Q1, local, world  # noqa: F401 (a fixture)
-from tests.reports.test_rollups_incremental import (  # noqa: F401 (a fixture)
-    FIRST_DAY,
-    TODAY,
-    random_history,
-    today_is,
-)
+from tests.factories import UnitFactory, local, published_procedure
+from tests.reports.test_rollups import A_Q1, B_Q1, Q1, world  # noqa: F401 (a fixture)
+from tests.reports.test_rollups_incremental import FIRST_DAY, TODAY, random_history
 
 pytestmark = pytest.mark.django_db
 
@@ -79,31 +74,6 @@ class StatementsOnly:
 def totals_of(period, unit) -> dict:
     row = UnitRollup.objects.get(period_key=period.key, unit=unit)
     return {name: getattr(row, name) for name in COUNTERS if getattr(row, name)}
-
-
-# Q1 2021 of tests/reports/test_rollups.py, by hand: A received d1 (direct, early), d2 (online,
-# late) and refused r5; B received d3 (postal, open, digitised) and carried d4 over (on time).
-A_Q1 = {
-    "received_online": 1,
-    "received_direct": 1,
-    "received_in_period": 2,
-    "received_total": 2,
-    "resolved": 2,
-    "resolved_early": 1,
-    "resolved_late": 1,
-    "refused": 1,
-}
-B_Q1 = {
-    "received_postal": 1,
-    "received_in_period": 1,
-    "carried_over": 1,
-    "received_total": 2,
-    "resolved": 1,
-    "resolved_on_time": 1,
-    "in_progress": 1,
-    "in_progress_within": 1,
-    "digitised": 1,
-}
 
 
 def test_a_refresh_writes_each_units_totals(world):  # noqa: F811
@@ -155,7 +125,7 @@ def test_a_frozen_periods_totals_stay_as_frozen(world):  # noqa: F811
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_the_totals_equal_the_cells_after_random_histories(
     seed,
-    today_is,  # noqa: F811
+    today_is,
     django_capture_on_commit_callbacks,
 ):
     today_is(TODAY)

@@ -9,6 +9,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dossiers.forms import IntakeForm
 from dossiers.models import Dossier, Event
 from dossiers.permissions import Action
 
@@ -37,20 +38,8 @@ def rolled_back(call):
     return result
 
 
-INTAKE_FIELDS = [
-    "procedure_version",
-    "channel",
-    "applicant_name",
-    "applicant_id_number",
-    "applicant_phone",
-    "applicant_email",
-    "applicant_address",
-    "sets_count",
-    "digitised",
-    "received_at",
-    "refusal_reason",
-    "decision",
-]
+# Every field of the form, and the button that refuses instead of receiving.
+INTAKE_FIELDS = [*IntakeForm.base_fields, "decision"]
 
 
 def intake_data(world: World) -> dict:

@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.test import Client
 
 from dossiers.models import Dossier
-from dossiers.services import apology_issue, dossier_refuse, supplement_request
+from dossiers.services import dossier_refuse
 from org.models import Role, Unit, UnitLevel
-from tests.factories import MembershipFactory, UnitFactory, UserFactory, published_procedure
+from tests.factories import VN, MembershipFactory, UnitFactory, UserFactory, published_procedure
 from tests.factories import received_dossier as dossier_received
+from tests.steps import apology_issued, supplement_requested
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 PROCEDURE_CODE = "1.000948"
 
 # The roles of the matrix, in the order of its columns.
@@ -70,20 +69,18 @@ def _side(unit: Unit, version, phone: str) -> Side:
         applicant={"name": "Trần Thị B", "phone": phone, "id_number": "079123456789"},
         received_at=received,
     )
-    supplement_request(
-        dossier=dossier,
+    supplement_requested(
+        dossier,
+        received + dt.timedelta(hours=1),
         reason="Thiếu giấy chứng sinh",
-        missing_documents="Giấy chứng sinh",
-        by=None,
-        at=received + dt.timedelta(hours=1),
+        missing="Giấy chứng sinh",
     )
     dossier = Dossier.objects.get(pk=dossier.pk)
-    apology_issue(
-        dossier=dossier,
+    apology_issued(
+        dossier,
+        received + dt.timedelta(hours=2),
+        dossier.due_at + dt.timedelta(days=7),
         reason="Chậm do thiếu hồ sơ",
-        new_due_at=dossier.due_at + dt.timedelta(days=7),
-        by=None,
-        at=received + dt.timedelta(hours=2),
     )
     refused = dossier_refuse(
         desk=unit,

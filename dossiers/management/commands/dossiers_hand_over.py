@@ -8,23 +8,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
 from dossiers.services import dossiers_hand_over
+from org.commands import moment_argument_parse
 from org.models import Unit
 
 
 def _moment(text: str) -> dt.datetime:
-    """An ISO 8601 date-time; without an offset it is local time."""
-    try:
-        moment = dt.datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise CommandError(
-            f"--at {text!r} is not an ISO 8601 date-time such as 2025-07-01T08:00."
-        ) from None
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, timezone.get_default_timezone())
-    return moment
+    return moment_argument_parse(text, option="--at", example="2025-07-01T08:00")
 
 
 def _unit(code: str, option: str) -> Unit:

@@ -10,21 +10,14 @@ from django.utils import timezone
 
 from dossiers.deadlines import due_at_compute
 from dossiers.models import local_date
+from org.commands import moment_argument_parse
 from procedures.models import Channel, Procedure
 from procedures.selectors import procedure_version_on
 
 
 def received_at_parse(text: str) -> dt.datetime:
     """An ISO 8601 date-time; without an offset it is local time (DESIGN §4)."""
-    try:
-        moment = dt.datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise CommandError(
-            f"--received {text!r} is not an ISO 8601 date-time such as 2021-02-09T16:30."
-        ) from None
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, timezone.get_default_timezone())
-    return moment
+    return moment_argument_parse(text, option="--received", example="2021-02-09T16:30")
 
 
 class Command(BaseCommand):

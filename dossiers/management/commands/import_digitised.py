@@ -3,7 +3,6 @@ iGate."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -14,8 +13,19 @@ from dossiers.digitisation import (
     DIGITISED_OPTIONAL_COLUMNS,
     dossiers_digitised_import_path,
 )
-from org.commands import by_argument_add, import_actor, import_failures_reported
+from org.commands import import_arguments_add, import_run
 from org.models import Unit
+from org.tabular import unknown_unit_message
+
+
+def _scope(code: str | None) -> Unit | None:
+    """The unit named by ``--unit`` (None without it)."""
+    if not code:
+        return None
+    scope = Unit.objects.filter(code=code).first()
+    if scope is None:
+        raise CommandError(unknown_unit_message(code), returncode=1)
+    return scope
 
 
 class Command(BaseCommand):
@@ -33,35 +43,21 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="path of the .csv or .xlsx file")
+        import_arguments_add(parser)
         parser.add_argument(
             "--unit",
             metavar="CODE",
             help="accept only dossiers received in this unit's subtree",
         )
-        by_argument_add(parser)
 
     def handle(
         self, *args: Any, file: str, unit: str | None = None, by: str | None = None, **options: Any
     ) -> None:
-        started = time.perf_counter()
-        actor = import_actor(by)
-        scope = None
-        if unit:
-            scope = Unit.objects.filter(code=unit).first()
-            if scope is None:
-                raise CommandError(_("unknown unit '%(code)s'") % {"code": unit}, returncode=1)
-        with import_failures_reported():
-            result = dossiers_digitised_import_path(path=file, unit=scope, by=actor)
-        if result.errors:
-            for line in result.errors.lines():
-                self.stderr.write(line)
-            raise CommandError(
-                _("Nothing was imported: %(count)d error(s) in %(rows)d row(s).")
-                % {"count": len(result.errors), "rows": len(result.errors.rows())},
-                returncode=1,
-            )
-        elapsed = time.perf_counter() - started
+        result, elapsed = import_run(
+            self,
+            by,
+            lambda actor: dossiers_digitised_import_path(path=file, unit=_scope(unit), by=actor),
+        )
         self.stdout.write(
             _("Digitised: %(marked)d marked, %(unchanged)d unchanged (%(seconds).1f s).")
             % {"marked": result.updated, "unchanged": result.unchanged, "seconds": elapsed}

@@ -3,10 +3,9 @@ system (CSV/XLSX)."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
 from dossiers.imports import (
@@ -14,7 +13,7 @@ from dossiers.imports import (
     DOSSIER_REQUIRED_COLUMNS,
     dossiers_import_path,
 )
-from org.commands import by_argument_add, import_actor, import_failures_reported
+from org.commands import import_arguments_add, import_run
 
 
 class Command(BaseCommand):
@@ -32,23 +31,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="path of the .csv or .xlsx file")
-        by_argument_add(parser)
+        import_arguments_add(parser)
 
     def handle(self, *args: Any, file: str, by: str | None = None, **options: Any) -> None:
-        started = time.perf_counter()
-        actor = import_actor(by)
-        with import_failures_reported():
-            result = dossiers_import_path(path=file, by=actor)
-        if result.errors:
-            for line in result.errors.lines():
-                self.stderr.write(line)
-            raise CommandError(
-                _("Nothing was imported: %(count)d error(s) in %(rows)d row(s).")
-                % {"count": len(result.errors), "rows": len(result.errors.rows())},
-                returncode=1,
-            )
-        elapsed = time.perf_counter() - started
+        result, elapsed = import_run(
+            self, by, lambda actor: dossiers_import_path(path=file, by=actor)
+        )
         self.stdout.write(
             _("Dossiers: %(created)d created, %(unchanged)d unchanged (%(seconds).1f s).")
             % {"created": result.created, "unchanged": result.unchanged, "seconds": elapsed}

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import import_audit_record
-from org.commands import by_argument_add, import_actor, import_failures_reported
+from org.commands import import_arguments_add, import_errors_fail, import_run
 from org.models import Unit
 from org.services import UNIT_COLUMNS, UNIT_REQUIRED_COLUMNS, units_import
 from org.tabular import ImportResult, TabularFile
@@ -28,43 +29,39 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="path of the .csv or .xlsx file")
-        by_argument_add(parser)
+        import_arguments_add(parser)
 
     def handle(self, *args: Any, file: str, by: str | None = None, **options: Any) -> None:
-        actor = import_actor(by)
-        with (
-            import_failures_reported(),
-            TabularFile(file, required=UNIT_REQUIRED_COLUMNS) as table,
-            # units_import's own transaction becomes a savepoint: its rows and the import's
-            # audit entry commit together or not at all.
-            transaction.atomic(),
-        ):
-            result = units_import(rows=table, by=actor)
-            if result.ok:
-                import_audit_record(
-                    actor=actor,
-                    model=Unit,
-                    source=table.path.name,
-                    counts={
-                        "created": result.created,
-                        "updated": result.updated,
-                        "unchanged": result.unchanged,
-                    },
-                )
+        result, _seconds = import_run(self, by, lambda actor: units_import_file(file, actor))
         report_result(self, result)
+
+
+def units_import_file(file: str, actor: AbstractBaseUser | None) -> ImportResult:
+    """``units_import`` of a file, with the import's audit entry if it succeeded."""
+    with (
+        TabularFile(file, required=UNIT_REQUIRED_COLUMNS) as table,
+        # units_import's own transaction becomes a savepoint: its rows and the import's
+        # audit entry commit together or not at all.
+        transaction.atomic(),
+    ):
+        result = units_import(rows=table, by=actor)
+        if result.ok:
+            import_audit_record(
+                actor=actor,
+                model=Unit,
+                source=table.path.name,
+                counts={
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                },
+            )
+    return result
 
 
 def report_result(command: BaseCommand, result: ImportResult) -> None:
     """Print the summary, or every error line and fail with exit status 1."""
-    if result.errors:
-        for line in result.errors.lines():
-            command.stderr.write(line)
-        raise CommandError(
-            _("Nothing was imported: %(count)d error(s) in %(rows)d row(s).")
-            % {"count": len(result.errors), "rows": len(result.errors.rows())},
-            returncode=1,
-        )
+    import_errors_fail(command, result.errors)
     command.stdout.write(
         _("Units: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
         % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}

@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
-from org.commands import by_argument_add, import_actor, import_failures_reported
-from org.tabular import TabularFile
+from org.commands import import_arguments_add, import_run
+from org.tabular import ImportResult, TabularFile
 from procedures.imports import (
     PROCEDURE_OPTIONAL_COLUMNS,
     PROCEDURE_REQUIRED_COLUMNS,
@@ -34,14 +35,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="path of the .csv or .xlsx file")
+        import_arguments_add(parser)
         parser.add_argument(
             "--valid-from",
             type=iso_date,
             default=None,
             help="YYYY-MM-DD: when new versions start, for rows without a valid_from",
         )
-        by_argument_add(parser)
 
     def handle(
         self,
@@ -51,22 +51,13 @@ class Command(BaseCommand):
         by: str | None = None,
         **options: Any,
     ) -> None:
-        actor = import_actor(by)
-        with (
-            import_failures_reported(),
-            TabularFile(file, required=PROCEDURE_REQUIRED_COLUMNS) as table,
-        ):
-            result = procedures_import(
-                rows=table, valid_from=valid_from, by=actor, source=table.path.name
-            )
-        if result.errors:
-            for line in result.errors.lines():
-                self.stderr.write(line)
-            raise CommandError(
-                _("Nothing was imported: %(count)d error(s) in %(rows)d row(s).")
-                % {"count": len(result.errors), "rows": len(result.errors.rows())},
-                returncode=1,
-            )
+        def run(actor: AbstractBaseUser | None) -> ImportResult:
+            with TabularFile(file, required=PROCEDURE_REQUIRED_COLUMNS) as table:
+                return procedures_import(
+                    rows=table, valid_from=valid_from, by=actor, source=table.path.name
+                )
+
+        result, _seconds = import_run(self, by, run)
         self.stdout.write(
             _("Procedures: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
             % {

@@ -17,7 +17,7 @@ from committee.parindex.imports import (
     framework_import,
 )
 from committee.parindex.services import framework_publish
-from org.commands import import_failures_reported
+from org.commands import import_arguments_add, import_errors_fail, import_failures_reported
 from org.models import UnitLevel
 from org.tabular import TabularFile
 
@@ -54,7 +54,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="path of the .csv or .xlsx file")
+        import_arguments_add(parser, by=False)
         parser.add_argument("--name", required=True, help="name of the framework")
         parser.add_argument(
             "--year", required=True, type=years, help="the year it applies to, or a range 2021-2025"
@@ -99,14 +99,7 @@ class Command(BaseCommand):
                     )
             except ValidationError as exc:
                 raise CommandError("; ".join(exc.messages), returncode=1) from exc
-        if result.errors:
-            for line in result.errors.lines():
-                self.stderr.write(line)
-            raise CommandError(
-                _("Nothing was imported: %(count)d error(s) in %(rows)d row(s).")
-                % {"count": len(result.errors), "rows": len(result.errors.rows())},
-                returncode=1,
-            )
+        import_errors_fail(self, result.errors)
         framework = result.framework
         if publish:
             framework = framework_publish(framework=framework, by=None)

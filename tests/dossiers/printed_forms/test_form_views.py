@@ -4,82 +4,21 @@ and the register as HTML and XLSX with its range checks and a query count indepe
 
 import datetime as dt
 import io
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 from openpyxl import load_workbook
 
-from dossiers import form_views
+from dossiers import form_views, services
 from dossiers.qr import qr_svg
-from dossiers.services import (
-    apology_issue,
-    dossier_finish,
-    dossier_refuse,
-    dossier_transfer,
-    supplement_complete,
-    supplement_request,
-)
-from org.models import Role, UnitLevel
-from procedures.services import DocumentSpec
-from tests.factories import (
-    MembershipFactory,
-    UnitFactory,
-    UserFactory,
-    published_procedure,
-    received_dossier,
-)
+from org.models import UnitLevel
+from tests.factories import UnitFactory, local, received_dossier
+from tests.steps import apology_issued, refused_at_intake, supplement_requested
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
-
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-def local(text: str) -> dt.datetime:
-    return dt.datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=VN)
-
-
-@pytest.fixture
-def commune_a():
-    return UnitFactory(code="001.37.H21", name="UBND xã Chư Gu", level=UnitLevel.COMMUNE)
-
-
-@pytest.fixture
-def officer(commune_a):
-    return MembershipFactory(
-        unit=commune_a,
-        role=Role.DESK_OFFICER,
-        user=UserFactory(username="motcua.a", first_name="Thị Hoa", last_name="Phạm"),
-    ).user
-
-
-@pytest.fixture
-def client(client, officer):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(officer)
-    return client
-
-
-@pytest.fixture
-def version():
-    return published_procedure(
-        code="1.000948",
-        name="Đăng ký kết hôn",
-        documents=(
-            DocumentSpec("Tờ khai đăng ký kết hôn", originals=1),
-            DocumentSpec("Giấy xác nhận tình trạng hôn nhân", originals=1, copies=2),
-        ),
-    )
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture
@@ -152,15 +91,11 @@ def test_it_prints_the_receipt_of_a_2025_dossier_under_circular_03_2025(client, 
 
 
 def test_it_keeps_the_appointment_given_at_intake_after_a_supplement(client, dossier_2021):
-    supplement_request(
-        dossier=dossier_2021,
-        reason="Thiếu giấy",
-        missing_documents="",
-        by=None,
-        at=local("2021-03-03 09:00"),
-    )
+    supplement_requested(dossier_2021, local("2021-03-03 09:00"), reason="Thiếu giấy")
     # Paused Wed 09:00 → Thu 09:00: one working day more, due Mon 2021-03-08.
-    completed = supplement_complete(dossier=dossier_2021, by=None, at=local("2021-03-04 09:00"))
+    completed = services.supplement_complete(
+        dossier=dossier_2021, by=None, at=local("2021-03-04 09:00")
+    )
     assert completed.due_at == local("2021-03-08 09:00")
 
     html = page(client.get(url("receipt", dossier_2021)))
@@ -180,20 +115,18 @@ def test_it_shows_the_page_in_vietnamese_by_default(client, dossier_2021):
 
 
 def test_it_prints_the_latest_supplement_request_or_the_one_asked_for(client, dossier_2021):
-    supplement_request(
-        dossier=dossier_2021,
+    supplement_requested(
+        dossier_2021,
+        local("2021-03-02 10:00"),
         reason="Thiếu bản sao giấy khai sinh",
-        missing_documents="Giấy khai sinh",
-        by=None,
-        at=local("2021-03-02 10:00"),
+        missing="Giấy khai sinh",
     )
-    supplement_complete(dossier=dossier_2021, by=None, at=local("2021-03-02 15:00"))
-    supplement_request(
-        dossier=dossier_2021,
+    services.supplement_complete(dossier=dossier_2021, by=None, at=local("2021-03-02 15:00"))
+    supplement_requested(
+        dossier_2021,
+        local("2021-03-03 14:00"),
         reason="Ảnh không đúng quy cách",
-        missing_documents="Ảnh 4x6\nBản sao CCCD",
-        by=None,
-        at=local("2021-03-03 14:00"),
+        missing="Ảnh 4x6\nBản sao CCCD",
     )
     first_id = dossier_2021.supplement_requests.order_by("requested_at").first().pk
 
@@ -219,7 +152,7 @@ def test_it_rejects_a_supplement_request_that_is_not_this_dossiers(
     client, dossier_2021, commune_a, version
 ):
     other = received_dossier(desk=commune_a, procedure_version=version)
-    supplement_request(
+    services.supplement_request(
         dossier=other, reason="Thiếu", missing_documents="", by=None, at=local("2021-03-02 10:00")
     )
     foreign_id = other.supplement_requests.get().pk
@@ -234,12 +167,11 @@ def test_it_rejects_a_supplement_request_that_is_not_this_dossiers(
 
 
 def test_it_prints_the_refusal_slip_with_the_reason(client, commune_a, officer, version):
-    refused = dossier_refuse(
-        desk=commune_a,
-        procedure_version=version,
-        channel="direct",
-        applicant={"name": "Lê Văn D"},
-        received_at=local("2021-03-02 10:00"),
+    refused = refused_at_intake(
+        commune_a,
+        version,
+        local("2021-03-02 10:00"),
+        name="Lê Văn D",
         reason="Không thuộc thẩm quyền giải quyết của xã",
         by=officer,
     )
@@ -264,12 +196,11 @@ def test_it_has_no_refusal_slip_for_an_accepted_dossier(client, dossier_2021):
 
 
 def test_it_prints_the_apology_with_the_new_and_the_original_dates(client, dossier_2021):
-    apology_issue(
-        dossier=dossier_2021,
+    apology_issued(
+        dossier_2021,
+        local("2021-03-04 09:00"),
+        local("2021-03-09 09:00"),
         reason="Cần xác minh thêm thông tin",
-        new_due_at=local("2021-03-09 09:00"),
-        by=None,
-        at=local("2021-03-04 09:00"),
     )
 
     response = client.get(url("apology", dossier_2021))
@@ -285,12 +216,8 @@ def test_it_prints_the_apology_with_the_new_and_the_original_dates(client, dossi
 
 
 def test_it_titles_the_apology_of_a_2025_dossier_as_circular_03_2025_does(client, dossier_2025):
-    apology_issue(
-        dossier=dossier_2025,
-        reason="Cần xác minh",
-        new_due_at=local("2025-08-14 09:00"),
-        by=None,
-        at=local("2025-08-06 09:00"),
+    apology_issued(
+        dossier_2025, local("2025-08-06 09:00"), local("2025-08-14 09:00"), reason="Cần xác minh"
     )
     html = page(client.get(url("apology", dossier_2025)))
     assert "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT" in html
@@ -305,14 +232,14 @@ def test_it_has_no_apology_slip_without_an_apology(client, dossier_2021):
 
 
 def test_it_prints_the_control_sheet_with_each_step_judged(client, dossier_2021):
-    dossier_transfer(
+    services.dossier_transfer(
         dossier=dossier_2021,
         to_unit=UnitFactory(name="Công chức Tư pháp - Hộ tịch"),
         by=None,
         at=local("2021-03-02 10:00"),
         step_due_at=local("2021-03-04 17:00"),
     )
-    dossier_finish(dossier=dossier_2021, by=None, at=local("2021-03-03 16:00"))
+    services.dossier_finish(dossier=dossier_2021, by=None, at=local("2021-03-03 16:00"))
 
     response = client.get(url("control_sheet", dossier_2021))
 
@@ -337,16 +264,10 @@ def test_it_numbers_the_control_sheet_06_under_circular_03_2025(client, dossier_
 def test_it_hides_every_slip_of_another_communes_dossier(client, version, form):
     commune_b = UnitFactory(name="UBND xã Ia Rsai", level=UnitLevel.COMMUNE)
     theirs = received_dossier(desk=commune_b, procedure_version=version)
-    supplement_request(
+    services.supplement_request(
         dossier=theirs, reason="Thiếu", missing_documents="", by=None, at=local("2021-03-02 10:00")
     )
-    apology_issue(
-        dossier=theirs,
-        reason="Chậm",
-        new_due_at=local("2021-03-10 09:00"),
-        by=None,
-        at=local("2021-03-02 11:00"),
-    )
+    apology_issued(theirs, local("2021-03-02 11:00"), local("2021-03-10 09:00"))
     assert client.get(url(form, theirs)).status_code == 404
 
 
@@ -383,13 +304,13 @@ def march_dossiers(commune_a, version):
         received_at=local("2021-03-02 09:00"),
         applicant={"name": "Nguyễn Văn E", "address": "Thôn 3"},
     )
-    dossier_transfer(
+    services.dossier_transfer(
         dossier=second,
         to_unit=UnitFactory(name="Công chức Địa chính"),
         by=None,
         at=local("2021-03-02 10:30"),
     )
-    dossier_finish(dossier=second, by=None, at=local("2021-03-08 10:00"))
+    services.dossier_finish(dossier=second, by=None, at=local("2021-03-08 10:00"))
     third = received_dossier(
         desk=commune_a, procedure_version=version, received_at=local("2021-03-31 16:00")
     )
@@ -513,7 +434,7 @@ def _more_dossiers(unit, version, count: int) -> None:
         dossier = received_dossier(
             desk=unit, procedure_version=version, received_at=local("2021-03-10 09:00")
         )
-        dossier_transfer(
+        services.dossier_transfer(
             dossier=dossier, to_unit=UnitFactory(), by=None, at=local("2021-03-10 10:00")
         )
 

@@ -8,90 +8,25 @@ import datetime as dt
 import io
 from decimal import Decimal
 from html import unescape
-from zoneinfo import ZoneInfo
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
 from openpyxl import load_workbook
 
-from dossiers import form_views
-from dossiers.services import (
-    apology_issue,
-    dossier_finish,
-    dossier_refuse,
-    dossier_return,
-    dossier_stop,
-    dossier_transfer,
-    supplement_complete,
-    supplement_request,
-)
-from org.models import Role, UnitLevel
+from dossiers import form_views, services
 from procedures.models import ChannelProcessingTime
 from procedures.services import DocumentSpec
-from tests.factories import (
-    MembershipFactory,
-    UnitFactory,
-    UserFactory,
-    published_procedure,
-    received_dossier,
-)
+from tests.factories import UnitFactory, local, received_dossier
+from tests.steps import apology_issued, refused_at_intake, supplement_requested
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 NATION = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 
 
-@pytest.fixture(autouse=True)
-def _english():
-    # The screen in English: the sheet must still be the circulars' Vietnamese.
-    with translation.override("en"):
-        yield
-
-
-def local(text: str) -> dt.datetime:
-    return dt.datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=VN)
-
-
-@pytest.fixture
-def commune():
-    return UnitFactory(code="001.37.H21", name="UBND xã Chư Gu", level=UnitLevel.COMMUNE)
-
-
-@pytest.fixture
-def officer(commune):
-    return MembershipFactory(
-        unit=commune,
-        role=Role.DESK_OFFICER,
-        user=UserFactory(username="motcua.a", first_name="Thị Hoa", last_name="Phạm"),
-    ).user
-
-
-@pytest.fixture
-def client(client, officer):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(officer)
-    return client
-
-
-@pytest.fixture
-def version():
-    return published_procedure(
-        code="1.000948",
-        name="Đăng ký kết hôn",
-        documents=(
-            DocumentSpec("Tờ khai đăng ký kết hôn", originals=1),
-            DocumentSpec("Giấy xác nhận tình trạng hôn nhân", originals=1, copies=2),
-        ),
-    )
-
-
-def receive(commune, officer, version, when: str, **extra):
+def receive(commune_a, officer, version, when: str, **extra):
     return received_dossier(
-        desk=commune,
+        desk=commune_a,
         procedure_version=version,
         by=officer,
         received_at=local(when),
@@ -107,15 +42,15 @@ def receive(commune, officer, version, when: str, **extra):
 
 
 @pytest.fixture
-def dossier_2021(commune, officer, version):
+def dossier_2021(commune_a, officer, version):
     """Tue 2021-03-02 09:00, 3 working days: due Fri 2021-03-05 09:00."""
-    return receive(commune, officer, version, "2021-03-02 09:00")
+    return receive(commune_a, officer, version, "2021-03-02 09:00")
 
 
 @pytest.fixture
-def dossier_2025(commune, officer, version):
+def dossier_2025(commune_a, officer, version):
     """Tue 2025-08-05 09:00 (Decree 118/2025): due Fri 2025-08-08 09:00."""
-    return receive(commune, officer, version, "2025-08-05 09:00")
+    return receive(commune_a, officer, version, "2025-08-05 09:00")
 
 
 def text_of(client, name: str, dossier, **params) -> str:
@@ -140,9 +75,9 @@ def assert_lines(html: str, *lines: str) -> None:
     ],
 )
 def test_it_heads_a_slip_with_the_desk_the_number_the_nation_and_the_place_and_date(
-    client, commune, officer, version, when, desk, basis
+    client, commune_a, officer, version, when, desk, basis
 ):
-    dossier = receive(commune, officer, version, when)
+    dossier = receive(commune_a, officer, version, when)
     html = text_of(client, "receipt", dossier)
 
     day = local(when).date()
@@ -208,9 +143,9 @@ def test_it_prints_the_receipt_of_circular_03_2025(client, dossier_2025):
     assert "01/2018/TT-VPCP" not in html
 
 
-def test_it_prints_only_the_papers_handed_in_at_intake(client, commune, officer, version):
+def test_it_prints_only_the_papers_handed_in_at_intake(client, commune_a, officer, version):
     dossier = receive(
-        commune,
+        commune_a,
         officer,
         version,
         "2021-03-02 09:00",
@@ -220,14 +155,10 @@ def test_it_prints_only_the_papers_handed_in_at_intake(client, commune, officer,
             DocumentSpec("Bản sao hộ chiếu", originals=0),
         ],
     )
-    supplement_request(
-        dossier=dossier,
-        reason="Thiếu",
-        missing_documents="Giấy khám sức khỏe",
-        by=officer,
-        at=local("2021-03-03 09:00"),
+    supplement_requested(
+        dossier, local("2021-03-03 09:00"), missing="Giấy khám sức khỏe", by=officer
     )
-    supplement_complete(
+    services.supplement_complete(
         dossier=dossier,
         by=officer,
         at=local("2021-03-04 09:00"),
@@ -246,10 +177,10 @@ def test_it_prints_only_the_papers_handed_in_at_intake(client, commune, officer,
 
 
 def test_it_prints_the_catalogue_with_blank_counts_for_a_dossier_without_a_checklist(
-    client, commune, officer, version
+    client, commune_a, officer, version
 ):
     # As an imported dossier, or one received before the checklist existed: no lines.
-    dossier = receive(commune, officer, version, "2021-03-02 09:00", documents=[])
+    dossier = receive(commune_a, officer, version, "2021-03-02 09:00", documents=[])
     assert not dossier.documents.exists()
 
     html = text_of(client, "receipt", dossier)
@@ -260,7 +191,7 @@ def test_it_prints_the_catalogue_with_blank_counts_for_a_dossier_without_a_check
     assert "(*) Danh mục thành phần hồ sơ theo thủ tục" in html
 
 
-def test_it_states_the_processing_time_of_the_dossiers_channel(client, commune, officer, version):
+def test_it_states_the_processing_time_of_the_dossiers_channel(client, commune_a, officer, version):
     ChannelProcessingTime.objects.bulk_create(
         [
             ChannelProcessingTime(
@@ -271,27 +202,21 @@ def test_it_states_the_processing_time_of_the_dossiers_channel(client, commune, 
             )
         ]
     )
-    online = receive(commune, officer, version, "2021-03-02 09:00", channel="online")
+    online = receive(commune_a, officer, version, "2021-03-02 09:00", channel="online")
 
     html = text_of(client, "receipt", online)
 
     assert "Thời gian giải quyết hồ sơ theo quy định là: 16 giờ làm việc" in html
 
 
-def test_it_enters_each_dossier_in_the_year_book_of_its_desk(client, commune, officer, version):
-    first = receive(commune, officer, version, "2021-03-02 09:00")
-    dossier_refuse(
-        desk=commune,
-        procedure_version=version,
-        channel="direct",
-        applicant={"name": "Người bị từ chối"},
-        received_at=local("2021-03-02 10:00"),
-        reason="Thiếu giấy tờ",
-        by=officer,
+def test_it_enters_each_dossier_in_the_year_book_of_its_desk(client, commune_a, officer, version):
+    first = receive(commune_a, officer, version, "2021-03-02 09:00")
+    refused_at_intake(
+        commune_a, version, local("2021-03-02 10:00"), name="Người bị từ chối", by=officer
     )
     receive(UnitFactory(name="UBND xã khác"), None, version, "2021-03-02 10:30")
-    second = receive(commune, officer, version, "2021-03-02 11:00")
-    next_year = receive(commune, officer, version, "2022-01-04 08:00")
+    second = receive(commune_a, officer, version, "2021-03-02 11:00")
+    next_year = receive(commune_a, officer, version, "2022-01-04 08:00")
 
     assert "Quyển số: 2021, Số thứ tự: 1" in text_of(client, "receipt", first)
     assert "Quyển số: 2021, Số thứ tự: 2" in text_of(client, "receipt", second)
@@ -305,21 +230,21 @@ def test_it_enters_each_dossier_in_the_year_book_of_its_desk(client, commune, of
 def test_it_prints_the_supplement_request(client, officer, request, dossier_fixture):
     dossier = request.getfixturevalue(dossier_fixture)
     at = dossier.received_at + dt.timedelta(hours=5)
-    supplement_request(
-        dossier=dossier,
+    supplement_requested(
+        dossier,
+        at,
         reason="Ảnh không đúng quy cách",
-        missing_documents="Ảnh 4x6 nền trắng\n\nBản sao CCCD",
+        missing="Ảnh 4x6 nền trắng\n\nBản sao CCCD",
         by=officer,
-        at=at,
     )
     first = dossier.supplement_requests.get()
-    supplement_complete(dossier=dossier, by=officer, at=at + dt.timedelta(hours=1))
-    supplement_request(
-        dossier=dossier,
+    services.supplement_complete(dossier=dossier, by=officer, at=at + dt.timedelta(hours=1))
+    supplement_requested(
+        dossier,
+        at + dt.timedelta(hours=2),
         reason="Thiếu giấy xác nhận",
-        missing_documents="Giấy xác nhận tình trạng hôn nhân",
+        missing="Giấy xác nhận tình trạng hôn nhân",
         by=officer,
-        at=at + dt.timedelta(hours=2),
     )
 
     html = text_of(client, "supplement", dossier)
@@ -347,14 +272,10 @@ def test_it_prints_the_supplement_request(client, officer, request, dossier_fixt
 def test_it_says_the_clock_pauses_and_resumes_as_the_service_counts_it(client, dossier_2021):
     """DESIGN §3: the clock stops while the request is open and the due date moves later by
     the time it stopped; it does not start again from zero."""
-    supplement_request(
-        dossier=dossier_2021,
-        reason="Thiếu",
-        missing_documents="",
-        by=None,
-        at=local("2021-03-03 09:00"),
+    supplement_requested(dossier_2021, local("2021-03-03 09:00"))
+    completed = services.supplement_complete(
+        dossier=dossier_2021, by=None, at=local("2021-03-04 09:00")
     )
-    completed = supplement_complete(dossier=dossier_2021, by=None, at=local("2021-03-04 09:00"))
 
     html = text_of(client, "supplement", dossier_2021)
 
@@ -373,13 +294,11 @@ def test_it_says_the_clock_pauses_and_resumes_as_the_service_counts_it(client, d
         ("2025-08-05 09:00", "Trung tâm phục vụ hành chính công xã Chư Gu"),
     ],
 )
-def test_it_prints_the_refusal(client, commune, officer, version, when, desk):
-    refused = dossier_refuse(
-        desk=commune,
-        procedure_version=version,
-        channel="direct",
-        applicant={"name": "Lê Văn C"},
-        received_at=local(when),
+def test_it_prints_the_refusal(client, commune_a, officer, version, when, desk):
+    refused = refused_at_intake(
+        commune_a,
+        version,
+        local(when),
         reason="Không thuộc thẩm quyền giải quyết của xã",
         by=officer,
     )
@@ -421,12 +340,12 @@ def test_it_prints_the_apology_as_a_letter_signed_by_the_head(
 ):
     dossier = request.getfixturevalue(dossier_fixture)
     new_due = dossier.due_at + dt.timedelta(days=4)
-    apology_issue(
-        dossier=dossier,
+    apology_issued(
+        dossier,
+        dossier.received_at + dt.timedelta(days=1),
+        new_due,
         reason="Cần xác minh thêm thông tin",
-        new_due_at=new_due,
         by=officer,
-        at=dossier.received_at + dt.timedelta(days=1),
     )
 
     html = text_of(client, "apology", dossier)
@@ -450,7 +369,7 @@ def test_it_prints_the_apology_as_a_letter_signed_by_the_head(
 
 
 def test_it_prints_the_stop_notice_of_a_stopped_2025_dossier(client, officer, dossier_2025):
-    dossier_stop(
+    services.dossier_stop(
         dossier=dossier_2025,
         by=officer,
         at=local("2025-08-06 10:15"),
@@ -475,7 +394,9 @@ def test_it_prints_the_stop_notice_of_a_stopped_2025_dossier(client, officer, do
 def test_it_has_no_stop_notice_for_an_open_dossier_or_under_circular_01_2018(
     client, officer, dossier_2021, dossier_2025
 ):
-    dossier_stop(dossier=dossier_2021, by=officer, at=local("2021-03-03 09:00"), reason="Dừng")
+    services.dossier_stop(
+        dossier=dossier_2021, by=officer, at=local("2021-03-03 09:00"), reason="Dừng"
+    )
     url = "dossier_forms:stop_notice"
 
     assert client.get(reverse(url, kwargs={"code": dossier_2025.code})).status_code == 404
@@ -491,7 +412,7 @@ def test_it_hides_another_units_stop_notice(client, version):
         received_at=local("2025-08-05 09:00"),
         backdate_reason="Nhập lại",
     )
-    dossier_stop(dossier=theirs, by=None, at=local("2025-08-06 09:00"), reason="Dừng")
+    services.dossier_stop(dossier=theirs, by=None, at=local("2025-08-06 09:00"), reason="Dừng")
     url = reverse("dossier_forms:stop_notice", kwargs={"code": theirs.code})
     assert client.get(url).status_code == 404
 
@@ -504,15 +425,15 @@ def test_it_prints_the_control_sheet_with_each_hand_over(client, officer, reques
     dossier = request.getfixturevalue(dossier_fixture)
     office = UnitFactory(name="Công chức Tư pháp - Hộ tịch")
     start = dossier.received_at
-    dossier_transfer(
+    services.dossier_transfer(
         dossier=dossier,
         to_unit=office,
         by=officer,
         at=start + dt.timedelta(hours=1),
         step_due_at=start + dt.timedelta(days=2),
     )
-    dossier_finish(dossier=dossier, by=None, at=start + dt.timedelta(days=1))
-    dossier_return(dossier=dossier, by=officer, at=start + dt.timedelta(days=1, hours=2))
+    services.dossier_finish(dossier=dossier, by=None, at=start + dt.timedelta(days=1))
+    services.dossier_return(dossier=dossier, by=officer, at=start + dt.timedelta(days=1, hours=2))
 
     html = text_of(client, "control_sheet", dossier)
 
@@ -546,15 +467,17 @@ def register(client, **params):
 
 
 @pytest.fixture
-def march(commune, officer, version):
+def march(commune_a, officer, version):
     dossiers = [
-        receive(commune, officer, version, f"2021-03-{day:02d} 09:00", sets_count=day)
+        receive(commune_a, officer, version, f"2021-03-{day:02d} 09:00", sets_count=day)
         for day in (1, 2, 3)
     ]
     office = UnitFactory(name="Công chức Địa chính")
-    dossier_transfer(dossier=dossiers[1], to_unit=office, by=None, at=local("2021-03-02 10:30"))
-    dossier_finish(dossier=dossiers[1], by=None, at=local("2021-03-08 10:00"))
-    dossier_return(dossier=dossiers[1], by=None, at=local("2021-03-09 08:00"))
+    services.dossier_transfer(
+        dossier=dossiers[1], to_unit=office, by=None, at=local("2021-03-02 10:30")
+    )
+    services.dossier_finish(dossier=dossiers[1], by=None, at=local("2021-03-08 10:00"))
+    services.dossier_return(dossier=dossiers[1], by=None, at=local("2021-03-09 08:00"))
     return dossiers
 
 
@@ -598,7 +521,7 @@ def test_it_opens_the_register_one_page_at_a_time(client, march, monkeypatch):
     assert "<td>3</td><td>" in second  # numbering goes on from the first page
 
 
-def test_it_opens_the_register_on_this_month_from_the_menu(client, officer, commune, version):
+def test_it_opens_the_register_on_this_month_from_the_menu(client, officer, commune_a, version):
     today = dt.date.today()
     response = register(client)
 
