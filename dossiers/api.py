@@ -81,6 +81,19 @@ def _apology_of(dossier: Dossier) -> Apology | None:
         return None
 
 
+class MomentField(serializers.DateTimeField):
+    """A date and time in; one so early that it has no UTC equivalent in Vietnam's zone
+    (``0001-01-01T00:00``) is a 400 like any other bad date, not a 500."""
+
+    default_error_messages = {"out_of_range": gettext_lazy("This date is out of range.")}
+
+    def to_internal_value(self, value):
+        try:
+            return super().to_internal_value(value)
+        except OverflowError:
+            self.fail("out_of_range")
+
+
 class ApplicantSerializer(serializers.Serializer):
     name = serializers.CharField(source="applicant_name")
     id_number = serializers.CharField(source="applicant_id_number")
@@ -384,7 +397,7 @@ class IntakeSerializer(serializers.Serializer):
     procedure_version = serializers.IntegerField(required=False, min_value=1)
     channel = serializers.ChoiceField(choices=Channel.choices)
     applicant = ApplicantInputSerializer()
-    received_at = serializers.DateTimeField(required=False)
+    received_at = MomentField(required=False)
 
     def validate_received_at(self, value: dt.datetime) -> dt.datetime:
         if value > timezone.now():
@@ -478,7 +491,7 @@ class TransferSerializer(StepSerializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
     # Whether the unit is in force on the step's day is the service's check (400, naming the
     # unit's successors).
-    step_due_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    step_due_at = MomentField(required=False, allow_null=True, default=None)
 
 
 class SupplementRequestInputSerializer(StepSerializer):
@@ -506,7 +519,7 @@ class ReasonSerializer(StepSerializer):
 
 class ApologyInputSerializer(StepSerializer):
     reason = serializers.CharField()
-    new_due_at = serializers.DateTimeField()
+    new_due_at = MomentField()
 
 
 STEP_RESPONSES = {
